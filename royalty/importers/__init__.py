@@ -1,0 +1,35 @@
+"""Known statement layouts and detection by header fingerprint.
+
+To add a layout: write ``royalty/importers/<source>.py`` with a ``LAYOUT`` (see ``base.Layout``)
+and list it in ``LAYOUTS``. Layouts are tried in order; more specific ones come first.
+"""
+
+from __future__ import annotations
+
+from royalty.importers import distrokid
+from royalty.importers.base import FIELDS, ImportOptions, Layout, normalize
+
+LAYOUTS: list[Layout] = [
+    distrokid.LAYOUT,
+]
+
+
+def detect(header: list[str]) -> tuple[Layout, dict[str, str]] | None:
+    """The first layout whose fingerprint this header carries, with its column map."""
+    for layout in LAYOUTS:
+        mapping = layout.column_map(header)
+        if mapping is not None:
+            return layout, mapping
+    return None
+
+
+def is_known_header(header: list[str]) -> bool:
+    return detect(header) is not None
+
+
+def known_layouts() -> str:
+    """Human list for "unknown layout" messages."""
+    return "; ".join(layout.title for layout in LAYOUTS)
+
+
+__all__ = ["FIELDS", "LAYOUTS", "ImportOptions", "Layout", "detect", "known_layouts", "normalize"]

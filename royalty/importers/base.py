@@ -1,0 +1,280 @@
+"""A statement layout, declared, and the one normalizer every layout shares.
+
+A layout says which header cells identify it, which column holds each field, and the few
+facts about its numbers, dates and currency. Code that only one layout needs (Bandcamp's
+payout rows, a disclosure summary's period) goes in its ``prepare`` hook; everything else
+(parsing money exactly, months, platforms, kinds, territories, error messages) happens once,
+here, for all layouts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from royalty import platforms, territories
+from royalty.errors import StatementError
+from royalty.models import KINDS
+from royalty.money import parse_amounts, parse_quantities
+from royalty.months import parse_months
+
+FIELDS = (
+    "usage_month",  # month the music was played or bought (required)
+    "usage_month_end",  # last month, for rows covering a period (disclosure summaries)
+    "reporting_month",  # month the distributor credited it
+    "store",  # the store as written (required)
+    "artist",
+    "title",  # track title
+    "release",  # release (album/EP/single) title
+    "isrc",
+    "upc",
+    "territory",
+    "kind",  # raw kind-of-use text, mapped with ``Layout.kinds``
+    "quantity",
+    "amount",  # what the artist earned, in ``currency`` (required)
+    "currency",
+    "source_amount",  # the same earning in the currency the store paid, when converted
+    "source_currency",
+    "fx_rate",  # the statement's own rate from source_currency to currency
+)
+REQUIRED = ("usage_month", "store", "amount")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the person importing says about a file that the file may not say itself."""
+
+    artist: str | None = None
+    period: tuple[int, int] | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    """Stable id stored with each statement, e.g. ``distrokid``."""
+    source: str
+    """The distributor; lines already stored from the same source are not counted twice."""
+    title: str
+    """What a person calls this file."""
+    signature: tuple[str, ...]
+    """Header cells (any case) that are all present in this layout's header."""
+    columns: Mapping[str, str | tuple[str, ...]]
+    """Field -> header cell, or a tuple of aliases (first present wins)."""
+    currency: str | None = None
+    """The currency when the file has no currency column (DistroKid: USD)."""
+    day_first: bool = False
+    decimal_comma: bool | None = None
+    """``None``: decide per file from the amounts themselves."""
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    """Lower-case raw kind text -> one of ``KINDS``; unknown text falls back to the store's kind."""
+    excludes: tuple[str, ...] = ()
+    """Header cells that rule this layout out (to tell look-alike layouts apart)."""
+    prepare: Callable[[pd.DataFrame, ImportOptions, str], pd.DataFrame] | None = None
+    """Layout-specific code on the frame with field names; receives the file name for errors."""
+    recognize: Callable[[list[str]], dict[str, str] | None] | None = None
+    """Custom detection for headers that carry data (``Income (GBP)``): -> column map or None."""
+    blank_amount_is_zero: bool = False
+
+    def column_map(self, header: list[str]) -> dict[str, str] | None:
+        """Header -> {field: header cell}, or None when this header is not this layout."""
+        lower = {h.lower(): h for h in header}
+        if self.recognize is not None:
+            return self.recognize(header)
+        if not all(s.lower() in lower for s in self.signature):
+            return None
+        if any(e.lower() in lower for e in self.excludes):
+            return None
+        mapping: dict[str, str] = {}
+        for fld, names in self.columns.items():
+            for name in (names,) if isinstance(names, str) else names:
+                if name.lower() in lower:
+                    mapping[fld] = lower[name.lower()]
+                    break
+        if not all(r in mapping for r in REQUIRED if r != "store" or "store" in self.columns):
+            return None
+        return mapping
+
+
+def _fail(
+    file: str, rows: pd.DataFrame, values: pd.Series, bad: pd.Series, column: str, problem: str
+) -> None:
+    """Raise for the first bad value, quoting it as the file wrote it."""
+    if not bool(bad.any()):
+        return
+    first = int(np.argmax(bad.to_numpy()))
+    count = int(bad.sum())
+    more = f" ({count - 1} more rows like it)" if count > 1 else ""
+    raise StatementError(
+        file,
+        f"{problem}: {str(values.iloc[first])!r}{more}",
+        row=int(rows["row_number"].iloc[first]),
+        column=column,
+    )
+
+
+def _text(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name].fillna("").astype(str).str.strip()
+    return pd.Series("", index=frame.index, dtype=str)
+
+
+def _mapped(values: pd.Series, fn: Callable[[str], object]) -> list[object]:
+    """Apply ``fn`` once per distinct value (statements repeat stores, countries, kinds)."""
+    codes, uniques = pd.factorize(values, sort=False)
+    results = [fn(u) for u in uniques]
+    return [results[c] for c in codes] if len(values) else []
+
+
+def normalize(
+    frame: pd.DataFrame,
+    *,
+    layout: Layout,
+    mapping: Mapping[str, str],
+    options: ImportOptions,
+    file: str,
+    first_row: int,
+) -> pd.DataFrame:
+    """Raw rows (header names as in the file) -> typed rows with the fields of ``FIELDS``.
+
+    Raises ``StatementError`` naming file, row and column for the first value that is wrong.
+    """
+    headers = dict(mapping)
+    data = pd.DataFrame(index=frame.index)
+    for fld, col in headers.items():
+        data[fld] = frame[col].fillna("").astype(str)
+    data["row_number"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    label = {fld: headers.get(fld, fld) for fld in FIELDS}
+    if layout.prepare is not None:
+        data = layout.prepare(data, options, file)
+        label.update({f: headers.get(f, f) for f in data.columns if f not in label})
+    if data.empty:
+        return _typed_empty()
+
+    out = pd.DataFrame(index=data.index)
+    out["row_number"] = data["row_number"].to_numpy()
+
+    # months
+    months, bad = parse_months(_text(data, "usage_month"), day_first=layout.day_first)
+    _fail(
+        file, data, _text(data, "usage_month"), bad, label["usage_month"], "is not a date or month"
+    )
+    out["usage_month"] = months
+    if "usage_month_end" in data.columns:
+        end, bad_end = parse_months(_text(data, "usage_month_end"), day_first=layout.day_first)
+        out["usage_month_end"] = np.where(bad_end.to_numpy(), months, end)
+    else:
+        out["usage_month_end"] = months
+    if "reporting_month" in data.columns:
+        rep, _ = parse_months(_text(data, "reporting_month"), day_first=layout.day_first)
+        out["reporting_month"] = pd.array(np.where(rep == 0, None, rep), dtype="Int64")
+    else:
+        out["reporting_month"] = pd.array([None] * len(data), dtype="Int64")
+
+    # money
+    raw_amount = _text(data, "amount")
+    if layout.blank_amount_is_zero:
+        raw_amount = raw_amount.where(raw_amount != "", "0")
+    amounts = parse_amounts(raw_amount, decimal_comma=layout.decimal_comma)
+    _fail(file, data, raw_amount, amounts.bad, label["amount"], "is not an amount of money")
+    out["amount"] = amounts.text.astype(object)
+    out["amount_nano"] = amounts.nano
+
+    currency = _text(data, "currency").str.upper()
+    fixed = layout.currency or options.currency
+    if fixed:
+        currency = currency.where(currency != "", fixed.upper())
+    bad = ~currency.str.fullmatch(r"[A-Z]{3}")
+    if bool(bad.any()) and "currency" not in data.columns:
+        raise StatementError(
+            file, "does not say its currency; choose one (for example --currency GBP)"
+        )
+    _fail(file, data, currency, bad, label["currency"], "is not a currency code")
+    out["currency"] = currency.to_numpy()
+
+    for fld in ("source_amount", "fx_rate"):
+        values = _text(data, fld)
+        if fld in data.columns and bool((values != "").any()):
+            parsed = parse_amounts(
+                values.where(values != "", "0"), decimal_comma=layout.decimal_comma
+            )
+            parsed_bad = parsed.bad & (values != "")
+            _fail(file, data, values, parsed_bad, label[fld], "is not a number")
+            out[fld] = parsed.text.where(values != "", None).astype(object)
+        else:
+            out[fld] = None
+    out["source_currency"] = (
+        _text(data, "source_currency").str.upper().replace("", None).astype(object)
+    )
+
+    quantity = _text(data, "quantity")
+    qty, bad = parse_quantities(quantity)
+    _fail(file, data, quantity, bad, label["quantity"], "is not a whole number of units")
+    out["quantity"] = qty
+
+    # who, what, where
+    out["artist"] = (options.artist or "").strip() or None
+    if out["artist"].isna().all():
+        out["artist"] = _text(data, "artist").replace("", "Unknown artist").to_numpy()
+    store = _text(data, "store").replace("", "Unknown store")
+    out["store"] = store.to_numpy()
+    canon = _mapped(store, platforms.canonical)
+    out["platform"] = [c[0] for c in canon]
+    store_kind = [c[1] for c in canon]
+    raw_kind = _text(data, "kind").str.lower()
+    mapped_kind = (
+        raw_kind.map(lambda k: layout.kinds.get(k))
+        if layout.kinds
+        else pd.Series(None, index=data.index)
+    )
+    kind = mapped_kind.where(mapped_kind.notna(), pd.Series(store_kind, index=data.index))
+    if "kind" in data.columns and set(kind.unique()) - set(KINDS):
+        kind = kind.where(kind.isin(KINDS), "other")
+    out["kind"] = kind.to_numpy()
+    out["title"] = _text(data, "title").to_numpy()
+    out["release"] = _text(data, "release").to_numpy()
+    out["isrc"] = _mapped(_text(data, "isrc"), _clean_isrc)
+    out["upc"] = _mapped(_text(data, "upc"), _clean_upc)
+    out["territory"] = _mapped(_text(data, "territory"), territories.normalize)
+    return out.reset_index(drop=True)
+
+
+def _clean_isrc(text: str) -> str:
+    return re.sub(r"[\s-]", "", text).upper()
+
+
+def _clean_upc(text: str) -> str:
+    """A UPC in scientific notation (``7.34168E+11``) lost its digits in a spreadsheet: unknown."""
+    upc = re.sub(r"^(?i:empty:)|[\"\s]", "", text)
+    return "" if re.search(r"[eE][+-]?\d|\.", upc) else upc
+
+
+def _typed_empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "row_number": pd.Series(dtype="int64"),
+            "usage_month": pd.Series(dtype="int64"),
+            "usage_month_end": pd.Series(dtype="int64"),
+            "reporting_month": pd.Series(dtype="Int64"),
+            "amount": pd.Series(dtype=object),
+            "amount_nano": pd.Series(dtype="int64"),
+            "currency": pd.Series(dtype=object),
+            "source_amount": pd.Series(dtype=object),
+            "fx_rate": pd.Series(dtype=object),
+            "source_currency": pd.Series(dtype=object),
+            "quantity": pd.Series(dtype="int64"),
+            "artist": pd.Series(dtype=object),
+            "store": pd.Series(dtype=object),
+            "platform": pd.Series(dtype=object),
+            "kind": pd.Series(dtype=object),
+            "title": pd.Series(dtype=object),
+            "release": pd.Series(dtype=object),
+            "isrc": pd.Series(dtype=object),
+            "upc": pd.Series(dtype=object),
+            "territory": pd.Series(dtype=object),
+        }
+    )

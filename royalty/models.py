@@ -1,0 +1,144 @@
+"""The one SQL schema every statement layout is normalized into.
+
+All table models live in this module (as sqlmodel's docs recommend) so that importing it
+registers every table before ``create_all``.
+
+Money is never stored as a float: SQLite gives ``Numeric`` REAL affinity. Each line keeps the
+exact decimal text the file gave (``amount``) for reconciliation and exports, and the same value
+as an integer number of nano-units (``amount_nano``, 1e-9 of the currency) for SQL sums.
+Months are integers ``YYYYMM``: compact, sortable, identical on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+NANO = 1_000_000_000
+"""Scale of ``amount_nano``: one currency unit is 10**9 nano-units."""
+
+KINDS = ("stream", "download", "video", "physical", "other")
+"""Kinds of use. Only ``stream`` counts towards per-stream rates."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Artist(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+
+
+class Platform(SQLModel, table=True):
+    """A canonical service such as "Amazon Music"; raw store strings map here via ``Store``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+
+
+class Store(SQLModel, table=True):
+    """The store string exactly as a statement wrote it ("Amazon Unlimited (Streaming)")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    raw_name: str = Field(unique=True, index=True)
+    platform_id: int = Field(foreign_key="platform.id")
+
+
+class Territory(SQLModel, table=True):
+    """ISO 3166 alpha-2 code, or a distributor pseudo-code such as DistroKid's ``OU``."""
+
+    code: str = Field(primary_key=True, max_length=8)
+    name: str
+    iso3: str | None = None
+
+
+class Release(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("artist_id", "upc", "title"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    artist_id: int = Field(foreign_key="artist.id")
+    upc: str = ""
+    title: str = ""
+
+
+class Track(SQLModel, table=True):
+    """A recording. Identified by ISRC when the statement gives one, else by its title."""
+
+    __table_args__ = (UniqueConstraint("artist_id", "isrc", "title"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    artist_id: int = Field(foreign_key="artist.id")
+    isrc: str = ""
+    title: str = ""
+    release_id: int | None = Field(default=None, foreign_key="release.id")
+
+
+class Statement(SQLModel, table=True):
+    """One imported file. ``sha256`` makes re-importing the same bytes a no-op."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    sha256: str = Field(unique=True, index=True, max_length=64)
+    layout: str
+    source: str
+    encoding: str = ""
+    imported_at: datetime = Field(default_factory=_now)
+    row_count: int = 0
+    lines_stored: int = 0
+    lines_skipped: int = 0
+    first_month: int | None = None
+    last_month: int | None = None
+
+
+class StatementTotal(SQLModel, table=True):
+    """Per-currency total of a statement as the file states it (exact decimal text)."""
+
+    __tablename__ = "statement_total"
+
+    statement_id: int = Field(foreign_key="statement.id", primary_key=True)
+    currency: str = Field(primary_key=True, max_length=3)
+    amount: str
+    lines: int
+
+
+class EarningLine(SQLModel, table=True):
+    """One statement row, normalized.
+
+    ``line_hash`` + ``occurrence`` identify the row's content within its source (distributor)
+    so that an export overlapping an earlier one does not count a row twice, while identical
+    rows inside one file (``occurrence`` 0, 1, ...) all count. They are deliberately not a
+    unique index: hashes are random, and a random-order index made bulk loads 3x slower; the
+    import compares them per source and month range instead (see ``ingest``).
+    """
+
+    __tablename__ = "earning_line"
+    __table_args__ = (
+        Index("ix_line_artist_month", "artist_id", "usage_month"),
+        Index("ix_line_statement", "statement_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id")
+    row_number: int
+    artist_id: int = Field(foreign_key="artist.id")
+    usage_month: int
+    usage_month_end: int
+    reporting_month: int | None = None
+    platform_id: int = Field(foreign_key="platform.id")
+    store_id: int = Field(foreign_key="store.id")
+    track_id: int | None = Field(default=None, foreign_key="track.id")
+    release_id: int | None = Field(default=None, foreign_key="release.id")
+    territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
+    kind: str = Field(max_length=10)
+    quantity: int = Field(sa_column=Column(BigInteger, nullable=False))
+    amount: str
+    amount_nano: int = Field(sa_column=Column(BigInteger, nullable=False))
+    currency: str = Field(max_length=3)
+    source_amount: str | None = None
+    source_currency: str | None = Field(default=None, max_length=3)
+    fx_rate: str | None = None
+    line_hash: int = Field(sa_column=Column(BigInteger, nullable=False))
+    occurrence: int = 0

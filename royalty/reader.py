@@ -1,0 +1,288 @@
+"""Bytes of a statement -> header cells and chunks of text rows.
+
+Everything a file's *container* can do wrong is handled here, before any layout is known:
+encodings (UTF-8, BOMs, UTF-16, Latin-1), line ends (``\\r\\n``, ``\\n``, bare ``\\r``),
+delimiters (TAB, ``,``, ``;``), preamble rows above the header, XLSX workbooks and ZIP archives.
+Cells are always read as text: identifiers and money are converted deliberately later.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import BinaryIO
+
+import pandas as pd
+
+from royalty.errors import StatementError
+
+CHUNK_ROWS = 250_000
+HEADER_SEARCH_ROWS = 30
+SNIFF_BYTES = 256 * 1024
+DELIMITERS = ("\t", ",", ";", "|")
+
+
+@dataclass
+class Source:
+    """A statement's bytes, in memory (browser upload) or on disk (command line)."""
+
+    name: str
+    opener: Callable[[], BinaryIO]
+    size: int
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes) -> Source:
+        return cls(name=name, opener=lambda: io.BytesIO(data), size=len(data))
+
+    @classmethod
+    def from_path(cls, path: str | PurePath, name: str | None = None) -> Source:
+        import os
+
+        p = str(path)
+        return cls(
+            name=name or os.path.basename(p), opener=lambda: open(p, "rb"), size=os.path.getsize(p)
+        )
+
+    def head(self, n: int = SNIFF_BYTES) -> bytes:
+        with self.opener() as f:
+            return f.read(n)
+
+
+@dataclass
+class Table:
+    """One table found in a source: its header, where it starts, and how to read its rows."""
+
+    name: str
+    header: list[str]
+    header_row: int
+    encoding: str
+    delimiter: str
+    chunks: Callable[[], Iterator[pd.DataFrame]]
+
+
+def clean_header(cell: object) -> str:
+    return str(cell if cell is not None else "").replace("\ufeff", "").strip().strip('"').strip()
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+
+def sniff_encoding(source: Source) -> str:
+    """BOM first, then strict UTF-8 over the whole file (streamed), else Windows-1252/Latin-1."""
+    head = source.head(4096)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return "utf-16-be"
+    if b"\x00" in head:
+        raise StatementError(
+            source.name,
+            "is not a text statement: it holds binary data (is it a renamed spreadsheet or PDF?)",
+        )
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with source.opener() as f:
+            while block := f.read(8 * 1024 * 1024):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        with source.opener() as f:
+            while block := f.read(8 * 1024 * 1024):
+                block.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+# --- finding the header ------------------------------------------------------------------------
+
+
+def _lines(text: str, limit: int) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:limit]
+
+
+def split_line(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def find_header(
+    name: str,
+    lines: list[list[str]] | list[str],
+    is_header: Callable[[list[str]], bool],
+    delimiter: str | None,
+) -> tuple[int, str, list[str]] | None:
+    """First row (of the first few) that a known layout recognizes, with its delimiter."""
+    for index, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
+        if isinstance(line, list):
+            candidates = [(delimiter or "", [clean_header(c) for c in line])]
+        else:
+            candidates = [
+                (d, [clean_header(c) for c in split_line(line, d)]) for d in DELIMITERS if d in line
+            ]
+        for delim, cells in candidates:
+            if len(cells) > 1 and is_header(cells):
+                return index, delim, cells
+    return None
+
+
+# --- text tables -------------------------------------------------------------------------------
+
+
+def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table | None:
+    encoding = sniff_encoding(source)
+    raw = source.head(SNIFF_BYTES)
+    text = raw.decode(encoding, errors="ignore")
+    lines = _lines(text, HEADER_SEARCH_ROWS + 1)
+    if not any(line.strip() for line in lines):
+        raise StatementError(source.name, "is empty")
+    found = find_header(source.name, lines, is_header, None)
+    if found is None:
+        return None
+    header_row, delimiter, header = found
+
+    def chunks() -> Iterator[pd.DataFrame]:
+        with source.opener() as f:
+            reader = pd.read_csv(
+                f,
+                sep=delimiter,
+                encoding=encoding,
+                skiprows=header_row + 1,
+                header=None,
+                names=range(len(header)),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=True,
+                chunksize=CHUNK_ROWS,
+                engine="c",
+                on_bad_lines="error",
+            )
+            try:
+                for chunk in reader:
+                    chunk.columns = header
+                    yield chunk
+            except pd.errors.ParserError as exc:
+                raise StatementError(source.name, f"cannot be read as a table: {exc}") from exc
+            except UnicodeDecodeError as exc:
+                raise StatementError(
+                    source.name, f"has text in an unexpected encoding ({exc.reason})"
+                ) from exc
+
+    return Table(source.name, header, header_row, encoding, delimiter, chunks)
+
+
+# --- spreadsheets ------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str:
+    """Spreadsheet cells -> the text a person sees; integral numbers without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def excel_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[Table]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with source.opener() as f:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
+        sheets = []
+        for sheet_name in workbook.sheet_names:
+            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            sheets.append((sheet_name, rows))
+    except Exception as exc:  # calamine raises its own error types (damaged zip, not a workbook)
+        raise StatementError(
+            source.name, f"is a damaged or truncated spreadsheet and cannot be opened ({exc})"
+        ) from exc
+    tables = []
+    for sheet_name, rows in sheets:
+        text_rows = [[_cell_text(v) for v in row] for row in rows[: HEADER_SEARCH_ROWS + 1]]
+        found = find_header(source.name, text_rows, is_header, "")
+        if found is None:
+            continue
+        header_row, _, header = found
+
+        def chunks(rows=rows, header_row=header_row, header=header) -> Iterator[pd.DataFrame]:
+            body = [
+                [_cell_text(v) for v in row[: len(header)]] + [""] * (len(header) - len(row))
+                for row in rows[header_row + 1 :]
+                if any(v not in (None, "") for v in row)
+            ]
+            for start in range(0, max(len(body), 1), CHUNK_ROWS):
+                yield pd.DataFrame(body[start : start + CHUNK_ROWS], columns=header, dtype=str)
+
+        label = source.name if len(sheets) == 1 else f"{source.name} › {sheet_name}"
+        tables.append(Table(label, header, header_row, "xlsx", "", chunks))
+    return tables
+
+
+# --- entry point -------------------------------------------------------------------------------
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+TEXT_MEMBER_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[Table]:
+    """All tables in a source whose header a known layout recognizes.
+
+    Raises ``StatementError`` for empty, binary or damaged files; returns ``[]`` when the file
+    is readable but no table in it is in a known layout.
+    """
+    if source.size == 0:
+        raise StatementError(source.name, "is empty (0 bytes)")
+    head = source.head(8)
+    lower = source.name.lower()
+    if head.startswith(ZIP_MAGIC) or lower.endswith((".xlsx", ".xlsm", ".zip")):
+        try:
+            with source.opener() as f:
+                archive = zipfile.ZipFile(io.BytesIO(f.read()))
+                names = archive.namelist()
+        except zipfile.BadZipFile as exc:
+            kind = "spreadsheet" if lower.endswith((".xlsx", ".xlsm")) else "ZIP archive"
+            raise StatementError(
+                source.name, f"is a damaged or truncated {kind} and cannot be opened"
+            ) from exc
+        if any(n.startswith("xl/") for n in names):
+            return excel_tables(source, is_header)
+        members = [
+            n
+            for n in names
+            if n.lower().endswith((*TEXT_MEMBER_SUFFIXES, ".xlsx"))
+            and not n.startswith("__MACOSX")
+        ]
+        if not members:
+            raise StatementError(
+                source.name, "is a ZIP archive with no CSV, TSV, TXT or XLSX inside"
+            )
+        tables = []
+        for member in members:
+            data = archive.read(member)
+            inner = Source.from_bytes(f"{source.name} › {member}", data)
+            tables.extend(open_tables(inner, is_header))
+        return tables
+    if head.startswith(OLE_MAGIC) or lower.endswith((".xls", ".ods")):
+        return excel_tables(source, is_header)
+    table = text_table(source, is_header)
+    return [table] if table else []

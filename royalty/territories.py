@@ -1,0 +1,54 @@
+"""Territory codes -> names and ISO alpha-3 (for the world map).
+
+Codes stay as the statement gave them; pseudo-codes that are no country (DistroKid's ``OU``,
+"outside the United States") are kept and named, never dropped or guessed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pycountry
+
+PSEUDO = {
+    "OU": "Outside the United States (unspecified)",
+    "WW": "Worldwide",
+    "ZZ": "Unknown territory",
+    "EU": "European Union",
+    "XK": "Kosovo",
+    "UK": "United Kingdom",
+}
+UNKNOWN = "ZZ"
+
+
+@lru_cache(maxsize=1024)
+def describe(code: str) -> tuple[str, str | None]:
+    """Code -> (name, ISO alpha-3 or None)."""
+    c = code.strip().upper()
+    if c == "UK":
+        return PSEUDO["UK"], "GBR"
+    country = pycountry.countries.get(alpha_2=c) if len(c) == 2 else None
+    if country is None and len(c) == 3:
+        country = pycountry.countries.get(alpha_3=c)
+    if country is not None:
+        return getattr(country, "common_name", None) or country.name, country.alpha_3
+    return PSEUDO.get(c, c), None
+
+
+@lru_cache(maxsize=1024)
+def normalize(text: str) -> str:
+    """Statement text (``gb``, ``GBR``, ``United Kingdom``) -> a code to store."""
+    t = text.strip()
+    if not t or t in {"-", "--", "N/A", "n/a"}:
+        return UNKNOWN
+    upper = t.upper()
+    if len(upper) == 2 and upper.isalpha():
+        return upper
+    if len(upper) == 3 and upper.isalpha():
+        country = pycountry.countries.get(alpha_3=upper)
+        if country is not None:
+            return country.alpha_2
+    try:
+        return pycountry.countries.lookup(t).alpha_2
+    except LookupError:
+        return upper[:8]

@@ -1,0 +1,66 @@
+"""Shared fixtures: a fresh database per test, on SQLite and (when configured) PostgreSQL.
+
+Storage and import tests take the ``engine`` fixture and so run once per backend. PostgreSQL
+runs when ``ROYALTY_TEST_POSTGRES_URL`` names a server (``.ci/run`` starts a throwaway one);
+in CI (``CI=true``) a missing server is an error, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from royalty.db import make_engine
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PG_URL = os.environ.get("ROYALTY_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI and not PG_URL:
+        raise pytest.UsageError(
+            "CI=true but ROYALTY_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI"
+        )
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium; browser tests skip without it locally, and fail in CI."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None and IN_CI:
+        raise RuntimeError(
+            "CI=true but no chromium on PATH: .ci/run must install Debian's chromium"
+        )
+    return path
+
+
+BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path):
+    """An empty database with the schema, on each configured backend."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+        yield eng
+        eng.dispose()
+        return
+    eng = make_engine(PG_URL)
+    yield eng
+    with eng.begin() as conn:
+        conn.execute(text("SELECT 1"))
+    SQLModel.metadata.drop_all(eng)
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path):
+    """SQLite only, for tests that are about the app rather than the storage backend."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    yield eng
+    eng.dispose()
