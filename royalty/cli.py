@@ -1,0 +1,116 @@
+"""``royalty`` command line: a thin layer over the package, for managers with folders of files.
+
+Each subcommand is one ``_cmd_*`` function plus its arguments in ``build_parser``; the work
+itself lives in the package (``ingest``, ``analytics``, ``reports``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from royalty.db import make_engine
+from royalty.importers.base import ImportOptions
+from royalty.months import parse_period
+
+
+def _period(text: str) -> tuple[int, int]:
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _currency(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a currency code such as GBP, USD or EUR")
+    return code
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: $DATABASE_URL, else a SQLite file in your data folder)",
+    )
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from royalty.ingest import import_path, statement_files
+
+    engine = make_engine(args.db)
+    options = ImportOptions(artist=args.artist, period=args.period, currency=args.currency)
+    files = list(statement_files(args.paths))
+    if not files:
+        print("No statement files found in: " + ", ".join(args.paths), file=sys.stderr)
+        return 1
+    results = []
+    quiet = args.json or not sys.stderr.isatty()
+    with tqdm(total=len(files), unit="file", disable=quiet, file=sys.stderr) as bar:
+
+        def progress(name: str, rows: int) -> None:
+            bar.set_postfix_str(f"{rows:,} rows", refresh=True)
+
+        for path in files:
+            bar.set_description(path.name[:40])
+            result = import_path(engine, path, options, progress=progress)
+            results.append(result)
+            bar.update(1)
+            if not args.json:
+                mark = {"imported": "ok ", "duplicate": "dup", "error": "ERR"}[result.status]
+                tqdm.write(f"[{mark}] {result.message}", file=sys.stdout)
+    if args.json:
+        print(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))
+    else:
+        counts = {
+            s: sum(r.status == s for r in results) for s in ("imported", "duplicate", "error")
+        }
+        print(
+            f"{counts['imported']} imported, {counts['duplicate']} duplicate, {counts['error']} failed"
+        )
+    return 1 if any(r.status == "error" for r in results) else 0
+
+
+# --- parser ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="royalty", description="Royalty statements: import, compare, share."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="import statement files or folders of them")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders to walk")
+    p.add_argument("--artist", metavar="NAME", help="file the lines under this artist")
+    p.add_argument(
+        "--period",
+        type=_period,
+        metavar="A..B",
+        help="usage period for files that do not say it (disclosure summaries), e.g. 2024-07..2025-06",
+    )
+    p.add_argument(
+        "--currency", type=_currency, metavar="C", help="currency for files that do not say it"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    _add_db(p)
+    p.set_defaults(func=_cmd_import)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
