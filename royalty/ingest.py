@@ -109,6 +109,8 @@ def import_path(
     *,
     progress: Progress | None = None,
 ) -> ImportResult:
+    if not Path(path).is_file():
+        return ImportResult(file=str(path), status="error", message=f"{path}: no such file")
     return import_source(engine, Source.from_path(path, name=str(path)), options, progress=progress)
 
 
