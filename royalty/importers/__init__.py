@@ -6,11 +6,15 @@ and list it in ``LAYOUTS``. Layouts are tried in order; more specific ones come 
 
 from __future__ import annotations
 
-from royalty.importers import distrokid
+from royalty.importers import bandcamp, cdbaby, distrokid, soundcloud, tunecore
 from royalty.importers.base import FIELDS, ImportOptions, Layout, normalize
 
 LAYOUTS: list[Layout] = [
     distrokid.LAYOUT,
+    tunecore.LAYOUT,
+    cdbaby.LAYOUT,
+    bandcamp.LAYOUT,
+    soundcloud.LAYOUT,
 ]
 
 
