@@ -151,6 +151,9 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
     if found is None:
         return None
     header_row, delimiter, header = found
+    # pandas' default tokenizer counts an empty line before the header differently when lines
+    # end in a bare CR, so ``skiprows`` would land one row late and drop data silently.
+    bare_cr = "\r" in text and "\n" not in text
 
     def chunks() -> Iterator[pd.DataFrame]:
         with source.opener() as f:
@@ -158,6 +161,7 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
                 f,
                 sep=delimiter,
                 encoding=encoding,
+                lineterminator="\r" if bare_cr else None,
                 skiprows=header_row + 1,
                 header=None,
                 names=range(len(header)),
@@ -269,8 +273,7 @@ def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[
         members = [
             n
             for n in names
-            if n.lower().endswith((*TEXT_MEMBER_SUFFIXES, ".xlsx"))
-            and not n.startswith("__MACOSX")
+            if n.lower().endswith((*TEXT_MEMBER_SUFFIXES, ".xlsx")) and not n.startswith("__MACOSX")
         ]
         if not members:
             raise StatementError(

@@ -1,0 +1,148 @@
+"""The reader turns any statement container into header + text rows, before layouts are known.
+
+Each case is written in the bytes real exports use: BOMs, UTF-16, Latin-1, bare-CR line ends,
+preamble rows above the header.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+
+import pandas as pd
+import pytest
+
+from royalty.errors import StatementError
+from royalty.reader import HEADER_SEARCH_ROWS, Source, open_tables, sniff_encoding
+
+HEADER = ["Sale Month", "Store", "Title", "Earnings (USD)"]
+ROWS = [
+    ["2024-05", "Spotify", "Café del Puerto", "0.01308573"],
+    ["2024-05", "Apple Music", "Ñandú, part 2", "0.00040035"],
+    ["2024-06", "Deezer", "Fête Foraine", "1,204.50"],
+]
+
+
+def knows_header(cells: list[str]) -> bool:
+    return "Sale Month" in cells and "Earnings (USD)" in cells
+
+
+def statement_text(delimiter: str = "\t", newline: str = "\r\n", preamble: list[str] = ()) -> str:
+    def line(cells: list[str]) -> str:
+        return delimiter.join(f'"{c}"' if delimiter in c or "," in c else c for c in cells)
+
+    return newline.join([*preamble, line(HEADER), *(line(r) for r in ROWS)]) + newline
+
+
+def read_all(name: str, data: bytes) -> tuple[list, pd.DataFrame]:
+    tables = open_tables(Source.from_bytes(name, data), knows_header)
+    assert len(tables) == 1
+    rows = pd.concat(list(tables[0].chunks()), ignore_index=True)
+    return tables, rows
+
+
+@pytest.mark.parametrize(
+    ("encoded", "sniffed"),
+    [
+        (lambda t: t.encode("utf-8"), "utf-8"),
+        (lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), "utf-8-sig"),
+        (lambda t: t.encode("utf-16"), "utf-16"),  # BOM FF FE, then UTF-16LE: Bandcamp
+        (lambda t: t.encode("utf-16-le"), "utf-16-le"),
+        (lambda t: t.encode("latin-1"), "cp1252"),  # DistroKid read as ISO-8859-1
+    ],
+    ids=["utf-8", "utf-8-bom", "utf-16le-bom", "utf-16le-no-bom", "latin-1"],
+)
+def test_encodings_are_sniffed_and_text_decoded(encoded, sniffed):
+    data = encoded(statement_text())
+    assert sniff_encoding(Source.from_bytes("s.tsv", data)) == sniffed
+
+    tables, rows = read_all("s.tsv", data)
+
+    assert tables[0].header == HEADER  # no BOM left on the first header cell
+    assert rows.values.tolist() == ROWS
+
+
+def test_bytes_cp1252_cannot_decode_fall_back_to_latin_1():
+    data = statement_text().encode("latin-1").replace("Fête".encode("latin-1"), b"F\x81te")
+    assert sniff_encoding(Source.from_bytes("s.tsv", data)) == "latin-1"
+    _, rows = read_all("s.tsv", data)
+    assert rows.iloc[2, 2] == "F\x81te Foraine"
+
+
+def test_binary_data_is_an_error_not_garbage():
+    with pytest.raises(StatementError, match="binary data"):
+        open_tables(Source.from_bytes("report.csv", b"%PDF-1.7\n\x00\x01\x02binary"), knows_header)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"], ids=["crlf", "lf", "bare-cr"])
+def test_every_line_end_reads_every_row(newline):
+    # a blank line in the preamble once made bare-CR files lose their first data row
+    preamble = ["Statement for account 4471", "", "Generated 2026-02-26"]
+    data = statement_text(newline=newline, preamble=preamble).encode("ascii", "replace")
+
+    tables, rows = read_all("s.tsv", data)
+
+    assert tables[0].header_row == 3
+    assert len(rows) == 3
+    assert rows["Store"].tolist() == ["Spotify", "Apple Music", "Deezer"]
+    assert rows["Earnings (USD)"].tolist() == ["0.01308573", "0.00040035", "1,204.50"]
+
+
+def test_blank_lines_between_rows_are_skipped_with_bare_cr():
+    text = statement_text(newline="\r").replace("\rDeezer", "\r\rDeezer")
+    data = text.replace("\r2024-06", "\r\r2024-06").encode("utf-8")
+    _, rows = read_all("s.tsv", data)
+    assert len(rows) == 3
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ",", ";", "|"], ids=["tab", "comma", "semi", "pipe"])
+def test_delimiter_is_found_from_the_header(delimiter):
+    tables, rows = read_all("s.txt", statement_text(delimiter=delimiter).encode("utf-8"))
+
+    assert tables[0].delimiter == delimiter
+    assert rows.values.tolist() == ROWS  # quoted cells holding the delimiter stay whole
+
+
+def test_header_is_found_below_a_preamble():
+    # SoundCloud: "Account ID" and the account's UUID, padded with commas, above the header
+    preamble = ["Account ID,,,", "5f0c2d8e-7a41-4b9e-9c3d-2e8f61a7b410,,,"]
+    data = statement_text(delimiter=",", preamble=preamble).encode("utf-8")
+
+    tables, rows = read_all("lifetime_statement.csv", data)
+
+    assert tables[0].header_row == 2
+    assert tables[0].header == HEADER
+    assert rows.values.tolist() == ROWS
+
+
+def test_header_too_far_down_is_not_a_known_table():
+    preamble = [f"note {i}" for i in range(HEADER_SEARCH_ROWS + 1)]
+    data = statement_text(preamble=preamble).encode("utf-8")
+    assert open_tables(Source.from_bytes("s.tsv", data), knows_header) == []
+
+
+def test_empty_file_is_an_error():
+    with pytest.raises(StatementError, match="empty"):
+        open_tables(Source.from_bytes("s.tsv", b""), knows_header)
+    with pytest.raises(StatementError, match="empty"):
+        open_tables(Source.from_bytes("s.tsv", b"\r\n\r\n"), knows_header)
+
+
+def test_cells_stay_text():
+    data = statement_text().replace("0.01308573", "007.10").encode("utf-8")
+    _, rows = read_all("s.tsv", data)
+    assert rows.iloc[0, 3] == "007.10"  # no float, no lost zeros
+
+
+def test_statements_inside_a_zip_are_read():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("2024-05/statement.csv", statement_text(delimiter=",").encode("utf-8"))
+        archive.writestr("__MACOSX/2024-05/._statement.csv", b"\x00\x05\x16\x07")
+        archive.writestr("readme.pdf", b"%PDF-1.7")
+
+    tables = open_tables(Source.from_bytes("export.zip", buffer.getvalue()), knows_header)
+
+    assert [t.name for t in tables] == ["export.zip › 2024-05/statement.csv"]
+    assert pd.concat(list(tables[0].chunks())).values.tolist() == ROWS
