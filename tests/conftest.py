@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from royalty.db import make_engine
@@ -51,10 +50,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path):
         eng.dispose()
         return
     eng = make_engine(PG_URL)
+    SQLModel.metadata.drop_all(eng)  # a clean slate even after an interrupted run
+    SQLModel.metadata.create_all(eng)
     yield eng
-    with eng.begin() as conn:
-        conn.execute(text("SELECT 1"))
-    SQLModel.metadata.drop_all(eng)
     eng.dispose()
 
 
