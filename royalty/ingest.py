@@ -331,10 +331,10 @@ class _Import:
         self.ids["platform"] = {r.name: r.id for r in c.execute(select(Platform.id, Platform.name))}
         self.ids["store"] = {r.raw_name: r.id for r in c.execute(select(Store.id, Store.raw_name))}
         self.ids["territory"] = {r.code: 1 for r in c.execute(select(Territory.code))}
-        self.ids["release"] = {
-            (r.artist_id, r.upc, r.title): r.id
-            for r in c.execute(select(Release.id, Release.artist_id, Release.upc, Release.title))
-        }
+        # keys as ``_dimension_ids`` builds them: by UPC when known, else by title
+        self.ids["release"] = {}
+        for r in c.execute(select(Release.id, Release.artist_id, Release.upc, Release.title)):
+            self.ids["release"].setdefault((r.artist_id, r.upc, "" if r.upc else r.title), r.id)
         self.ids["track"] = {}
         for r in c.execute(select(Track.id, Track.artist_id, Track.isrc, Track.title)):
             self.ids["track"].setdefault((r.artist_id, r.isrc, "" if r.isrc else r.title), r.id)

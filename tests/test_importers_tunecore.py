@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-import pytest
 from sqlalchemy import func, select
 
 from royalty.ingest import import_path
@@ -196,12 +195,6 @@ def test_reimporting_the_same_report_adds_nothing(engine):
         assert conn.execute(select(func.count()).select_from(Statement)).scalar_one() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest bug: stored releases are cached by (artist, upc, title) but new rows look them "
-    "up by (artist, upc, ''), so the next statement naming a known UPC+title hits the UNIQUE "
-    "constraint; fix in royalty/ingest.py _load_dimensions, then drop this marker",
-)
 def test_next_months_report_reuses_releases_already_stored(engine, tmp_path):
     header, *rows = GBP_FILE.read_bytes().split(b"\r\n")
     december, november = tmp_path / "tunecore_dec.csv", tmp_path / "tunecore_nov.csv"
