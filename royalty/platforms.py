@@ -3,7 +3,8 @@
 Distributors spell one service many ways ("Amazon Unlimited (Streaming)", "Amazon Prime IN",
 "Amazon US Premium Service"); comparisons only make sense per service. The raw string is kept
 in the ``store`` table; this module decides the platform it belongs to. Rules are tried in
-order, first match wins, so specific patterns (iTunes downloads) come before broad ones (Apple).
+order, first match wins, so specific patterns (Apple Music's "iTunes Match") come before broad
+ones ("iTunes" downloads).
 """
 
 from __future__ import annotations
@@ -13,25 +14,30 @@ from functools import lru_cache
 
 # (pattern, canonical platform, default kind when the statement does not say)
 RULES: list[tuple[str, str, str]] = [
-    (r"itunes match", "Apple Music", "stream"),
-    (r"itunes radio", "Apple Music", "stream"),
-    (r"itunes.*apple music|apple music", "Apple Music", "stream"),
-    (r"itunes|apple itunes", "iTunes", "download"),
-    (r"amazon.*(mp3|digital|disc on demand|store|download)", "Amazon (downloads)", "download"),
+    # Apple: the subscription, its radio and iTunes Match pay like streams; iTunes sells downloads
+    (r"itunes match|itunes radio|apple music|apple subscription|shazam", "Apple Music", "stream"),
+    (r"itunes", "iTunes", "download"),
+    # Amazon: web-store purchases are downloads (Disc on Demand: CDs pressed to order); the
+    # subscriptions and the Cloud Drive locker pay like streams
+    (r"amazon.*disc on demand", "Amazon (CDs on demand)", "physical"),
+    (r"amazon.*(mp3|digital|store|download)", "Amazon (downloads)", "download"),
     (r"amazon|prime music", "Amazon Music", "stream"),
     (r"spotify|spotir", "Spotify", "stream"),
+    # YouTube: ad-funded plays of videos and Content ID claims are video; Red/Premium/Music stream
     (r"content id|youtube \(ads\)|youtube ugc", "YouTube", "video"),
-    (
-        r"youtube|content id|google play all access|google music|google locker|google play",
-        "YouTube",
-        "stream",
-    ),
+    (r"youtube", "YouTube", "stream"),
+    # Google Play (the old store, its All Access subscription and locker), not YouTube
+    (r"google.*(all access|locker)", "Google Play", "stream"),
+    (r"google", "Google Play", "download"),
     (r"tidal|wimp", "TIDAL", "stream"),
     (r"deezer", "Deezer", "stream"),
     (r"pandora", "Pandora", "stream"),
     (r"soundcloud", "SoundCloud", "stream"),
-    (r"tiktok|resso|luna|capcut", "TikTok", "video"),
-    (r"facebook|instagram|meta\b", "Meta (Facebook/Instagram)", "video"),
+    # ByteDance's music services are streaming apps; TikTok and CapCut put music under videos
+    (r"resso", "Resso", "stream"),
+    (r"\bluna\b|soda music", "Luna (Soda Music)", "stream"),
+    (r"tiktok|capcut", "TikTok", "video"),
+    (r"facebook|instagram|\bmeta\b", "Meta (Facebook/Instagram)", "video"),
     (r"snap", "Snapchat", "video"),
     (r"tencent|\btme\b|qq music|kugou|kuwo|joox", "Tencent Music", "stream"),
     (r"netease", "NetEase Cloud Music", "stream"),
@@ -48,8 +54,7 @@ RULES: list[tuple[str, str, str]] = [
     (r"soundexchange", "SoundExchange", "stream"),
     (r"7digital|medianet|media net", "Download stores", "download"),
     (r"peloton", "Peloton", "stream"),
-    (r"shazam", "Apple Music", "stream"),
-    (r"\buma\b|united media agency|vk\b", "VK / UMA", "stream"),
+    (r"\buma\b|united media agency|\bvk\b", "VK / UMA", "stream"),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), name, kind) for p, name, kind in RULES]
 
