@@ -6,7 +6,7 @@ and list it in ``LAYOUTS``. Layouts are tried in order; more specific ones come 
 
 from __future__ import annotations
 
-from royalty.importers import bandcamp, cdbaby, distrokid, soundcloud, tunecore
+from royalty.importers import bandcamp, believe, cdbaby, distrokid, soundcloud, tunecore
 from royalty.importers.base import FIELDS, ImportOptions, Layout, normalize
 
 LAYOUTS: list[Layout] = [
@@ -15,6 +15,7 @@ LAYOUTS: list[Layout] = [
     cdbaby.LAYOUT,
     bandcamp.LAYOUT,
     soundcloud.LAYOUT,
+    believe.LAYOUT,
 ]
 
 
