@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, Engine, insert, select
 
-from royalty import importers, territories
+from royalty import importers, rollup, territories
 from royalty.errors import StatementError
 from royalty.importers.base import ImportOptions, Layout
 from royalty.models import (
@@ -296,6 +296,7 @@ class _Import:
         if self.rows == 0:
             raise StatementError(self.source.name, "has a header but no rows")
         self._reconcile()
+        rollup.add_statement(self.conn, self.statement_id)
         self._finish()
         totals = {c: decimal_text(v) for c, v in sorted(self.file_totals.items())}
         period = (

@@ -142,3 +142,51 @@ class EarningLine(SQLModel, table=True):
     fx_rate: str | None = None
     line_hash: int = Field(sa_column=Column(BigInteger, nullable=False))
     occurrence: int = 0
+
+
+class _RollupColumns(SQLModel):
+    """Per-statement sums of ``earning_line`` at a coarser grain (see ``royalty.rollup``).
+
+    Analytics read these instead of millions of lines. Every column a conversion or filter
+    needs stays in the key (kind, currency, the statement's own rate), so a sum here is exactly
+    the sum of the lines it replaces.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", ondelete="CASCADE", index=True)
+    artist_id: int = Field(foreign_key="artist.id")
+    usage_month: int
+    usage_month_end: int
+    platform_id: int = Field(foreign_key="platform.id")
+    kind: str = Field(max_length=10)
+    currency: str = Field(max_length=3)
+    source_currency: str | None = Field(default=None, max_length=3)
+    fx_rate: str | None = None
+    quantity: int = Field(sa_type=BigInteger)
+    amount_nano: int = Field(sa_type=BigInteger)
+    lines: int = 0
+
+
+class LineRollup(_RollupColumns, table=True):
+    """By artist, month, platform and kind: overview, platform comparison, Unwrapped."""
+
+    __tablename__ = "line_rollup"
+    __table_args__ = (Index("ix_rollup_artist_month", "artist_id", "usage_month"),)
+
+
+class TrackRollup(_RollupColumns, table=True):
+    """The same, also by track: top tracks, Spotify's 1,000-stream threshold."""
+
+    __tablename__ = "line_rollup_track"
+    __table_args__ = (Index("ix_rollup_track_artist_month", "artist_id", "usage_month"),)
+
+    track_id: int | None = Field(default=None, foreign_key="track.id")
+
+
+class TerritoryRollup(_RollupColumns, table=True):
+    """The same, also by territory: the map and top countries."""
+
+    __tablename__ = "line_rollup_territory"
+    __table_args__ = (Index("ix_rollup_territory_artist_month", "artist_id", "usage_month"),)
+
+    territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
