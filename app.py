@@ -1,0 +1,40 @@
+"""Royalty transparency dashboard: the router and frame every page shares.
+
+Run with ``streamlit run app.py``. The database is ``DATABASE_URL`` (SQLite or PostgreSQL),
+else the same SQLite file the ``royalty`` command line uses. On first run the fictional sample
+statements are loaded so there is something to look at; ``ROYALTY_NO_SAMPLE=1`` starts empty.
+"""
+
+import streamlit as st
+
+from royalty import ui_state
+
+st.set_page_config(
+    page_title="Royalty transparency", page_icon="🎧", layout="wide",
+    initial_sidebar_state="expanded",
+)  # fmt: skip
+
+engine = ui_state.engine()
+ui_state.ensure_sample(engine)
+
+import_page = st.Page(
+    "app_pages/import_statements.py", title="Import", icon="📥", url_path="import"
+)
+pages = [
+    st.Page(
+        "app_pages/overview.py", title="Overview", icon="📊", url_path="overview", default=True
+    ),
+    st.Page("app_pages/platforms.py", title="Platforms", icon="🎚️", url_path="platforms"),
+    st.Page("app_pages/tracks.py", title="Tracks", icon="🎵", url_path="tracks"),
+    st.Page("app_pages/territories.py", title="Territories", icon="🌍", url_path="territories"),
+    st.Page("app_pages/unwrapped.py", title="Unwrapped", icon="🎁", url_path="unwrapped"),
+    import_page,
+]
+page = st.navigation(pages, position="top")
+
+st.session_state.pop("_selection", None)
+if page.url_path != "import" and ui_state.lookup("has_data", engine):
+    st.session_state["_selection"] = ui_state.sidebar(engine)
+    ui_state.sample_banner(engine, import_page)
+
+page.run()

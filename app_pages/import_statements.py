@@ -1,0 +1,125 @@
+"""Import page: upload statements, check what was detected, import, see what happened per file."""
+
+import streamlit as st
+
+from royalty import ui_state
+from royalty.importers import ImportOptions, known_layouts
+from royalty.ingest import import_bytes, preview
+from royalty.months import parse_period
+from royalty.reader import Source
+from royalty.settings import MAX_UPLOAD_MB
+
+MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+"""What the browser lets through (``server.maxUploadSize``, in MiB), checked again on import."""
+FROM_FILE = "As the file says"
+STATUS_ICONS = {"imported": "✅", "duplicate": "↩️", "error": "❌"}
+
+engine = ui_state.engine()
+
+st.title("Import statements")
+st.write(
+    "Upload the statements your distributor sends you. Known layouts: "
+    f"{known_layouts()}. Nothing is stored until you press **Import**; importing the same "
+    "file twice adds nothing."
+)
+
+files = st.file_uploader(
+    "Statement files",
+    type=["xlsx", "csv", "tsv", "txt", "zip"],
+    accept_multiple_files=True,
+    key="uploads",
+    help=f"Up to {MAX_UPLOAD_MB} MB per file. Larger files: `royalty import FILE` in a terminal.",
+)
+
+with st.expander("What the files don't say (optional)"):
+    st.caption(
+        "Needed only for some files: summaries without a month per row, files without an "
+        "artist or currency column. Values the file gives always win."
+    )
+    c1, c2, c3 = st.columns(3)
+    artist = c1.text_input("Artist", key="import_artist", placeholder="e.g. The Night Owls")
+    period_text = c2.text_input(
+        "Period covered", key="import_period", placeholder="2024-07..2025-06 or 2024"
+    )
+    currency_choice = c3.selectbox(
+        "Currency", [FROM_FILE, *ui_state.COMMON_CURRENCIES], key="import_currency"
+    )
+
+period = None
+options_ok = True
+if period_text.strip():
+    try:
+        period = parse_period(period_text)
+    except ValueError as exc:
+        st.error(f"Period: {exc}")
+        options_ok = False
+options = ImportOptions(
+    artist=artist.strip() or None,
+    period=period,
+    currency=None if currency_choice == FROM_FILE else currency_choice,
+)
+
+if files:
+    st.subheader("Preview")
+    cache = st.session_state.setdefault("import_previews", {})
+    for upload in files:
+        key = (upload.file_id, options)
+        if key not in cache:
+            cache[key] = preview(Source.from_bytes(upload.name, upload.getvalue()), options)
+        shown = cache[key]
+        if shown.error:
+            st.warning(f"**{upload.name}**: {shown.error}")
+            continue
+        with st.expander(f"{upload.name} — {shown.layout}", expanded=len(files) == 1):
+            st.dataframe(shown.rows, hide_index=True)
+
+    if st.button(
+        f"Import {len(files)} file{'s' if len(files) != 1 else ''}",
+        type="primary",
+        key="import_button",
+        disabled=not options_ok,
+    ):
+        bar = st.progress(0.0, text="Starting…")
+        results = []
+        for i, upload in enumerate(files):
+
+            def report(name: str, rows: int, i: int = i) -> None:
+                bar.progress(i / len(files), text=f"{name}: {rows:,} rows read")
+
+            bar.progress(i / len(files), text=f"{upload.name}: reading…")
+            results.append(
+                import_bytes(
+                    engine,
+                    upload.name,
+                    upload.getvalue(),
+                    options,
+                    max_bytes=MAX_BYTES,
+                    progress=report,
+                )
+            )
+        bar.progress(1.0, text="Done")
+        st.session_state["import_results"] = results
+        cache.clear()
+
+results = st.session_state.get("import_results")
+if results:
+    st.subheader("Result")
+    table = ui_state.results_table(results)
+    table.insert(0, "", [STATUS_ICONS.get(s, "") for s in table["Status"]])
+    st.dataframe(table, hide_index=True, key="import_result_table")
+    imported = [r for r in results if r.status == "imported"]
+    for r in results:
+        if r.status == "error":
+            st.error(r.message, icon="❌")
+        elif r.status == "duplicate":
+            st.info(r.message, icon="↩️")
+    if imported:
+        lines = sum(r.stored for r in imported)
+        st.success(
+            f"Imported {len(imported)} file{'s' if len(imported) != 1 else ''}, "
+            f"{lines:,} lines. The other pages now include them.",
+            icon="✅",
+        )
+        st.page_link("app_pages/overview.py", label="See the overview", icon="📊")
+elif not files:
+    st.info("Choose one or more statement files above (or drop them on the box).")

@@ -1,0 +1,344 @@
+"""What the app's pages share: the engine, the sidebar filters and cached analytics calls.
+
+Pages stay a description of the UI; this module owns the plumbing they all need.
+
+* Cached analytics results are keyed by the filters, the reporting currency and the database's
+  *data version* (latest statement id and statement count), so an import shows up on the next
+  rerun without clearing anything by hand.
+* The sidebar filters live in the entry script's run but are not drawn on the Import page;
+  their values are kept in session state so that a visit to Import does not reset them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, func, select
+
+from royalty import analytics, db
+from royalty.ingest import ImportResult
+from royalty.models import KINDS, EarningLine, Statement
+from royalty.months import month_text
+from royalty.settings import database_url
+
+ALL_TIME = "All time"
+CUSTOM = "Choose months…"
+ALL_ARTISTS = "All artists"
+COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "SEK", "NOK", "DKK", "JPY", "CHF")
+DEFAULT_MIN_STREAMS = 1000
+NO_SAMPLE_ENV = "ROYALTY_NO_SAMPLE"
+"""Set to 1 to start with an empty database instead of loading the sample statements."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Everything the sidebar decides for the analytics pages."""
+
+    filters: analytics.Filters
+    currency: str
+    min_streams: int
+    period_label: str
+
+
+# --- database ------------------------------------------------------------------------------------
+
+
+def engine() -> Engine:
+    """The app's database: ``DATABASE_URL``, else the same SQLite file the command line uses."""
+    return db.get_engine(database_url(os.environ.get("ROYALTY_DB") or None))
+
+
+def db_key(eng: Engine) -> str:
+    """Identifies the database in cache keys (two test databases never share results)."""
+    return eng.url.render_as_string(hide_password=True)
+
+
+def data_version(eng: Engine) -> tuple[int, int]:
+    """(latest statement id, number of statements): changes whenever an import lands."""
+    with eng.connect() as conn:
+        row = conn.execute(select(func.max(Statement.id), func.count(Statement.id))).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def sample_wanted() -> bool:
+    """False when ``ROYALTY_NO_SAMPLE`` is set (tests of the empty app, private installs)."""
+    return os.environ.get(NO_SAMPLE_ENV, "").strip().lower() not in {"1", "true", "yes"}
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    from currency_converter import CurrencyConverter
+
+    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+
+
+def currency_totals(eng: Engine) -> dict[str, Decimal]:
+    """Exact income per statement currency (SUM of integer nano-units in SQL)."""
+    with eng.connect() as conn:
+        rows = conn.execute(
+            select(EarningLine.currency, func.sum(EarningLine.amount_nano)).group_by(
+                EarningLine.currency
+            )
+        ).all()
+    return {c: Decimal(int(n or 0)).scaleb(-9) for c, n in rows}
+
+
+def main_currency(totals: dict[str, Decimal]) -> str:
+    """The currency most income is in (compared at today's ECB rate), USD when there is none.
+
+    The comparison is only used to choose a default, so an approximate rate is good enough.
+    """
+    best, best_value = "USD", Decimal(-1)
+    conv = _converter()
+    for code, total in totals.items():
+        try:
+            value = Decimal(str(conv.convert(float(total), code, "EUR")))
+        except ValueError:  # a currency the ECB does not publish: compare as-is
+            value = total
+        if value > best_value:
+            best, best_value = code, value
+    return best
+
+
+# --- cached analytics ------------------------------------------------------------------------------
+
+
+def _filters_key(f: analytics.Filters) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(asdict(f).items()))
+
+
+def _kwargs_key(kwargs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+
+
+@st.cache_data(show_spinner=False, max_entries=300)
+def _cached_filtered(
+    name: str,
+    database: str,
+    version: tuple[int, int],
+    filters: tuple[tuple[str, Any], ...],
+    currency: str,
+    kwargs: tuple[tuple[str, Any], ...],
+    _engine: Engine,
+) -> Any:
+    f = analytics.Filters(**dict(filters))
+    return getattr(analytics, name)(_engine, f, currency, **dict(kwargs))
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def _cached_plain(
+    name: str, database: str, version: tuple[int, int], args: tuple[Any, ...], _engine: Engine
+) -> Any:
+    if name == "currency_totals":
+        return currency_totals(_engine)
+    if name == "is_sample_only":
+        from royalty import sample
+
+        return sample.is_sample_only(_engine)
+    return getattr(analytics, name)(_engine, *args)
+
+
+def analysis(
+    name: str, eng: Engine, sel: Selection | analytics.Filters, currency: str | None = None,
+    **kwargs: Any,
+) -> Any:  # fmt: skip
+    """``analytics.<name>(engine, filters, currency, **kwargs)``, cached until the next import."""
+    if isinstance(sel, Selection):
+        f, currency = sel.filters, currency or sel.currency
+    else:
+        f = sel
+    assert currency is not None
+    return _cached_filtered(
+        name, db_key(eng), data_version(eng), _filters_key(f), currency, _kwargs_key(kwargs), eng
+    )
+
+
+def lookup(name: str, eng: Engine, *args: Any) -> Any:
+    """``analytics.<name>(engine, *args)`` (artists, months, ...), cached until the next import."""
+    return _cached_plain(name, db_key(eng), data_version(eng), args, eng)
+
+
+# --- first run ----------------------------------------------------------------------------------------
+
+
+def ensure_sample(eng: Engine) -> None:
+    """Load the sample statements into an empty database once per session (unless disabled)."""
+    if not sample_wanted() or st.session_state.get("_sample_checked") == db_key(eng):
+        return
+    from royalty import sample
+
+    if not lookup("has_data", eng):
+        with st.spinner("First run: loading the sample statements (fictional artist)…"):
+            sample.ensure_sample_data(eng)
+    st.session_state["_sample_checked"] = db_key(eng)
+
+
+def sample_banner(eng: Engine, import_page: Any) -> None:
+    """Say plainly when every number on screen comes from the made-up sample."""
+    if not lookup("has_data", eng) or not lookup("is_sample_only", eng):
+        return
+    with st.container(border=True):
+        st.markdown(
+            "**You are looking at sample data.** The artist, tracks and amounts are fiction, "
+            "made up to show what the dashboard does. Import your own distributor statements "
+            "(DistroKid, TuneCore, CD Baby, Bandcamp, SoundCloud exports) on the Import page, "
+            "or from a terminal with `royalty import FILE...`."
+        )
+        st.page_link(import_page, label="Import your statements", icon="📥")
+
+
+def require_data(eng: Engine, import_page: Any) -> None:
+    """Stop the page with a friendly message when nothing has been imported yet."""
+    if lookup("has_data", eng):
+        return
+    st.info(
+        "**No data yet.** Import the statements your distributor sends you (CSV, TSV, TXT, "
+        "XLSX or a ZIP of them) and this page fills in."
+    )
+    st.page_link(import_page, label="Import statements", icon="📥")
+    st.stop()
+
+
+def no_rows(message: str = "Nothing matches these filters.") -> None:
+    """For a filter combination that selects no income: say so instead of an empty chart."""
+    st.info(f"{message} Widen the period or clear the platform and kind filters in the sidebar.")
+
+
+# --- sidebar filters -------------------------------------------------------------------------------
+
+
+def _kept(key: str, default: Any, valid: Callable[[Any], bool]) -> None:
+    """Put the remembered (or default) value in place before the widget is drawn."""
+    kept = st.session_state.setdefault("_kept_filters", {})
+    if key in st.session_state and valid(st.session_state[key]):
+        return
+    value = kept.get(key, default)
+    st.session_state[key] = value if valid(value) else default
+
+
+def _remember(*keys: str) -> None:
+    kept = st.session_state.setdefault("_kept_filters", {})
+    for key in keys:
+        kept[key] = st.session_state[key]
+
+
+def reset_filters() -> None:
+    """Forget every sidebar choice (the next run draws the defaults)."""
+    for key in [k for k in st.session_state if str(k).startswith("f_")]:
+        del st.session_state[key]
+    st.session_state["_kept_filters"] = {}
+
+
+def sidebar(eng: Engine) -> Selection:
+    """Draw the shared filters in the sidebar and return what they select."""
+    artists = lookup("artists", eng)
+    platforms = lookup("platform_names", eng)
+    totals = lookup("currency_totals", eng)
+    default_currency = main_currency(totals)
+    currencies = list(dict.fromkeys([*sorted(totals), *COMMON_CURRENCIES]))
+
+    sb = st.sidebar
+    sb.header("Filters")
+    artist_options = [ALL_ARTISTS, *artists]
+    _kept("f_artist", ALL_ARTISTS if len(artists) != 1 else artists[0], artist_options.__contains__)
+    artist_choice = sb.selectbox("Artist", artist_options, key="f_artist")
+    artist = None if artist_choice == ALL_ARTISTS else artist_choice
+
+    years = [str(y) for y in sorted(lookup("years", eng, artist), reverse=True)]
+    months = lookup("months", eng, artist)
+    period_options = [ALL_TIME, *years, CUSTOM]
+    _kept("f_period", ALL_TIME, period_options.__contains__)
+    period_choice = sb.selectbox(
+        "Period", period_options, key="f_period", help="Months in which the music was played."
+    )
+    labels = [month_text(m) for m in months]
+    period: tuple[int, int] | None = None
+    if period_choice == CUSTOM and len(labels) >= 2:
+        _kept(
+            "f_months",
+            (labels[0], labels[-1]),
+            lambda v: isinstance(v, tuple | list) and len(v) == 2 and all(x in labels for x in v),
+        )
+        first, last = sb.select_slider("Months", options=labels, key="f_months")
+        period = (months[labels.index(first)], months[labels.index(last)])
+        period_label = f"{first}..{last}"
+    elif period_choice in years:
+        year = int(period_choice)
+        period = (year * 100 + 1, year * 100 + 12)
+        period_label = period_choice
+    else:
+        period_label = f"{labels[0]}..{labels[-1]}" if labels else ALL_TIME
+
+    _kept("f_platforms", [], lambda v: isinstance(v, list) and all(p in platforms for p in v))
+    chosen_platforms = sb.multiselect(
+        "Platforms", platforms, key="f_platforms", placeholder="All platforms"
+    )
+    _kept("f_kinds", [], lambda v: isinstance(v, list) and all(k in KINDS for k in v))
+    chosen_kinds = sb.multiselect(
+        "Kind of use", list(KINDS), key="f_kinds", placeholder="All kinds",
+        format_func=str.capitalize,
+    )  # fmt: skip
+    _kept("f_currency", default_currency, currencies.__contains__)
+    currency = sb.selectbox(
+        "Reporting currency", currencies, key="f_currency",
+        help="Amounts in other currencies are converted: with the statement's own rate where "
+        "it gives one, else the ECB reference rate for the month of use.",
+    )  # fmt: skip
+    _kept("f_min_streams", DEFAULT_MIN_STREAMS, lambda v: isinstance(v, int) and v >= 0)
+    min_streams = sb.number_input(
+        "Minimum streams for a rate", min_value=0, step=100, key="f_min_streams",
+        help="Platforms with fewer streams get no per-stream rate: a few plays say little.",
+    )  # fmt: skip
+    sb.button("Reset filters", on_click=reset_filters, key="f_reset_button")
+    _remember(*[k for k in ("f_artist", "f_period", "f_months", "f_platforms", "f_kinds",
+                            "f_currency", "f_min_streams") if k in st.session_state])  # fmt: skip
+
+    filters = analytics.Filters(
+        artist=artist,
+        period=period,
+        platforms=tuple(chosen_platforms),
+        kinds=tuple(chosen_kinds),
+    )
+    return Selection(filters, currency, int(min_streams), period_label)
+
+
+def current() -> Selection:
+    """The selection the entry script drew this run (pages call this)."""
+    sel = st.session_state.get("_selection")
+    if sel is None:  # the page was run on its own; draw the filters here
+        sel = sidebar(engine())
+    return sel
+
+
+# --- import results ---------------------------------------------------------------------------------
+
+
+def results_table(results: list[ImportResult]) -> pd.DataFrame:
+    """Per-file outcome of an import, as the Import page shows it."""
+    rows = []
+    for r in results:
+        rows.append(
+            {
+                "File": r.file,
+                "Status": r.status,
+                "Layout": r.format or "",
+                "Rows": r.rows,
+                "Stored": r.stored,
+                "Skipped": r.skipped,
+                "Totals": ", ".join(f"{v} {c}" for c, v in r.totals.items()),
+                "Period": "..".join(r.period) if r.period else "",
+                "Message": r.message,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["File", "Status", "Layout", "Rows", "Stored", "Skipped", "Totals", "Period",
+                 "Message"],
+    )  # fmt: skip
