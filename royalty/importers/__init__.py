@@ -6,7 +6,7 @@ and list it in ``LAYOUTS``. Layouts are tried in order; more specific ones come 
 
 from __future__ import annotations
 
-from royalty.importers import bandcamp, believe, cdbaby, distrokid, soundcloud, tunecore
+from royalty.importers import awal, bandcamp, believe, cdbaby, distrokid, soundcloud, tunecore
 from royalty.importers.base import FIELDS, ImportOptions, Layout, normalize
 
 LAYOUTS: list[Layout] = [
@@ -16,6 +16,7 @@ LAYOUTS: list[Layout] = [
     bandcamp.LAYOUT,
     soundcloud.LAYOUT,
     believe.LAYOUT,
+    awal.LAYOUT,
 ]
 
 
