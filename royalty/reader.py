@@ -248,6 +248,17 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 TEXT_MEMBER_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
+def _is_table_member(name: str) -> bool:
+    """A CSV/TSV/TXT/XLSX in an archive, not macOS resource forks (``__MACOSX/``, ``._x.csv``)
+    or other hidden files, which carry binary data under a statement's name."""
+    base = PurePath(name).name
+    return (
+        name.lower().endswith((*TEXT_MEMBER_SUFFIXES, ".xlsx"))
+        and not name.startswith("__MACOSX")
+        and not base.startswith(".")
+    )
+
+
 def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[Table]:
     """All tables in a source whose header a known layout recognizes.
 
@@ -270,11 +281,7 @@ def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[
             ) from exc
         if any(n.startswith("xl/") for n in names):
             return excel_tables(source, is_header)
-        members = [
-            n
-            for n in names
-            if n.lower().endswith((*TEXT_MEMBER_SUFFIXES, ".xlsx")) and not n.startswith("__MACOSX")
-        ]
+        members = [n for n in names if _is_table_member(n)]
         if not members:
             raise StatementError(
                 source.name, "is a ZIP archive with no CSV, TSV, TXT or XLSX inside"

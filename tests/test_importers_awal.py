@@ -189,6 +189,7 @@ def test_zip_with_several_monthly_csvs(engine, tmp_path):
             "January 2024/awal_2024-01_gbp.csv": JAN.read_bytes(),
             "February 2024/awal_2024-02_gbp.csv": FEB.read_bytes(),
             "__MACOSX/January 2024/._awal_2024-01_gbp.csv": b"\x00\x05\x16\x07junk",
+            "February 2024/._awal_2024-02_gbp.csv": b"\x00\x05\x16\x07junk",
             "Statement summary.pdf": b"%PDF-1.4 not a table",
         },
     )
@@ -253,3 +254,28 @@ def test_zip_without_statements_is_a_clear_error(engine, tmp_path):
 )
 def test_kind_of(text, kind):
     assert kind_of(text) == kind
+
+
+def test_spreadsheet_inside_a_zip(engine, tmp_path):
+    """A statement re-saved as XLSX and zipped again reads as the same table, exact."""
+    import io
+
+    import openpyxl
+
+    with JAN.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)  # every cell stays text, as the CSV wrote it
+    data = io.BytesIO()
+    book.save(data)
+    archive = write_zip(
+        tmp_path / "awal_xlsx.zip", {"Statement January 2024.xlsx": data.getvalue()}
+    )
+
+    result = import_path(engine, archive)
+
+    assert result.status == "imported", result.message
+    assert (result.format, result.rows, result.stored) == ("awal", 11, 11)
+    assert result.totals == {"GBP": "86.7905474485"}
