@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, insert, select
+import pyarrow.compute as pc
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from royalty import importers, rollup, territories
 from royalty.errors import StatementError
@@ -47,9 +48,13 @@ from royalty.reader import Source, Table, open_tables
 STATEMENT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
 HASH_FIELDS = [
     "artist", "usage_month", "usage_month_end", "reporting_month", "store", "title", "release",
-    "isrc", "upc", "territory", "kind", "quantity", "amount", "currency", "source_amount",
+    "isrc", "upc", "territory", "kind", "quantity", "amount_nano", "currency", "source_amount",
     "source_currency", "fx_rate",
 ]  # fmt: skip
+"""What identifies a line's content. Values, not their spelling: a spreadsheet re-save writes
+``0.3127815`` for ``0.31278150`` and must still be recognized as the same line."""
+NUMBER_TEXT_FIELDS = ("source_amount", "fx_rate")
+HASH_KEY = "royalty-lines-v2"  # 16 bytes, as pandas requires; bump when HASH_FIELDS change
 LINE_COLUMNS = [c.name for c in EarningLine.__table__.columns if c.name != "id"]
 
 Progress = Callable[[str, int], None]
@@ -334,8 +339,11 @@ class _Import:
         self.ids["territory"] = {r.code: 1 for r in c.execute(select(Territory.code))}
         # keys as ``_dimension_ids`` builds them: by UPC when known, else by title
         self.ids["release"] = {}
+        self.untitled_releases: set[int] = set()
         for r in c.execute(select(Release.id, Release.artist_id, Release.upc, Release.title)):
             self.ids["release"].setdefault((r.artist_id, r.upc, "" if r.upc else r.title), r.id)
+            if not r.title:
+                self.untitled_releases.add(r.id)
         self.ids["track"] = {}
         for r in c.execute(select(Track.id, Track.artist_id, Track.isrc, Track.title)):
             self.ids["track"].setdefault((r.artist_id, r.isrc, "" if r.isrc else r.title), r.id)
@@ -379,16 +387,28 @@ class _Import:
             {"artist_id": ids["artist_id"], "upc": lines["upc"], "title": lines["release"]}
         )
         rel["title"] = rel["title"].where(rel["upc"] == "", "")
-        rel_first = lines.assign(artist_id=ids["artist_id"], key_title=rel["title"])
-        rel_first = rel_first[(rel["upc"] != "") | (rel["title"] != "")]
-        rel_first = rel_first.drop_duplicates(["artist_id", "upc", "key_title"])
+        rel_first = pd.DataFrame(
+            {"artist_id": ids["artist_id"], "upc": rel["upc"], "key_title": rel["title"],
+             "release": lines["release"]}
+        )[(rel["upc"] != "") | (rel["title"] != "")]  # fmt: skip
+        # a row naming the release (an album sale) names it, even after rows that did not
+        keys = ["artist_id", "upc", "key_title"]
+        named = rel_first[rel_first["release"] != ""].drop_duplicates(keys)
+        rel_first = pd.concat([named, rel_first.drop_duplicates(keys)]).drop_duplicates(keys)
         for r in rel_first.itertuples(index=False):
             key = (int(r.artist_id), r.upc, r.key_title)
-            if key not in self.ids["release"]:
+            known = self.ids["release"].get(key)
+            if known is None:
                 values = {"artist_id": key[0], "upc": r.upc, "title": r.release}
-                self.ids["release"][key] = self.conn.execute(
-                    insert(Release).values(**values)
-                ).inserted_primary_key[0]
+                known = self.conn.execute(insert(Release).values(**values)).inserted_primary_key[0]
+                self.ids["release"][key] = known
+                if not r.release:
+                    self.untitled_releases.add(known)
+            elif r.release and known in self.untitled_releases:
+                self.conn.execute(
+                    update(Release).where(Release.id == known).values(title=r.release)
+                )
+                self.untitled_releases.discard(known)
         ids["release_id"] = _lookup(rel, ["artist_id", "upc", "title"], self.ids["release"])
 
         # tracks: by ISRC when known, else by title; none for album-level rows without a title
@@ -430,7 +450,9 @@ class _Import:
     def _identity(self, lines: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """(content hash, occurrence of that content so far in this file) per line."""
         frame = lines[HASH_FIELDS].assign(source=self.layout.source)
-        hashes = pd.util.hash_pandas_object(frame, index=False, hash_key="royalty-lines-v1")
+        for name in NUMBER_TEXT_FIELDS:
+            frame[name] = _number_value_text(frame[name])
+        hashes = pd.util.hash_pandas_object(frame, index=False, hash_key=HASH_KEY)
         hashes = pd.Series(hashes.to_numpy().view(np.int64))
         before = self.seen_hashes.reindex(hashes.to_numpy()).fillna(0).to_numpy(dtype=np.int64)
         occurrence = hashes.groupby(hashes).cumcount().to_numpy() + before
@@ -556,6 +578,16 @@ class _Import:
                     for c, v in self.file_totals.items()
                 ],
             )  # fmt: skip
+
+
+def _number_value_text(values: pd.Series) -> pd.Series:
+    """Decimal text without the zeros that do not change its value (``0.7900`` -> ``0.79``)."""
+    if values.isna().all():
+        return values
+    arr = pa.array(values, type=pa.string(), from_pandas=True)
+    arr = pc.replace_substring_regex(arr, pattern=r"(\.\d*?)0+$", replacement=r"\1")
+    arr = pc.replace_substring_regex(arr, pattern=r"\.$", replacement="")
+    return pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
 def _lookup(

@@ -1,0 +1,365 @@
+"""The import's promises, on every backend: idempotent, all-or-nothing, exact, overlap-aware.
+
+Statements are built here row by row so each test shows exactly what the file says; expected
+totals are summed with Decimal from the same text.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from royalty import ingest, reader
+from royalty.ingest import import_bytes
+from royalty.models import (
+    Artist,
+    EarningLine,
+    Release,
+    Statement,
+    StatementTotal,
+    Store,
+    Track,
+)
+
+DK_HEADER = (
+    "Reporting Date\tSale Month\tStore\tArtist\tTitle\tISRC\tUPC\tQuantity\tTeam Percentage"
+    "\tSong/Album\tCountry of Sale\tSongwriter Royalties Withheld\tEarnings (USD)"
+)
+UPC = "195920977126"
+
+
+def dk_row(
+    month: str,
+    amount: str,
+    *,
+    store: str = "Spotify",
+    title: str = "Tin Roof Psalm",
+    isrc: str = "QZPLR2280031",
+    quantity: str = "10",
+    country: str = "US",
+    song_album: str = "Song",
+) -> str:
+    return "\t".join(
+        ["2023-02-08", month, store, "Cold Harbor Choir", title, isrc, UPC, quantity, "100",
+         song_album, country, "0", amount]
+    )  # fmt: skip
+
+
+def dk_file(rows: list[str]) -> bytes:
+    return ("\r\n".join([DK_HEADER, *rows]) + "\r\n").encode("ascii")
+
+
+def count(engine, model) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def stored_amounts(engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(
+            conn.execute(select(EarningLine.amount).order_by(EarningLine.id)).scalars().all()
+        )
+
+
+def stored_total(engine, currency: str = "USD") -> Decimal:
+    with engine.connect() as conn:
+        amounts = conn.execute(
+            select(EarningLine.amount).where(EarningLine.currency == currency)
+        ).scalars()
+        return sum((Decimal(a) for a in amounts), Decimal(0))
+
+
+def nano_total(engine, currency: str = "USD") -> int:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.coalesce(func.sum(EarningLine.amount_nano), 0)).where(
+                EarningLine.currency == currency
+            )
+        ).scalar_one()
+
+
+def assert_nothing_stored(engine) -> None:
+    for model in (Statement, StatementTotal, EarningLine, Artist, Store, Track, Release):
+        assert count(engine, model) == 0, model.__name__
+
+
+HALF_YEAR = [
+    dk_row("2022-01", "1.41536244"),
+    dk_row("2022-02", "0.31278150", country="GB"),
+    dk_row("2022-03", "0.40148900", store="Apple Music", title="Lamplighter", isrc="QZPLR2280032"),
+    dk_row("2022-04", "0.00040035", store="Snap", quantity="0"),
+    dk_row("2022-05", "0.02187500", store="Facebook", country="OU"),
+    dk_row("2022-05", "0.02187500", store="Facebook", country="OU"),  # the same line twice
+    dk_row("2022-06", "-0.00218760", quantity="0"),
+]
+SECOND_HALF = [
+    dk_row("2022-07", "1.57201050"),
+    dk_row("2022-09", "0.06071208", store="Deezer", country="FR"),
+    dk_row("2022-12", "0.13105442", store="Tidal", country="NO"),
+]
+
+
+def resaved(row: str) -> str:
+    """What a spreadsheet round trip does to a row: trailing zeros of the amount go."""
+    *cells, amount = row.split("\t")
+    whole, _, frac = amount.partition(".")
+    frac = frac.rstrip("0")
+    return "\t".join([*cells, f"{whole}.{frac}" if frac else whole])
+
+
+# --- idempotence -------------------------------------------------------------------------------
+
+
+def test_the_same_bytes_twice_is_a_duplicate_and_adds_nothing(engine):
+    data = dk_file(HALF_YEAR)
+
+    first = import_bytes(engine, "dk_2022-h1.tsv", data)
+    again = import_bytes(engine, "renamed copy.tsv", data)
+
+    assert first.status == "imported", first.message
+    assert (first.rows, first.stored, first.skipped) == (7, 7, 0)
+    assert again.status == "duplicate"
+    assert again.format == "distrokid"
+    assert "already imported" in again.message and "dk_2022-h1.tsv" in again.message
+    assert (again.rows, again.stored) == (0, 0)
+    assert count(engine, EarningLine) == 7
+    assert count(engine, Statement) == 1
+
+
+def test_identical_rows_inside_one_file_all_count(engine):
+    row = dk_row("2022-05", "0.02187500", store="Facebook", country="OU")
+    result = import_bytes(engine, "three.tsv", dk_file([row, row, row]))
+
+    assert result.status == "imported", result.message
+    assert (result.rows, result.stored, result.skipped) == (3, 3, 0)
+    assert result.totals == {"USD": "0.065625"}
+    assert stored_total(engine) == Decimal("0.06562500")
+    with engine.connect() as conn:
+        occurrences = conn.execute(select(EarningLine.occurrence)).scalars().all()
+    assert sorted(occurrences) == [0, 1, 2]
+
+
+# --- overlapping exports -----------------------------------------------------------------------
+
+
+def test_a_resaved_overlapping_export_adds_only_the_new_lines(engine):
+    """Jan-Jun, then Jan-Dec re-saved by a spreadsheet (``0.3127815`` for ``0.31278150``)."""
+    first = import_bytes(engine, "dk_jan-jun.tsv", dk_file(HALF_YEAR))
+    whole_year = [resaved(r) for r in HALF_YEAR + SECOND_HALF]
+    assert whole_year[1].endswith("\t0.3127815")  # the spelling really changed
+
+    second = import_bytes(engine, "dk_jan-dec.tsv", dk_file(whole_year))
+
+    assert first.status == second.status == "imported", second.message
+    assert (second.rows, second.stored, second.skipped) == (10, 3, 7)
+    assert "7 lines already stored from an earlier DistroKid statement were skipped" in (
+        second.message
+    )
+    # the second file's own total is what it says; the database holds each line once
+    assert second.totals == {"USD": "3.93537269"}
+    assert first.totals == {"USD": "2.17159569"}
+    assert stored_total(engine) == Decimal("3.93537269")
+    assert nano_total(engine) == 3_935_372_690
+    assert count(engine, EarningLine) == 10
+    with engine.connect() as conn:
+        skipped = conn.execute(
+            select(Statement.lines_stored, Statement.lines_skipped).where(
+                Statement.file_name == "dk_jan-dec.tsv"
+            )
+        ).one()
+    assert tuple(skipped) == (3, 7)
+
+
+def test_a_line_reported_once_more_than_before_is_new(engine):
+    """Two identical lines stored; the next export has three: the third is a new earning."""
+    row = dk_row("2022-05", "0.02187500", store="Facebook", country="OU")
+    import_bytes(engine, "two.tsv", dk_file([row, row]))
+
+    result = import_bytes(engine, "three.tsv", dk_file([resaved(row)] * 3))
+
+    assert (result.stored, result.skipped) == (1, 2)
+    assert stored_total(engine) == Decimal("0.065625")
+
+
+def test_the_same_lines_from_another_distributor_are_not_skipped(engine):
+    """Overlap is per distributor: a TuneCore line never hides a DistroKid one."""
+    import_bytes(engine, "dk.tsv", dk_file(HALF_YEAR[:1]))
+    tunecore = tunecore_file([("2022-01-01", "Spotify", "1.41536244", "USD")])
+
+    result = import_bytes(engine, "tc.csv", tunecore)
+
+    assert (result.status, result.stored, result.skipped) == ("imported", 1, 0)
+
+
+# --- all or nothing ----------------------------------------------------------------------------
+
+
+def test_a_bad_amount_in_the_last_chunk_stores_nothing(engine, monkeypatch):
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 4)
+    rows = [dk_row(f"2022-{m:02d}", f"0.{m:02d}000001") for m in range(1, 12)]
+    rows.append(dk_row("2022-12", "12,5O"))  # a letter O: row 13 of the file, chunk 3 of 3
+
+    result = import_bytes(engine, "dk_bad_last.tsv", dk_file(rows))
+
+    assert result.status == "error"
+    assert result.message == (
+        "dk_bad_last.tsv, row 13, column 'Earnings (USD)': is not an amount of money: '12,5O'"
+    )
+    assert_nothing_stored(engine)
+    # and the file, once fixed, imports (nothing of the failed attempt is in the way)
+    rows[-1] = dk_row("2022-12", "0.12000001")
+    fixed = import_bytes(engine, "dk_bad_last.tsv", dk_file(rows))
+    assert (fixed.status, fixed.stored) == ("imported", 12)
+    assert fixed.totals == {"USD": "0.78000012"}
+
+
+def test_a_reconcile_mismatch_raises_and_stores_nothing(engine, monkeypatch):
+    real_insert = ingest._insert_lines
+
+    def corrupting_insert(conn, rows):
+        rows = rows.copy()
+        rows.loc[0, "amount"] = "0.41536244"  # one line stored a unit short
+        rows.loc[0, "amount_nano"] = 415_362_440
+        real_insert(conn, rows)
+
+    monkeypatch.setattr(ingest, "_insert_lines", corrupting_insert)
+
+    result = import_bytes(engine, "dk.tsv", dk_file(HALF_YEAR))
+
+    assert result.status == "error"
+    assert result.message.startswith("dk.tsv: does not reconcile in USD: the file sums to 2.17")
+    assert "nothing was stored" in result.message
+    assert_nothing_stored(engine)
+
+
+# --- money -------------------------------------------------------------------------------------
+
+TC_HEADER = (
+    "Sales Period,Posted Date,Store Name,Country Of Sale,Artist,Release Type,Release Title,"
+    "Song Title,Label,UPC,Optional UPC,TC Song ID,Optional ISRC,Sales Type,# Units Sold,"
+    "Per Unit Price,Net Sales,Net Sales Currency,Exchange Rate,Total Earned,Currency"
+)
+
+
+def tunecore_file(rows: list[tuple[str, str, str, str]]) -> bytes:
+    """(sales period, store, total earned, currency) rows of a TuneCore report."""
+    lines = [TC_HEADER]
+    for period, store, amount, currency in rows:
+        lines.append(
+            f"{period},2024-02-01,{store},GB,Marsh Lights,Album,Low Country Hymns,Tidewater,"
+            f"Marsh Lights,859771234561,,USTCZ2300101,,Streaming,3,0.001,{amount},{currency},,"
+            f"{amount},{currency}"
+        )
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def test_mixed_currencies_are_totalled_per_currency(engine):
+    data = tunecore_file(
+        [
+            ("2023-11-01", "Spotify", "3.009420", "GBP"),
+            ("2023-11-01", "Spotify", "2.658230", "USD"),
+            ("2023-12-01", "Deezer", "0.120001", "GBP"),
+            ("2023-12-01", "Tidal", "0.333333333333", "EUR"),
+            ("2023-12-01", "Spotify", "-0.500000", "USD"),
+        ]
+    )
+
+    result = import_bytes(engine, "tc_mixed.csv", data)
+
+    assert result.status == "imported", result.message
+    assert result.totals == {"EUR": "0.333333333333", "GBP": "3.129421", "USD": "2.15823"}
+    assert stored_total(engine, "GBP") == Decimal("3.129421")
+    assert stored_total(engine, "USD") == Decimal("2.15823")
+    assert stored_total(engine, "EUR") == Decimal("0.333333333333")
+    assert nano_total(engine, "EUR") == 333_333_333
+    with engine.connect() as conn:
+        totals = dict(conn.execute(select(StatementTotal.currency, StatementTotal.lines)).all())
+    assert totals == {"EUR": 1, "GBP": 2, "USD": 2}
+    assert "3.129421 GBP" in result.message and "2.15823 USD" in result.message
+
+
+def test_negative_adjustments_are_valid_lines(engine):
+    rows = [
+        dk_row("2022-06", "-0.00218760", quantity="0"),
+        dk_row("2022-06", "-1.50000000", quantity="0"),
+        dk_row("2022-06", "0.50000000"),
+    ]
+
+    result = import_bytes(engine, "dk_adjust.tsv", dk_file(rows))
+
+    assert result.status == "imported", result.message
+    assert result.stored == 3
+    assert result.totals == {"USD": "-1.0021876"}
+    assert stored_amounts(engine) == ["-0.00218760", "-1.50000000", "0.50000000"]
+    assert nano_total(engine) == -1_002_187_600
+
+
+# --- DistroKid album rows and releases ------------------------------------------------------
+
+
+def test_distrokid_album_rows_belong_to_the_release_not_to_a_track(engine):
+    rows = [
+        dk_row("2022-11", "0.69300000", store="iTunes Songs", title="Lamplighter",
+               isrc="QZPLR2280032", quantity="1"),
+        dk_row("2022-11", "3.49300000", store="iTunes", title="Cold Harbor Choir EP", isrc="",
+               quantity="1", song_album="Album"),
+    ]  # fmt: skip
+
+    result = import_bytes(engine, "dk_album.tsv", dk_file(rows))
+
+    assert result.status == "imported", result.message
+    with engine.connect() as conn:
+        lines = conn.execute(
+            select(EarningLine.row_number, EarningLine.kind, EarningLine.track_id, Release.title)
+            .join(Release, Release.id == EarningLine.release_id)
+            .order_by(EarningLine.row_number)
+        ).all()
+        tracks = conn.execute(select(Track.title)).scalars().all()
+        releases = conn.execute(select(Release.upc, Release.title)).all()
+    assert tracks == ["Lamplighter"]  # no track named after the album
+    assert [tuple(r) for r in releases] == [(UPC, "Cold Harbor Choir EP")]
+    song, album = lines
+    assert (song.kind, song.title) == ("download", "Cold Harbor Choir EP")
+    assert song.track_id is not None
+    assert (album.kind, album.track_id, album.title) == ("download", None, "Cold Harbor Choir EP")
+
+
+def test_quoted_csv_source_type_album_rows_too(engine):
+    header = (
+        '"Date Inserted","Reporting Date","Sale Month","Store","Artist","Title","ISRC","UPC",'
+        '"Quantity","Team Percentage","Source Type","Country of Sale",'
+        '"Songwriter Royalties Withheld (USD)","Earnings (USD)","Recoup (USD)"'
+    )
+    album = (
+        '"2026-03-25","2026-03-25","2026-02","iTunes","Tést Ärtist","Néon Nights","",'
+        '"198880045560","1","50","Album","FR","0.00000","3.496500000000",""'
+    )
+    song = (
+        '"2026-03-25","2026-03-25","2026-02","Spotify","Tést Ärtist","Néon Skyline",'
+        '"QZWFV2498201","198880045560","3","50","Song","FR","0.00000","0.011000000000",""'
+    )
+    data = "\r\n".join([header, song, album]).encode("utf-8")
+
+    result = import_bytes(engine, "dk_quoted_album.csv", data)
+
+    assert result.status == "imported", result.message
+    with engine.connect() as conn:
+        assert conn.execute(select(Track.title)).scalars().all() == ["Néon Skyline"]
+        assert conn.execute(select(Release.title)).scalars().all() == ["Néon Nights"]
+
+
+def test_next_statement_reuses_releases_and_tracks_already_stored(engine):
+    def album(month: str) -> str:
+        return dk_row(month, "3.49300000", store="iTunes", title="Cold Harbor Choir EP", isrc="",
+                      quantity="1", song_album="Album")  # fmt: skip
+
+    nov = dk_file([dk_row("2022-11", "1.00000000"), album("2022-11")])
+    dec = dk_file([dk_row("2022-12", "2.00000000"), album("2022-12")])
+    first = import_bytes(engine, "dk_nov.tsv", nov)
+    second = import_bytes(engine, "dk_dec.tsv", dec)
+
+    assert first.status == second.status == "imported", second.message
+    assert count(engine, Release) == 1
+    assert count(engine, Track) == 1
+    assert count(engine, EarningLine) == 4
