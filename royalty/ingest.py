@@ -99,8 +99,8 @@ def import_bytes(
             file=name,
             status="error",
             message=(
-                f"{name}: is {len(data) / 1e6:,.0f} MB; the upload limit is "
-                f"{max_bytes / 1e6:,.0f} MB. Import large files with the command line: "
+                f"{name}: is {size_text(len(data))}; the upload limit is "
+                f"{size_text(max_bytes)}. Import large files with the command line: "
                 "royalty import FILE"
             ),
         )
@@ -181,7 +181,36 @@ def import_source(
         )
 
 
+def size_text(size: int) -> str:
+    """Bytes as a person reads them: ``512 bytes``, ``48 KB``, ``1.6 MB``, ``2.1 GB``."""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < scale * 1000 or unit == "GB":
+            value = size / scale
+            return f"{value:,.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
+    raise AssertionError("unreachable")
+
+
+# Documents people export by mistake; their text is no table, whatever the name says.
+DOCUMENT_MAGIC = {
+    b"%PDF-": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"{\\rtf": "an RTF document",
+}
+
+
 def find_tables(source: Source) -> list[Table]:
+    head = source.head(8)
+    for magic, what in DOCUMENT_MAGIC.items():
+        if head.startswith(magic):
+            raise StatementError(
+                source.name,
+                f"is {what}, not a statement export; download the CSV, TSV or XLSX "
+                "statement from your distributor instead",
+            )
     tables = open_tables(source, importers.is_known_header)
     if not tables:
         raise StatementError(

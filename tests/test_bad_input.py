@@ -1,0 +1,255 @@
+"""Files people really drop in: each gets a precise message or imports correctly.
+
+On every error nothing is stored: no statement, no line, no artist or store name.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from royalty.ingest import import_bytes, size_text
+from royalty.models import (
+    Artist,
+    EarningLine,
+    Release,
+    Statement,
+    StatementTotal,
+    Store,
+    Territory,
+    Track,
+)
+
+HEADER = [
+    "Reporting Date", "Sale Month", "Store", "Artist", "Title", "ISRC", "UPC", "Quantity",
+    "Team Percentage", "Song/Album", "Country of Sale", "Songwriter Royalties Withheld",
+    "Earnings (USD)",
+]  # fmt: skip
+
+
+def row(
+    month: str, amount: str, title: str = "Café del Puerto", isrc: str = "QZNWX2311001"
+) -> list[str]:
+    return ["2023-06-08", month, "Spotify", "Inés Solà", title, isrc, "195920977126",
+            "412", "100", "Song", "ES", "0", amount]  # fmt: skip
+
+
+def tsv(rows: list[list[str]], *, encoding: str = "utf-8", newline: str = "\r\n") -> bytes:
+    lines = ["\t".join(HEADER), *("\t".join(r) for r in rows)]
+    return (newline.join(lines) + newline).encode(encoding)
+
+
+GOOD = [
+    row("2023-04", "1.41536244"),
+    row("2023-05", "0.31278150", title="Ñandú", isrc="QZNWX2311003"),
+]
+GOOD_TOTAL = {"USD": "1.72814394"}
+
+
+def counts(engine) -> dict[str, int]:
+    models = (Statement, StatementTotal, EarningLine, Artist, Store, Track, Release, Territory)
+    with engine.connect() as conn:
+        return {
+            m.__name__: conn.execute(select(func.count()).select_from(m)).scalar_one()
+            for m in models
+        }
+
+
+def assert_error(engine, name: str, data: bytes, message: str, **kwargs) -> None:
+    result = import_bytes(engine, name, data, **kwargs)
+    assert result.status == "error"
+    assert result.message == message
+    assert (result.rows, result.stored, result.totals) == (0, 0, {})
+    assert set(counts(engine).values()) == {0}, counts(engine)
+
+
+def stored(engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as conn:
+        return [
+            tuple(r)
+            for r in conn.execute(
+                select(Artist.name, Track.title, EarningLine.amount)
+                .join(Artist, Artist.id == EarningLine.artist_id)
+                .join(Track, Track.id == EarningLine.track_id)
+                .order_by(EarningLine.row_number)
+            )
+        ]
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def test_empty_file(engine):
+    assert_error(engine, "empty.csv", b"", "empty.csv: is empty (0 bytes)")
+
+
+def test_file_of_blank_lines(engine):
+    assert_error(engine, "blank.tsv", b"\r\n  \r\n\t\r\n", "blank.tsv: is empty")
+
+
+def test_header_only(engine):
+    assert_error(engine, "header.tsv", tsv([]), "header.tsv: has a header but no rows")
+
+
+def test_unknown_layout_names_the_known_layouts(engine):
+    result = import_bytes(engine, "bank.csv", b"Date,Description,Amount\n2024-01-02,Coffee,-3.10\n")
+
+    assert result.status == "error"
+    assert result.message.startswith(
+        "bank.csv: is not in a statement layout this app knows. Known layouts: "
+    )
+    for layout in ("DistroKid", "TuneCore", "CD Baby", "Bandcamp", "SoundCloud"):
+        assert layout in result.message
+    assert set(counts(engine).values()) == {0}
+
+
+def test_binary_renamed_csv(engine):
+    zip_free_binary = b"\x00\x01\x02\x03SQLite format 3\x00" + bytes(range(256)) * 8
+    assert_error(
+        engine,
+        "statement.csv",
+        zip_free_binary,
+        "statement.csv: is not a text statement: it holds binary data "
+        "(is it a renamed spreadsheet or PDF?)",
+    )
+
+
+def test_pdf_renamed_csv(engine):
+    assert_error(
+        engine,
+        "statement.csv",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        "statement.csv: is a PDF document, not a statement export; download the CSV, TSV or "
+        "XLSX statement from your distributor instead",
+    )
+
+
+def xlsx(rows: list[list[str]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for r in [HEADER, *rows]:
+        sheet.append(r)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_truncated_xlsx(engine):
+    whole = xlsx(GOOD)
+    assert_error(
+        engine,
+        "statement.xlsx",
+        whole[: len(whole) // 2],
+        "statement.xlsx: is a damaged or truncated spreadsheet and cannot be opened",
+    )
+
+
+def test_file_over_the_upload_limit_is_refused_before_reading(engine):
+    data = tsv(GOOD * 200)
+    assert len(data) == 43_152
+    assert_error(
+        engine,
+        "big.tsv",
+        data,
+        "big.tsv: is 43 KB; the upload limit is 20 KB. Import large files with the command "
+        "line: royalty import FILE",
+        max_bytes=20_000,
+    )
+    ok = import_bytes(engine, "big.tsv", data, max_bytes=len(data))
+    assert (ok.status, ok.stored) == ("imported", 400)
+
+
+def test_size_text():
+    assert [size_text(n) for n in (0, 999, 1_500, 34_402, 2_000_000, 200_000_000, 3e9)] == [
+        "0 bytes", "999 bytes", "1.5 KB", "34 KB", "2.0 MB", "200 MB", "3.0 GB",
+    ]  # fmt: skip
+
+
+def test_non_numeric_amount_names_file_row_and_column(engine):
+    rows = [*GOOD, row("2023-05", "n/a"), row("2023-05", "0.1"), row("2023-05", "--")]
+    assert_error(
+        engine,
+        "dk_2023-06.tsv",
+        tsv(rows),
+        "dk_2023-06.tsv, row 4, column 'Earnings (USD)': is not an amount of money: 'n/a' "
+        "(1 more rows like it)",
+    )
+
+
+def test_unreadable_month_names_file_row_and_column(engine):
+    assert_error(
+        engine,
+        "dk.tsv",
+        tsv([*GOOD, row("June", "0.1")]),
+        "dk.tsv, row 4, column 'Sale Month': is not a date or month: 'June'",
+    )
+
+
+def test_bad_value_in_an_xlsx_names_the_row(engine):
+    assert_error(
+        engine,
+        "dk.xlsx",
+        xlsx([*GOOD, row("2023-05", "twelve")]),
+        "dk.xlsx, row 4, column 'Earnings (USD)': is not an amount of money: 'twelve'",
+    )
+
+
+# --- imports correctly -------------------------------------------------------------------------
+
+EXPECTED_LINES = [
+    ("Inés Solà", "Café del Puerto", "1.41536244"),
+    ("Inés Solà", "Ñandú", "0.31278150"),
+]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "reported"),
+    [
+        ("utf-16", "utf-16"),  # with BOM, as Bandcamp writes
+        ("utf-16-le", "utf-16-le"),  # without BOM
+        ("utf-8-sig", "utf-8-sig"),
+        ("latin-1", "cp1252"),
+        ("utf-8", "utf-8"),
+    ],
+)
+def test_text_encodings(engine, encoding, reported):
+    result = import_bytes(engine, f"dk_{encoding}.tsv", tsv(GOOD, encoding=encoding))
+
+    assert result.status == "imported", result.message
+    assert (result.encoding, result.rows, result.totals) == (reported, 2, GOOD_TOTAL)
+    assert stored(engine) == EXPECTED_LINES
+
+
+def test_bare_cr_line_ends(engine):
+    result = import_bytes(engine, "dk_cr.tsv", tsv(GOOD, newline="\r"))
+
+    assert (result.status, result.rows, result.totals) == ("imported", 2, GOOD_TOTAL)
+
+
+def test_decimal_comma(engine):
+    rows = [
+        row("2023-04", "1,41536244"),
+        row("2023-05", "0,3127815", title="Ñandú", isrc="QZNWX2311003"),
+    ]
+
+    result = import_bytes(engine, "dk_comma.tsv", tsv(rows))
+
+    assert result.status == "imported", result.message
+    assert result.totals == GOOD_TOTAL
+    assert [amount for *_, amount in stored(engine)] == ["1.41536244", "0.3127815"]
+    with engine.connect() as conn:
+        nano = conn.execute(select(func.sum(EarningLine.amount_nano))).scalar_one()
+    assert nano == 1_728_143_940
+    assert sum(Decimal(a) for *_, a in stored(engine)) == Decimal(GOOD_TOTAL["USD"])
+
+
+def test_xlsx_resave(engine):
+    result = import_bytes(engine, "dk.xlsx", xlsx(GOOD))
+
+    assert result.status == "imported", result.message
+    assert (result.encoding, result.totals) == ("xlsx", GOOD_TOTAL)
+    assert [title for _, title, _ in stored(engine)] == ["Café del Puerto", "Ñandú"]
