@@ -1,0 +1,121 @@
+"""The Unwrapped summary as an image for social posts: portrait 1080x1350 or story 1080x1920.
+
+The card is a small HTML page (autoescaped template, no scripts, no network) screenshotted
+by headless Chromium at exactly the target size: text layout, fonts and long-title ellipses
+come from the browser, which is simpler and sturdier than positioning text on a plotly canvas.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from royalty import charts, formatting
+from royalty.reports import browser
+from royalty.reports.html import environment, one_unit
+from royalty.reports.view import ReportData, name_of, per_stream, period_label
+
+SIZES = {"portrait": (1080, 1350), "story": (1080, 1920)}
+"""Instagram-style portrait post and full-screen story."""
+MAX_BARS = {"portrait": 5, "story": 8}
+
+
+def _bars(data: ReportData, size: str) -> list[dict[str, object]]:
+    """Platforms by rate: the highest-paying first, among those with enough streams to rate."""
+    frame = data.platforms
+    if frame is None or frame.empty:
+        return []
+    rated = [
+        (str(p), Decimal(r), s)
+        for p, r, s in zip(
+            frame["platform"], frame["income_per_stream"], frame["share_of_streams"], strict=True
+        )
+        if r is not None and r == r
+    ]
+    rated.sort(key=lambda x: x[1], reverse=True)
+    rated = rated[: MAX_BARS[size]]
+    top = max((r for _, r, _ in rated), default=Decimal(0))
+    return [
+        {
+            "name": name,
+            "value": formatting.rate(rate, data.currency),
+            "width": float(max(rate, Decimal(0)) / top * 100) if top > 0 else 0.0,
+            "color": charts.platform_color(name),
+        }
+        for name, rate, _ in rated
+    ]
+
+
+def card_html(data: ReportData, size: str = "portrait") -> str:
+    """The card page; rates-only leads with the per-stream rate instead of income."""
+    if size not in SIZES:
+        raise ValueError(f"card size {size!r}: use one of {', '.join(SIZES)}")
+    width, height = SIZES[size]
+    s, cur = data.summary, data.currency
+    story = size == "story"
+    stats = []
+    if data.rates_only:
+        big = formatting.rate(s.income_per_stream, cur)
+        big_note = "per stream, all platforms together"
+        if s.streams_per_unit:
+            stats.append(
+                {
+                    "label": f"Streams to earn {one_unit(cur)}",
+                    "value": formatting.count(s.streams_per_unit),
+                    "sub": "",
+                }
+            )
+    else:
+        big = formatting.money(s.total_income, cur)
+        big_note = f"from {formatting.count(s.total_streams)} streams"
+        stats.append(
+            {
+                "label": "Per stream",
+                "value": formatting.rate(s.income_per_stream, cur),
+                "sub": f"{formatting.count(s.streams_per_unit)} streams = {one_unit(cur)}"
+                if s.streams_per_unit
+                else "",
+            }
+        )
+    if s.best_platform is not None:
+        stats.append(
+            {
+                "label": "Best payer",
+                "value": name_of(s.best_platform),
+                "sub": formatting.rate(per_stream(s.best_platform), cur) + " per stream",
+            }
+        )
+    if s.top_track is not None:
+        stats.append({"label": "Top track", "value": name_of(s.top_track), "sub": ""})
+    if s.top_country is not None:
+        stats.append({"label": "Top country", "value": name_of(s.top_country), "sub": ""})
+    artist = s.artist or "All artists"
+    return (
+        environment()
+        .get_template("card.html.j2")
+        .render(
+            title=f"{artist} {period_label(data)}",
+            width=width,
+            height=height,
+            pad=90 if story else 70,
+            gap=56 if story else 34,
+            artist_size=96 if story else 80,
+            big_size=150 if story else 124,
+            bar_gap=18 if story else 10,
+            kicker=f"Royalties unwrapped · {period_label(data)}",
+            artist=artist,
+            big=big,
+            big_note=big_note,
+            stats=stats[:4],
+            bars=_bars(data, size),
+            bars_title="Paid per stream",
+            foot=f"Usage months {period_label(data)} · {cur} · from {len(s.sources)} statement source(s)",
+            fingerprint=s.fingerprint,
+        )
+    )
+
+
+def card_png(data: ReportData, size: str = "portrait") -> bytes:
+    """The card as PNG, exactly 1080x1350 (portrait) or 1080x1920 (story)."""
+    page = card_html(data, size)  # validates ``size``
+    width, height = SIZES[size]
+    return browser.screenshot(page, width, height)

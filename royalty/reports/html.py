@@ -1,0 +1,283 @@
+"""The HTML report: one self-contained file that opens offline with a double-click.
+
+plotly.js is inlined once (from the installed plotly package), the CSS is inline, and a
+Content-Security-Policy allows no network address at all and runs only this file's own scripts
+(by nonce), so the report cannot fetch anything and an injected script could not run even if
+escaping failed. Escaping is still the first defence: Jinja2 autoescapes every statement string,
+and the figures' JSON is written with ``<``, ``>``, ``&`` and ``/`` as ``\\u`` escapes inside
+a non-executed ``application/json`` block, so a track titled ``</script>`` stays text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import secrets
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+import plotly.graph_objects as go
+import plotly.offline
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from plotly.io.json import to_json_plotly
+
+from royalty import charts, formatting
+from royalty.reports import rate_charts
+from royalty.reports.table import Table
+from royalty.reports.view import (
+    HTML_ROWS,
+    ReportData,
+    display,
+    fx_text,
+    name_of,
+    per_stream,
+    period_label,
+    tables,
+)
+
+JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "/": "\\u002f",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Templates ship inside the package; autoescape is on for every template."""
+    return Environment(
+        loader=PackageLoader("royalty.reports", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> Markup:
+    """plotly.js from the installed plotly package (no CDN); it contains no ``</script``."""
+    js = plotly.offline.get_plotlyjs()
+    if "</script" in js.lower():  # pragma: no cover - a guard for future plotly builds
+        js = js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+    return Markup(js)
+
+
+def script_json(value: object) -> Markup:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>``, ``&`` or ``/`` left."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    for char, escape in JSON_ESCAPES.items():
+        text = text.replace(char, escape)
+    return Markup(text)
+
+
+def figures(data: ReportData) -> dict[str, go.Figure]:
+    """The report's charts by name; rates-only swaps in charts without absolute figures."""
+    cur = data.currency
+    if data.rates_only:
+        return {
+            "platform-rates": rate_charts.platform_rates_bar(data.platforms, cur),
+            "share-streams-income": charts.share_streams_vs_income(data.platforms),
+            "rates-over-time": rate_charts.rates_over_time(data.by_month, cur),
+        }
+    return {
+        "platform-rates": charts.platform_rates_bar(data.platforms, cur),
+        "share-streams-income": charts.share_streams_vs_income(data.platforms),
+        "rates-over-time": charts.rates_over_time(data.by_month, cur),
+        "monthly-trend": charts.monthly_trend(data.overview, cur),
+        "income-by-kind": charts.income_by_kind(data.overview, cur),
+        "top-tracks": charts.top_tracks_bar(data.tracks, cur),
+    }
+
+
+def _tiles(data: ReportData) -> list[dict[str, str]]:
+    s, cur = data.summary, data.currency
+    tiles = []
+    if not data.rates_only:
+        tiles.append(
+            {"label": "Total income", "value": formatting.money(s.total_income, cur), "note": ""}
+        )
+        tiles.append({"label": "Streams", "value": formatting.count(s.total_streams), "note": ""})
+    tiles.append(
+        {
+            "label": "Per stream",
+            "value": formatting.rate(s.income_per_stream, cur),
+            "note": "all platforms together",
+        }
+    )
+    if s.streams_per_unit:
+        tiles.append(
+            {
+                "label": f"Streams to earn {one_unit(cur)}",
+                "value": formatting.count(s.streams_per_unit),
+                "note": "",
+            }
+        )
+    if s.best_platform is not None:
+        tiles.append(
+            {
+                "label": "Best payer",
+                "value": name_of(s.best_platform),
+                "note": formatting.rate(per_stream(s.best_platform), cur) + " per stream",
+            }
+        )
+    if s.worst_platform is not None:
+        tiles.append(
+            {
+                "label": "Lowest payer",
+                "value": name_of(s.worst_platform),
+                "note": formatting.rate(per_stream(s.worst_platform), cur) + " per stream",
+            }
+        )
+    if s.top_track is not None:
+        tiles.append({"label": "Top track", "value": name_of(s.top_track), "note": ""})
+    if s.top_country is not None:
+        tiles.append({"label": "Top country", "value": name_of(s.top_country), "note": ""})
+    return tiles
+
+
+def _facts(data: ReportData) -> list[dict[str, str]]:
+    s, cur = data.summary, data.currency
+    out = []
+    prev = s.previous
+    change = getattr(prev, "change", None) if prev is not None else None
+    if prev is not None and change is not None:
+        word = "up" if change > 0 else "down" if change < 0 else "level"
+        text = f"Income {word} {formatting.percent(abs(change))} on the previous period of the same length"
+        if not data.rates_only:
+            text += f" ({formatting.money(prev.income, cur)} from {formatting.count(prev.streams)} streams)"
+        out.append(
+            {"text": text + ".", "cls": "up" if change > 0 else "down" if change < 0 else ""}
+        )
+    return out
+
+
+def _what_if(data: ReportData) -> list[str]:
+    s, cur = data.summary, data.currency
+    lines = []
+    for w in s.what_if:
+        if data.rates_only:
+            continue
+        lines.append(
+            f"If your {w.from_platform} streams had paid {w.to_platform}'s rate, you would have "
+            f"earned {formatting.money(w.extra_income, cur, signed=True)}."
+        )
+    return lines
+
+
+def _label_deal(data: ReportData) -> str:
+    deal = data.summary.label_deal
+    if deal is None or data.rates_only:
+        return ""
+    return (
+        f"On a label deal paying {formatting.percent(deal.royalty_rate)}, this income would have "
+        f"paid you {formatting.money(deal.would_have_paid, data.currency)} "
+        f"({formatting.money(deal.difference, data.currency, signed=True)} difference)."
+    )
+
+
+def _members(data: ReportData) -> list[dict[str, str]]:
+    if len(data.summary.members) < 2:
+        return []
+    return [
+        {
+            "name": m.name,
+            "share": formatting.percent(m.share),
+            "income": formatting.money(m.income, data.currency),
+        }
+        for m in data.summary.members
+    ]
+
+
+def _html_table(table: Table, currency: str) -> dict[str, object]:
+    kinds = [c.kind for c in table.columns]
+    rows = [
+        [display(v, k, currency) for v, k in zip(row, kinds, strict=True)]
+        for row in table.rows[:HTML_ROWS]
+    ]
+    note = table.note
+    if len(table.rows) > HTML_ROWS:
+        note = (
+            note + " " if note else ""
+        ) + f"First {HTML_ROWS} of {len(table.rows):,} rows; the XLSX export has them all."
+    return {
+        "name": table.name,
+        "columns": [{"title": c.title, "num": c.kind != "text"} for c in table.columns],
+        "rows": rows,
+        "note": note,
+    }
+
+
+def _method(data: ReportData) -> list[tuple[str, str]]:
+    s = data.summary
+    method = [
+        (
+            "Period",
+            f"{period_label(data)}, by month of use (the month the streams happened, not the month paid).",
+        ),
+        ("Currency", f"{data.currency}. {fx_text(data)}"),
+        ("Sources", "; ".join(s.sources) if s.sources else "none"),
+        ("Fingerprint", s.fingerprint),
+        (
+            "Made",
+            datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            + " with royalty, from the statements listed.",
+        ),
+    ]
+    if data.rates_only:
+        method.append(("Rates only", "Absolute income and stream counts were left out on purpose."))
+    return method
+
+
+def render(data: ReportData) -> str:
+    """The report page for ``data`` (see ``royalty.reports.view.gather``)."""
+    s = data.summary
+    figs = figures(data)
+    chart_list = [{"id": f"chart-{name}", "title": _fig_title(fig)} for name, fig in figs.items()]
+    payload = (
+        "["
+        + ",".join(
+            '{"id":'
+            + json.dumps(f"chart-{name}")
+            + ',"figure":'
+            + to_json_plotly(fig.to_plotly_json())
+            + "}"
+            for name, fig in figs.items()
+        )
+        + "]"
+    )
+    who = s.artist or "All artists"
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            nonce=secrets.token_urlsafe(18),
+            title=f"{who}: royalties {period_label(data)}",
+            subtitle=f"Usage months {period_label(data)}, in {data.currency}",
+            rates_only=data.rates_only,
+            has_data=data.has_data,
+            tiles=_tiles(data),
+            facts=_facts(data),
+            what_if=_what_if(data),
+            label_deal=_label_deal(data),
+            members=_members(data),
+            charts=chart_list,
+            tables=[_html_table(t, data.currency) for t in tables(data)],
+            method=_method(data),
+            plotly_js=plotly_js(),
+            charts_json=script_json(payload),
+        )
+    )
+
+
+def _fig_title(fig: go.Figure) -> str:
+    return html.unescape(fig.layout.title.text or "Chart")
+
+
+def one_unit(currency: str) -> str:
+    """ "£1", "$1", "1 SEK": the unit in "streams to earn £1"."""
+    return formatting.money(Decimal(1), currency).replace(".00", "")

@@ -1,0 +1,80 @@
+"""Rates-only versions of the two charts whose hover text shows stream counts.
+
+A rates-only report must not let a reader multiply streams by a rate to recover income, so
+these figures carry per-stream rates and nothing absolute; colours, fonts and axes come from
+``royalty.charts`` so they look like the other charts.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from royalty import charts, formatting
+
+
+def _rate(value: object) -> Decimal | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def platform_rates_bar(table: pd.DataFrame, currency: str) -> go.Figure:
+    """Income per 1,000 streams per platform; the hover shows the rate only."""
+    title = "What each platform paid per stream"
+    frame = table[table["income_per_stream"].notna()] if table is not None else None
+    if frame is None or frame.empty:
+        return charts.style(go.Figure(), title)
+    rates = [_rate(v) for v in frame["income_per_stream"]]
+    order = sorted(range(len(rates)), key=lambda i: rates[i] or 0)
+    names = [str(frame["platform"].iloc[i]) for i in order]
+    per_1000 = [float(rates[i] or 0) * 1000 for i in order]
+    fig = go.Figure(
+        go.Bar(
+            x=per_1000,
+            y=[charts.short(n) for n in names],
+            orientation="h",
+            marker_color=[charts.platform_color(n) for n in names],
+            text=[formatting.rate(rates[i], currency) for i in order],
+            textposition="auto",
+            customdata=[html.escape(n) for n in names],
+            hovertemplate="%{customdata}<br>%{text} per stream<extra></extra>",
+        )
+    )
+    fig.update_xaxes(
+        charts.money_axis(currency, per_1000), title_text=f"Income per 1,000 streams ({currency})"
+    )
+    fig.update_yaxes(title_text=None)
+    return charts.style(fig, title, height=max(280, 80 + 36 * len(names)))
+
+
+def rates_over_time(by_month: pd.DataFrame, currency: str) -> go.Figure:
+    """Income per 1,000 streams month by month, one line per platform, rates only."""
+    title = "Income per 1,000 streams, month by month"
+    if by_month is None or by_month.empty:
+        return charts.style(go.Figure(), title)
+    frame = by_month[by_month["income_per_stream"].notna()]
+    fig = go.Figure()
+    order = frame.groupby("platform")["streams"].sum().sort_values(ascending=False).index
+    for platform in order:
+        rows = frame[frame["platform"] == platform].sort_values("month")
+        rates = [_rate(v) for v in rows["income_per_stream"]]
+        fig.add_scatter(
+            x=charts.month_dates(rows["month"]),
+            y=[float(r or 0) * 1000 for r in rates],
+            name=charts.short(platform, 24),
+            mode="lines+markers",
+            line={"color": charts.platform_color(str(platform)), "width": 2},
+            marker={"size": 5},
+            customdata=[formatting.rate(r, currency) for r in rates],
+            hovertemplate=(
+                f"{html.escape(str(platform))}<br>%{{x|%b %Y}}: %{{customdata}} per stream"
+                "<extra></extra>"
+            ),
+        )
+    fig.update_xaxes(title_text="Month of use", tickformat="%b %Y")
+    fig.update_yaxes(title_text=f"Per 1,000 streams ({currency})", rangemode="tozero")
+    return charts.style(fig, title, legend=True, height=440)

@@ -1,0 +1,270 @@
+"""What a report shows, gathered once from ``royalty.analytics`` and shared by every format.
+
+``gather`` asks analytics for the summary and the comparison tables (SQL aggregates, exact
+Decimals); ``facts``/``tables`` turn them into typed rows for spreadsheets, and ``display``
+helpers into formatted text for HTML and the image card. Rates-only is applied here, in one
+place: the tables drop their absolute columns and the facts their absolute lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from royalty import analytics, formatting
+from royalty.months import month_text
+from royalty.reports.table import Column, Fact, Table
+
+TRACKS_LIMIT = 1000
+"""Tracks listed in spreadsheets (the HTML report shows the first ``HTML_ROWS``)."""
+HTML_ROWS = 25
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report needs, computed once."""
+
+    filters: analytics.Filters
+    currency: str
+    rates_only: bool
+    summary: analytics.Summary
+    overview: analytics.Overview
+    platforms: pd.DataFrame
+    by_month: pd.DataFrame
+    tracks: pd.DataFrame
+    territories: pd.DataFrame
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.summary.total_streams) or bool(self.summary.total_income)
+
+
+def gather(
+    engine: Engine, f: analytics.Filters, currency: str, *, rates_only: bool = False
+) -> ReportData:
+    """Run the analytics queries a report needs (aggregates only, never every line)."""
+    return ReportData(
+        filters=f,
+        currency=currency,
+        rates_only=rates_only,
+        summary=analytics.unwrapped(engine, f, currency),
+        overview=analytics.overview(engine, f, currency),
+        platforms=analytics.platform_table(engine, f, currency),
+        by_month=analytics.platform_rates_by_month(engine, f, currency),
+        tracks=analytics.top_tracks(engine, f, currency, limit=TRACKS_LIMIT),
+        territories=analytics.top_territories(engine, f, currency),
+    )
+
+
+# --- small readers for the summary's parts -----------------------------------------------------
+
+
+def name_of(item: object) -> str:
+    """The display name of a summary item (a platform row, a track, a country) or ""."""
+    if item is None:
+        return ""
+    for attr in ("platform", "title", "name", "territory"):
+        value = getattr(item, attr, None)
+        if value:
+            return str(value)
+    return str(item)
+
+
+def per_stream(item: object) -> Decimal | None:
+    return getattr(item, "income_per_stream", None)
+
+
+def period_label(data: ReportData) -> str:
+    s = data.summary
+    if s.period:
+        return str(s.period)
+    if data.filters.period:
+        return f"{month_text(data.filters.period[0])}..{month_text(data.filters.period[1])}"
+    return "all months"
+
+
+# --- typed facts and tables (spreadsheets) -----------------------------------------------------
+
+
+def facts(data: ReportData) -> list[Fact]:
+    """The summary as label/value lines; rates-only drops the absolute ones."""
+    s, cur = data.summary, data.currency
+    out = [
+        Fact("Artist", s.artist or "All artists"),
+        Fact("Period (usage months)", period_label(data)),
+        Fact("Currency", cur),
+        Fact(f"Total income ({cur})", s.total_income, "money", absolute=True),
+        Fact("Total streams", s.total_streams, "int", absolute=True),
+        Fact(f"Income per stream ({cur})", s.income_per_stream, "rate"),
+        Fact(f"Streams to earn 1 {cur}", s.streams_per_unit, "int"),
+    ]
+    if s.best_platform is not None:
+        out.append(Fact("Best-paying platform", name_of(s.best_platform)))
+        out.append(Fact("Best platform per stream", per_stream(s.best_platform), "rate"))
+    if s.worst_platform is not None:
+        out.append(Fact("Lowest-paying platform", name_of(s.worst_platform)))
+        out.append(Fact("Lowest platform per stream", per_stream(s.worst_platform), "rate"))
+    if s.top_track is not None:
+        out.append(Fact("Top track", name_of(s.top_track)))
+    if s.top_country is not None:
+        out.append(Fact("Top country", name_of(s.top_country)))
+    prev = s.previous
+    if prev is not None:
+        out.append(Fact(f"Previous period income ({cur})", prev.income, "money", absolute=True))
+        out.append(Fact("Previous period streams", prev.streams, "int", absolute=True))
+        change = getattr(prev, "change", None)
+        if change is not None:
+            out.append(Fact("Income change vs previous period", change, "percent"))
+    for w in s.what_if:
+        out.append(
+            Fact(
+                f"If {w.from_platform} streams had paid {w.to_platform}'s rate ({cur})",
+                w.extra_income,
+                "money",
+                absolute=True,
+            )
+        )
+    if s.label_deal is not None:
+        deal = s.label_deal
+        out.append(
+            Fact(
+                f"A {formatting.percent(deal.royalty_rate)} label deal would have paid ({cur})",
+                deal.would_have_paid,
+                "money",
+                absolute=True,
+            )
+        )
+    for m in s.members:
+        out.append(Fact(f"Share of {m.name}", m.share, "share"))
+        out.append(Fact(f"Income of {m.name} ({cur})", m.income, "money", absolute=True))
+    out.append(Fact("Exchange rates", fx_text(data)))
+    out.append(Fact("Sources", "; ".join(s.sources)))
+    out.append(Fact("Fingerprint", s.fingerprint))
+    if data.rates_only:
+        out = [f for f in out if not f.absolute]
+    return out
+
+
+def fx_text(data: ReportData) -> str:
+    """Which exchange rates were used, in words; rates-only names currencies, never amounts."""
+    fx = data.summary.fx
+    if not data.rates_only:
+        return str(getattr(fx, "text", fx))
+    return fx_without_amounts(fx, data.currency)
+
+
+def fx_without_amounts(fx: object, currency: str) -> str:
+    """FxNote.text names the amounts converted; a rates-only report must not."""
+    own = sorted(getattr(fx, "statement_rates", {}) or {})
+    ecb = sorted(getattr(fx, "ecb", {}) or {})
+    missing = sorted(getattr(fx, "missing", {}) or {})
+    if not (own or ecb or missing):
+        return f"All amounts are in {currency} as the statements give them; nothing was converted."
+    parts = []
+    if own:
+        parts.append(f"{', '.join(own)} converted at the statements' own exchange rates")
+    if ecb:
+        parts.append(f"{', '.join(ecb)} converted at the ECB reference rate of each usage month")
+    if missing:
+        parts.append(f"{', '.join(missing)} left out (no ECB rate)")
+    return "; ".join(parts) + f" (into {currency})."
+
+
+def _cells(frame: pd.DataFrame, names: list[str]) -> tuple[tuple[object, ...], ...]:
+    if frame is None or frame.empty:
+        return ()
+    rows = []
+    for record in frame[names].itertuples(index=False, name=None):
+        rows.append(tuple(None if _missing(v) else v for v in record))
+    return tuple(rows)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def platforms_table(data: ReportData) -> Table:
+    cur = data.currency
+    frame = data.platforms
+    if frame is not None and not frame.empty:
+        frame = frame.assign(
+            per_1000=[None if _missing(v) else v * 1000 for v in frame["income_per_stream"]]
+        )
+    columns = (
+        Column("Platform"),
+        Column("Streams", "int", absolute=True),
+        Column(f"Income ({cur})", "money", absolute=True),
+        Column("Share of streams", "share"),
+        Column("Share of income", "share"),
+        Column(f"Per stream ({cur})", "rate"),
+        Column(f"Per 1,000 streams ({cur})", "money"),
+        Column(f"Median monthly rate ({cur})", "rate"),
+        Column(f"Rate, low month ({cur})", "rate"),
+        Column(f"Rate, high month ({cur})", "rate"),
+    )
+    names = [
+        "platform", "streams", "income", "share_of_streams", "share_of_income",
+        "income_per_stream", "per_1000", "median_monthly_rate", "rate_low", "rate_high",
+    ]  # fmt: skip
+    table = Table(
+        "Platforms",
+        columns,
+        _cells(frame, names),
+        note="Per-stream rates are shown for platforms with at least 1,000 streams.",
+    )
+    return table.rates_only() if data.rates_only else table
+
+
+def tracks_table(data: ReportData) -> Table:
+    cur = data.currency
+    columns = (
+        Column("Track"),
+        Column("ISRC"),
+        Column("Streams", "int", absolute=True),
+        Column(f"Income ({cur})", "money", absolute=True),
+        Column(f"Per stream ({cur})", "rate"),
+    )
+    names = ["title", "isrc", "streams", "income", "income_per_stream"]
+    table = Table("Tracks", columns, _cells(data.tracks, names))
+    return table.rates_only() if data.rates_only else table
+
+
+def territories_table(data: ReportData) -> Table:
+    cur = data.currency
+    columns = (
+        Column("Territory"),
+        Column("Country"),
+        Column("Streams", "int", absolute=True),
+        Column(f"Income ({cur})", "money", absolute=True),
+        Column(f"Per stream ({cur})", "rate"),
+    )
+    names = ["territory", "name", "streams", "income", "income_per_stream"]
+    table = Table("Territories", columns, _cells(data.territories, names))
+    return table.rates_only() if data.rates_only else table
+
+
+def tables(data: ReportData) -> list[Table]:
+    return [platforms_table(data), tracks_table(data), territories_table(data)]
+
+
+# --- display text (HTML, card) -----------------------------------------------------------------
+
+
+def display(value: object, kind: str, currency: str) -> str:
+    """One cell as people read it."""
+    if _missing(value):
+        return formatting.DASH
+    if kind == "money":
+        return formatting.money(Decimal(value), currency)
+    if kind == "rate":
+        return formatting.rate(Decimal(value), currency)
+    if kind == "int":
+        return formatting.count(int(value))
+    if kind == "share":
+        return formatting.percent(Decimal(value))
+    if kind == "percent":
+        return formatting.percent(Decimal(value), signed=True)
+    return str(value)
