@@ -71,7 +71,6 @@ KIND_COLORS = {
 STREAMS_COLOR = "#B8C2CC"
 INCOME_COLOR = "#6C4AB6"
 
-CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", "INR": "₹", "KRW": "₩"}
 FONT = "Inter, system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 TITLE_LIMIT = 38
 """Longer track and platform names are shortened on axes (the full name is in the hover)."""
@@ -212,8 +211,8 @@ def share_streams_vs_income(table: pd.DataFrame) -> go.Figure:
     if table is None or table.empty:
         return _empty("Share of streams vs share of income", "No platforms in this period")
     frame = table.assign(
-        _streams=floats(table["share_of_streams"]) * 100,
-        _income=floats(table["share_of_income"]) * 100,
+        _streams=[v * 100 for v in floats(table["share_of_streams"])],
+        _income=[v * 100 for v in floats(table["share_of_income"])],
     )
     frame = frame.sort_values("_income")
     names = [short(p) for p in frame["platform"]]
@@ -367,7 +366,7 @@ def world_map(territories: pd.DataFrame, currency: str) -> go.Figure:
             marker_line_width=0.4,
             colorbar={
                 "title": {"text": currency},
-                "tickprefix": CURRENCY_SYMBOLS.get(currency, ""),
+                "tickprefix": formatting.SYMBOLS.get(currency, ""),
                 "thickness": 12,
                 "len": 0.75,
             },
@@ -402,9 +401,10 @@ def top_tracks_bar(tracks: pd.DataFrame, currency: str, *, limit: int = 15) -> g
     if tracks is None or tracks.empty:
         return _empty("Top tracks by income", "No tracks in this period")
     frame = tracks.assign(_income=floats(tracks["income"]))
-    frame = frame.sort_values("_income", ascending=False).head(limit).iloc[::-1]
+    frame = frame.sort_values("_income", ascending=False).head(limit)
     titles = [str(t) if str(t).strip() else "(untitled)" for t in frame["title"]]
-    labels = _unique([short(t) for t in titles])
+    labels = _unique([short(t) for t in titles])[::-1]  # largest at the top
+    frame, titles = frame.iloc[::-1], titles[::-1]
     fig = go.Figure(
         go.Bar(
             x=frame["_income"],
@@ -466,7 +466,7 @@ def money_axis(currency: str, values: Iterable[float] | None = None) -> dict[str
     """Tick format for an axis in ``currency``: symbol prefix, thousands separators."""
     top = max((abs(v) for v in (values if values is not None else []) if v == v), default=0.0)
     fmt = ",.0f" if top >= 100 else ",.2f" if top >= 1 else ",.3~f"
-    symbol = CURRENCY_SYMBOLS.get(currency)
+    symbol = formatting.SYMBOLS.get(currency)
     axis: dict[str, object] = {"tickformat": fmt}
     if symbol:
         axis["tickprefix"] = symbol

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, func, select
 
-from royalty import analytics, db
+from royalty import analytics, db, formatting
 from royalty.ingest import ImportResult
 from royalty.models import KINDS, EarningLine, Statement
 from royalty.months import month_text
@@ -33,6 +33,10 @@ CUSTOM = "Choose months…"
 ALL_ARTISTS = "All artists"
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "SEK", "NOK", "DKK", "JPY", "CHF")
 DEFAULT_MIN_STREAMS = 1000
+MONTHLY_MIN_STREAMS = 100
+"""A platform's month with fewer streams is left out of the rate-over-time lines (noise)."""
+TRACKS_FETCHED = 500
+"""Tracks fetched for the Tracks page; the best-paid ranking is taken from these."""
 NO_SAMPLE_ENV = "ROYALTY_NO_SAMPLE"
 """Set to 1 to start with an empty database instead of loading the sample statements."""
 
@@ -342,3 +346,104 @@ def results_table(results: list[ImportResult]) -> pd.DataFrame:
         columns=["File", "Status", "Layout", "Rows", "Stored", "Skipped", "Totals", "Period",
                  "Message"],
     )  # fmt: skip
+
+
+# --- drawing helpers ------------------------------------------------------------------------------
+
+
+def caption(sel: Selection) -> None:
+    """One line under a page title saying what the numbers cover."""
+    f = sel.filters
+    parts = [f.artist or ALL_ARTISTS, sel.period_label]
+    if f.platforms:
+        parts.append(", ".join(f.platforms))
+    if f.kinds:
+        parts.append(", ".join(k.capitalize() for k in f.kinds))
+    parts.append(f"amounts in {sel.currency}")
+    st.caption(" · ".join(parts))
+
+
+def chart(fig: Any, *, key: str) -> None:
+    """A plotly figure at full width, with our own styling (not Streamlit's theme)."""
+    st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False, "responsive": True})
+
+
+def fx_caption(fx: Any) -> None:
+    """Which exchange rates turned other currencies into the reporting one."""
+    text = str(getattr(fx, "text", None) or fx or "").strip()
+    if text:
+        st.caption(text)
+
+
+FORMATS: dict[str, Callable[[Any, str], str]] = {
+    "money": lambda v, c: formatting.money(v, c) if v is not None else "—",
+    "rate": lambda v, c: formatting.rate(v, c),
+    "count": lambda v, _c: formatting.count(int(v)) if v is not None else "—",
+    "percent": lambda v, _c: formatting.percent(v) if v is not None else "—",
+    "text": lambda v, _c: "" if v is None else str(v),
+}
+
+
+def display_table(
+    frame: pd.DataFrame, currency: str, columns: dict[str, tuple[str, str]]
+) -> pd.DataFrame:
+    """Exact values -> display text, column by column: {source column: (label, format)}.
+
+    Money is shown as text (formatted from the exact ``Decimal``) rather than as floats the
+    table widget would round on its own terms.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for name, (label, kind) in columns.items():
+        if name not in frame.columns:
+            continue
+        fmt = FORMATS[kind]
+        out[label] = [fmt(None if _missing(v) else v, currency) for v in frame[name]]
+    return out.reset_index(drop=True)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def best_paid(tracks: pd.DataFrame, min_streams: int) -> pd.DataFrame:
+    """Tracks with at least ``min_streams`` streams, best per-stream rate first (exact sort)."""
+    if tracks.empty:
+        return tracks
+    rated = tracks[
+        [int(s or 0) >= max(min_streams, 1) for s in tracks["streams"]]
+        & tracks["income_per_stream"].notna()
+    ]
+    order = sorted(
+        range(len(rated)), key=lambda i: rated["income_per_stream"].iloc[i], reverse=True
+    )
+    return rated.iloc[order]
+
+
+def plain_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Display text for a frame whose columns are named the analytics way (snake_case).
+
+    Ids are dropped; ``Decimal`` columns become money, or per-stream rates when the name says
+    so; whole numbers get thousands separators.
+    """
+    columns: dict[str, tuple[str, str]] = {}
+    for name in frame.columns:
+        if name == "id" or name.endswith("_id"):
+            continue
+        values = [v for v in frame[name] if not _missing(v)]
+        sample = values[0] if values else None
+        label = name.replace("_", " ").capitalize()
+        if "per_stream" in name or name.endswith("rate"):
+            kind = "rate"
+        elif name.startswith("share"):
+            kind = "percent"
+        elif isinstance(sample, Decimal):
+            kind = "money"
+        elif isinstance(sample, int) and not isinstance(sample, bool) and "month" not in name:
+            kind = "count"
+        else:
+            kind = "text"
+        columns[name] = (label, kind)
+    return display_table(frame, currency, columns)

@@ -1,0 +1,51 @@
+"""Overview page: how much, from how many streams, and how it moved month by month."""
+
+import streamlit as st
+
+from royalty import charts, formatting, ui_state
+
+engine = ui_state.engine()
+st.title("Overview")
+ui_state.require_data(engine, "app_pages/import_statements.py")
+sel = ui_state.current()
+ui_state.caption(sel)
+
+ov = ui_state.analysis("overview", engine, sel)
+if not ov.total_income and not ov.total_streams:
+    ui_state.no_rows()
+    st.stop()
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Total income", formatting.money(ov.total_income, sel.currency), border=True)
+c2.metric("Streams", formatting.count(ov.total_streams), border=True)
+c3.metric(
+    "Average per stream",
+    formatting.rate(ov.income_per_stream, sel.currency),
+    help="Streaming income divided by streams (downloads and video are not streams).",
+    border=True,
+)
+c4.metric(
+    "Per 1,000 streams",
+    formatting.money(ov.income_per_1000, sel.currency) if ov.income_per_1000 is not None else "—",
+    border=True,
+)
+
+ui_state.chart(charts.monthly_trend(ov, sel.currency), key="overview_trend")
+left, right = st.columns([3, 2])
+with left:
+    ui_state.chart(charts.income_by_kind(ov, sel.currency), key="overview_kinds")
+with right:
+    st.subheader("Income by kind")
+    st.dataframe(
+        ui_state.display_table(
+            ov.by_kind,
+            sel.currency,
+            {
+                "kind": ("Kind", "text"),
+                "quantity": ("Units", "count"),
+                "income": ("Income", "money"),
+            },
+        ),
+        hide_index=True,
+    )
+ui_state.fx_caption(ov.fx)

@@ -1,0 +1,54 @@
+"""Tracks page: which recordings earn, which pay best per stream, and which fell under Spotify's
+1,000-stream line."""
+
+import streamlit as st
+
+from royalty import charts, ui_state
+
+engine = ui_state.engine()
+st.title("Tracks")
+ui_state.require_data(engine, "app_pages/import_statements.py")
+sel = ui_state.current()
+ui_state.caption(sel)
+
+tracks = ui_state.analysis("top_tracks", engine, sel, limit=ui_state.TRACKS_FETCHED)
+if tracks.empty:
+    ui_state.no_rows()
+    st.stop()
+
+TRACK_COLUMNS = {
+    "title": ("Track", "text"),
+    "isrc": ("ISRC", "text"),
+    "streams": ("Streams", "count"),
+    "income": ("Income", "money"),
+    "income_per_stream": ("Per stream", "rate"),
+}
+
+ui_state.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
+by_income, by_rate = st.tabs(["Top tracks by income", "Best paid per stream"])
+with by_income:
+    st.dataframe(
+        ui_state.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True
+    )
+with by_rate:
+    ranked = ui_state.best_paid(tracks, sel.min_streams)
+    if ranked.empty:
+        st.info(f"No track has {sel.min_streams:,} streams or more in this selection.")
+    else:
+        st.dataframe(
+            ui_state.display_table(ranked.head(20), sel.currency, TRACK_COLUMNS),
+            hide_index=True,
+        )
+        st.caption(f"Tracks with at least {sel.min_streams:,} streams, best rate first.")
+
+st.subheader("Under Spotify's 1,000-stream line")
+st.write(
+    "Since 2024 Spotify pays no recording royalties for a track with fewer than 1,000 streams "
+    "in the previous 12 months. These tracks were under that line in the last 12 months of "
+    "the period; the income column shows what they earned on Spotify before."
+)
+low = ui_state.analysis("low_stream_tracks", engine, sel, threshold=1000)
+if low.empty:
+    st.success("No track is under the line in this period.")
+else:
+    st.dataframe(ui_state.plain_table(low, sel.currency), hide_index=True, key="tracks_low")

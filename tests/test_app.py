@@ -1,0 +1,270 @@
+"""Every page of the Streamlit app, run headless with AppTest: sample data, an empty database,
+changed filters, and the Import page's upload -> preview -> import -> result table.
+
+The app reads ``DATABASE_URL``; each test points it at its own SQLite file. Streamlit's caches
+outlive one AppTest, so they are cleared before each test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from royalty import analytics, db, formatting, sample
+from royalty.models import EarningLine, Statement
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = {
+    "app_pages/overview.py": ("Overview", True),
+    "app_pages/platforms.py": ("Platforms", True),
+    "app_pages/tracks.py": ("Tracks", True),
+    "app_pages/territories.py": ("Territories", True),
+    "app_pages/unwrapped.py": ("Unwrapped", False),
+    "app_pages/import_statements.py": ("Import statements", False),
+}
+"""page -> (title, draws plotly charts on sample data)."""
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample statements imported once; each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    eng = db.make_engine(f"sqlite:///{path}")
+    sample.ensure_sample_data(eng)
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    db.get_engine.cache_clear()
+    return path
+
+
+def _use_db(monkeypatch: pytest.MonkeyPatch, path: Path, *, sample_on: bool = True) -> str:
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("ROYALTY_DB", raising=False)
+    if sample_on:
+        monkeypatch.delenv("ROYALTY_NO_SAMPLE", raising=False)
+    else:
+        monkeypatch.setenv("ROYALTY_NO_SAMPLE", "1")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    db.get_engine.cache_clear()
+    return url
+
+
+@pytest.fixture
+def on_sample(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    copy = tmp_path / "app.db"
+    shutil.copy(sample_db, copy)
+    return _use_db(monkeypatch, copy)
+
+
+@pytest.fixture
+def on_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    return _use_db(monkeypatch, tmp_path / "empty.db", sample_on=False)
+
+
+def _open(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += (
+        [i.value for i in at.info] + [e.value for e in at.error] + [s.value for s in at.success]
+    )
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_the_sample(on_sample: str, page: str) -> None:
+    title, has_charts = PAGES[page]
+    at = _open(page)
+    assert [t.value for t in at.title] == [title]
+    assert not at.error
+    if has_charts:
+        charts = _charts(at)
+        assert charts, f"{page} drew no chart"
+        assert all(c["layout"]["title"]["text"] for c in charts)
+    if page != "app_pages/import_statements.py":
+        assert "sample data" in _texts(at).lower()
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_is_friendly_on_an_empty_database(on_empty: str, page: str) -> None:
+    at = _open(page)
+    assert [t.value for t in at.title] == [PAGES[page][0]]
+    assert not at.error
+    if page != "app_pages/import_statements.py":
+        assert any("No data yet" in i.value for i in at.info)
+        assert not at.get("plotly_chart")
+    eng = db.get_engine(on_empty)
+    assert not analytics.has_data(eng)
+
+
+def test_the_overview_metrics_are_the_exact_analytics_figures(on_sample: str) -> None:
+    at = _open("app_pages/overview.py")
+    eng = db.get_engine(on_sample)
+    currency = at.selectbox(key="f_currency").value
+    ov = analytics.overview(eng, analytics.Filters(), currency)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Total income"] == formatting.money(ov.total_income, currency)
+    assert metrics["Streams"] == formatting.count(ov.total_streams)
+    assert metrics["Average per stream"] == formatting.rate(ov.income_per_stream, currency)
+    assert "£0.00" not in metrics["Average per stream"]
+
+
+def test_filters_change_every_page(on_sample: str) -> None:
+    at = _open("app_pages/platforms.py")
+    eng = db.get_engine(on_sample)
+    years = analytics.years(eng)
+    at.selectbox(key="f_period").set_value(str(years[0])).run()
+    at.multiselect(key="f_platforms").set_value(["Spotify"]).run()
+    at.selectbox(key="f_currency").set_value("EUR").run()
+    at.number_input(key="f_min_streams").set_value(10).run()
+    assert not at.exception, at.exception
+    table = at.dataframe(key="platform_table").value
+    assert list(table["Platform"]) == ["Spotify"]
+    f = analytics.Filters(period=(years[0] * 100 + 1, years[0] * 100 + 12), platforms=("Spotify",))
+    expected = analytics.platform_table(eng, f, "EUR", min_streams=10)
+    assert list(table["Income"]) == [formatting.money(v, "EUR") for v in expected["income"]]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        if page != "app_pages/import_statements.py":
+            # the filters survive page changes, including a visit to Import
+            assert at.selectbox(key="f_currency").value == "EUR"
+            assert at.multiselect(key="f_platforms").value == ["Spotify"]
+            assert any("EUR" in c.value for c in at.caption)
+
+
+def test_a_custom_month_range_and_an_artist(on_sample: str) -> None:
+    at = _open("app_pages/overview.py")
+    eng = db.get_engine(on_sample)
+    months = analytics.months(eng)
+    at.selectbox(key="f_period").set_value("Choose months…").run()
+    first, last = (
+        f"{months[2] // 100}-{months[2] % 100:02d}",
+        f"{months[5] // 100}-{months[5] % 100:02d}",
+    )
+    at.select_slider(key="f_months").set_range(first, last).run()
+    assert not at.exception, at.exception
+    currency = at.selectbox(key="f_currency").value
+    ov = analytics.overview(eng, analytics.Filters(period=(months[2], months[5])), currency)
+    assert {m.label: m.value for m in at.metric}["Total income"] == formatting.money(
+        ov.total_income, currency
+    )
+    assert len(_charts(at)[0]["data"][0]["x"]) == 4
+
+
+def test_unwrapped_controls(on_sample: str) -> None:
+    at = _open("app_pages/unwrapped.py")
+    at.slider(key="unwrapped_royalty").set_value(50).run()
+    at.number_input(key="unwrapped_members").set_value(3).run()
+    assert not at.exception, at.exception
+    names = at.selectbox(key="whatif_from").options
+    at.selectbox(key="whatif_from").set_value(names[-1]).run()
+    assert not at.exception, at.exception
+    at.radio(key="unwrapped_split_mode").set_value("Custom shares").run()
+    at.text_input(key="unwrapped_shares").input("50, 50, 10").run()
+    assert any("100" in e.value for e in at.error)  # shares that do not add up are refused
+    at.text_input(key="unwrapped_shares").input("50, 25, 25").run()
+    assert not at.exception and not at.error
+    assert len(at.download_button) >= 4
+
+
+def _statements(url: str) -> int:
+    with db.get_engine(url).connect() as conn:
+        return conn.execute(select(func.count(Statement.id))).scalar_one()
+
+
+def test_import_page_uploads_previews_and_imports(on_empty: str) -> None:
+    name = "distrokid_2023-02.tsv"
+    data = (FIXTURES / name).read_bytes()
+    at = _open("app_pages/import_statements.py")
+    at.file_uploader(key="uploads").set_value([(name, data, "text/tab-separated-values")]).run()
+    assert not at.exception, at.exception
+    assert any("DistroKid" in e.label for e in at.expander)
+    assert _statements(on_empty) == 0  # a preview stores nothing
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    result = at.dataframe(key="import_result_table").value
+    assert list(result["Status"]) == ["imported"]
+    assert list(result["Layout"]) == ["distrokid"]
+    assert not at.error
+    eng = db.get_engine(on_empty)
+    with eng.connect() as conn:
+        nano = conn.execute(select(func.sum(EarningLine.amount_nano))).scalar_one()
+    assert result["Totals"][0] == f"{Decimal(nano).scaleb(-9).normalize():f} USD"
+
+    # the other pages now show the imported statement, exactly
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, at.exception
+    ov = analytics.overview(eng, analytics.Filters(), "USD")
+    assert {m.label: m.value for m in at.metric}["Total income"] == formatting.money(
+        ov.total_income, "USD"
+    )
+    assert ov.total_income == Decimal(nano).scaleb(-9)
+
+    # the same file again adds nothing and says so
+    at.switch_page("app_pages/import_statements.py").run()
+    at.file_uploader(key="uploads").set_value([(name, data, "text/tab-separated-values")]).run()
+    at.button(key="import_button").click().run()
+    assert list(at.dataframe(key="import_result_table").value["Status"]) == ["duplicate"]
+    assert _statements(on_empty) == 1
+
+
+def test_a_bad_file_shows_an_error_and_stores_nothing(on_empty: str) -> None:
+    at = _open("app_pages/import_statements.py")
+    files = [
+        ("notes.csv", b"hello,world\n1,2\n", "text/csv"),
+        ("broken.xlsx", b"PK\x03\x04 not really a workbook", "application/octet-stream"),
+    ]
+    at.file_uploader(key="uploads").set_value(files).run()
+    assert not at.exception, at.exception
+    assert len(at.warning) == 2  # the preview already says what is wrong
+    at.button(key="import_button").click().run()
+    assert not at.exception, at.exception
+    result = at.dataframe(key="import_result_table").value
+    assert list(result["Status"]) == ["error", "error"]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 2
+    assert errors[0].startswith("notes.csv")
+    assert "broken.xlsx" in errors[1]
+    assert _statements(on_empty) == 0
+    assert not analytics.has_data(db.get_engine(on_empty))
+
+
+def test_a_bad_period_is_refused_before_import(on_empty: str) -> None:
+    at = _open("app_pages/import_statements.py")
+    at.text_input(key="import_period").input("last summer").run()
+    assert any("Period" in e.value for e in at.error)
+    data = (FIXTURES / "distrokid_2023-02.tsv").read_bytes()
+    at.file_uploader(key="uploads").set_value(("dk.tsv", data, "text/plain")).run()
+    assert at.button(key="import_button").disabled
+
+
+def test_upload_limit_matches_the_setting() -> None:
+    import tomllib
+
+    from royalty.settings import MAX_UPLOAD_MB
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB

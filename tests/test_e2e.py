@@ -1,0 +1,207 @@
+"""The real app in a real browser: ``streamlit run`` in a subprocess, headless Chromium.
+
+Each page is opened on the sample data and must show its title, its charts and no error box.
+Screenshots go to tests/screenshots/ (not committed) at laptop (1366x900) and phone (390x844)
+width, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import chromium_path
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = Path(__file__).parent / "screenshots"
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = [
+    # url path, title, has plotly charts
+    ("overview", "Overview", True),
+    ("platforms", "Platforms", True),
+    ("tracks", "Tracks", True),
+    ("territories", "Territories", True),
+    ("unwrapped", "Unwrapped", False),
+    ("import", "Import statements", False),
+]
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+STARTUP_SECONDS = 120
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not become healthy within {timeout}s")
+
+
+def _serve(db_url: str, log: Path, **env: str) -> Iterator[str]:
+    port = _free_port()
+    environment = {**os.environ, "DATABASE_URL": db_url, **env}
+    environment.pop("ROYALTY_DB", None)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                "--global.developmentMode",
+                "false",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_healthy(url, proc, STARTUP_SECONDS)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("e2e")
+    yield from _serve(f"sqlite:///{tmp / 'app.db'}", tmp / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def empty_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("e2e-empty")
+    yield from _serve(f"sqlite:///{tmp / 'app.db'}", tmp / "streamlit.log", ROYALTY_NO_SAMPLE="1")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no chromium on PATH")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _settle(page, timeout: float = 90_000) -> None:
+    """Wait until the script has finished running and the page is drawn."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && !document.querySelector('[data-testid="stSpinner"]');
+        }""",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(800)
+
+
+def _assert_clean(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]'
+    ).first.inner_text()
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+@pytest.mark.parametrize(("path", "title", "has_charts"), PAGES)
+def test_page_in_chromium(app_url: str, browser, path: str, title: str, has_charts: bool) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{app_url}/{path}", timeout=120_000)
+        _settle(page)
+        page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+        if has_charts:
+            page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+            assert page.locator(".js-plotly-plot").count() >= 1
+        _assert_clean(page)
+        page.screenshot(path=str(SHOTS / f"{path}-1366.png"), full_page=True)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("path", ["overview", "unwrapped", "platforms"])
+def test_phone_width(app_url: str, browser, path: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    try:
+        page.goto(f"{app_url}/{path}", timeout=120_000)
+        _settle(page)
+        _assert_clean(page)
+        page.screenshot(path=str(SHOTS / f"{path}-390.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_upload_in_chromium(empty_app_url: str, browser) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{empty_app_url}/overview", timeout=120_000)
+        _settle(page)
+        assert page.get_by_text("No data yet").count() >= 1
+        page.goto(f"{empty_app_url}/import", timeout=120_000)
+        _settle(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            [str(FIXTURES / "distrokid_2023-02.tsv"), str(FIXTURES / "tunecore_2024-02_gbp.csv")]
+        )
+        page.get_by_text("Preview", exact=True).wait_for(timeout=30_000)
+        _settle(page)
+        page.get_by_role("button", name="Import 2 files").click()
+        page.get_by_text("Imported 2 files").wait_for(timeout=60_000)
+        _settle(page)
+        _assert_clean(page)
+        page.screenshot(path=str(SHOTS / "import-done-1366.png"), full_page=True)
+        page.goto(f"{empty_app_url}/overview", timeout=120_000)
+        _settle(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        _assert_clean(page)
+    finally:
+        page.close()
