@@ -66,26 +66,14 @@ def _serve(db_url: str, log: Path, **env: str) -> Iterator[str]:
     environment = {**os.environ, "DATABASE_URL": db_url, **env}
     environment.pop("ROYALTY_DB", None)
     with log.open("wb") as out:
+        command = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.headless", "true", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+        ]  # fmt: skip
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--global.developmentMode",
-                "false",
-            ],  # fmt: skip
+            command,
             cwd=ROOT,
             env=environment,
             stdout=out,
