@@ -1,0 +1,278 @@
+"""Import speed and memory on a large DistroKid export, against a bare pandas + sqlite3 baseline.
+
+    python benchmarks/import_benchmark.py --rows 1000000 [--profile] [--keep DIR]
+
+1. Writes a DistroKid "Excruciating detail" TSV (the 15-column 2026 layout) with realistic
+   stores, countries, ISRCs and UPCs, and amounts of 8 to 12 decimals; the file's exact total is
+   summed with integers while writing, never with floats.
+2. Times (a) the baseline: ``pandas.read_csv`` in chunks + ``sqlite3.executemany`` into a fresh
+   SQLite file, every cell as text, no validation, no indexes; and (b) ``royalty.ingest.import_path``
+   end to end (detect, validate, normalize, hash, store, reconcile) into a fresh database.
+   Each runs in its own process so its peak memory (max RSS) is its own.
+3. Checks the stored lines add up, exactly, to the total written into the file.
+
+``--profile`` runs the import once more under cProfile and prints the top functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import multiprocessing as mp
+import pstats
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+HEADER = [
+    "Date Inserted", "Reporting Date", "Sale Month", "Store", "Artist", "Title", "ISRC", "UPC",
+    "Quantity", "Team Percentage", "Song/Album", "Country of Sale",
+    "Songwriter Royalties Withheld (USD)", "Earnings (USD)", "Recoup (USD)",
+]  # fmt: skip
+
+# (store, weight, typical earnings per unit in 1e-12 USD)
+STORES = [
+    ("Spotify", 40, 3_500_000_000), ("Apple Music", 12, 7_000_000_000),
+    ("Amazon Unlimited (Streaming)", 6, 8_000_000_000), ("Amazon Prime (Streaming)", 3, 4_000_000_000),
+    ("YouTube (Ads)", 8, 700_000_000), ("YouTube (Red)", 3, 9_000_000_000),
+    ("YouTube (Audio)", 2, 1_500_000_000), ("Facebook", 5, 15_000_000), ("TikTok", 5, 3_000_000),
+    ("Snap", 2, 400_000_000), ("Deezer", 3, 4_000_000_000), ("Tidal", 2, 10_000_000_000),
+    ("Pandora", 2, 1_300_000_000), ("Tencent Direct Deal", 2, 800_000_000),
+    ("NetEase", 1, 600_000_000), ("BoomplayCMS", 1, 300_000_000), ("Resso", 1, 900_000_000),
+    ("Luna", 1, 500_000_000), ("iTunes Songs", 1, 693_000_000_000), ("iTunes Match", 1, 5_000_000_000),
+    ("Yandex", 1, 600_000_000), ("Joox", 1, 500_000_000), ("kkbox", 1, 3_000_000_000),
+    ("Instagram/Facebook", 1, 15_000_000), ("Google Play All Access", 1, 4_000_000_000),
+]  # fmt: skip
+COUNTRIES = [
+    ("US", 30), ("GB", 9), ("DE", 8), ("FR", 5), ("BR", 6), ("MX", 4), ("CA", 4), ("AU", 3),
+    ("SE", 3), ("NL", 3), ("ES", 3), ("IT", 3), ("JP", 3), ("IN", 3), ("PL", 2), ("NO", 2),
+    ("OU", 2), ("ID", 2), ("PH", 2), ("TR", 2), ("AR", 1), ("CL", 1), ("CO", 1), ("ZA", 1),
+    ("NG", 1), ("KR", 1), ("FI", 1), ("DK", 1), ("IE", 1), ("NZ", 1),
+]  # fmt: skip
+ARTISTS = ["Cold Harbor Choir", "Inés Solà", "Marsh Lights", "Bjørn Ødegård", "The Tin Roofs"]
+WORDS = ["Lamp", "Harbor", "Tide", "Night", "Glass", "River", "Ember", "Salt", "Hollow", "Bell",
+         "Fjord", "Paper", "Crown", "Psalm", "Signal", "Orchard", "Static", "Velvet", "North"]  # fmt: skip
+
+
+def catalog(rng: random.Random) -> list[tuple[str, str, str, str]]:
+    """(artist, title, ISRC, UPC): 5 artists, 8 releases each, 6 tracks per release."""
+    tracks = []
+    for a, artist in enumerate(ARTISTS):
+        for r in range(8):
+            upc = f"19592{a:02d}{r:02d}{rng.randrange(10**4):04d}"[:12]
+            for t in range(6):
+                title = " ".join(rng.sample(WORDS, 2)) + (" (feat. Mira Sol)" if t == 5 else "")
+                isrc = f"QZ{'ABCDE'[a]}{'LMNOPQRS'[r]}W{22 + r % 4}{a * 100 + r * 10 + t:05d}"
+                tracks.append((artist, title, isrc, upc))
+    return tracks
+
+
+def write_statement(path: Path, rows: int, seed: int = 20260301) -> Decimal:
+    """Write the TSV; returns its exact total (summed as integers of 1e-12 USD)."""
+    rng = random.Random(seed)
+    tracks = catalog(rng)
+    store_names = [s[0] for s in STORES]
+    store_weights = [s[1] for s in STORES]
+    country_codes = [c[0] for c in COUNTRIES]
+    country_weights = [c[1] for c in COUNTRIES]
+    # sale month, and the month DistroKid reported it (two months later)
+    months = [
+        (f"{y}-{m:02d}", f"{y + (m + 1) // 12}-{(m + 1) % 12 + 1:02d}")
+        for y in (2023, 2024, 2025)
+        for m in range(1, 13)
+    ]
+    total_pico = 0
+    batch = 50_000
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write("\t".join(HEADER) + "\r\n")
+        done = 0
+        while done < rows:
+            n = min(batch, rows - done)
+            stores = rng.choices(range(len(STORES)), weights=store_weights, k=n)
+            countries = rng.choices(country_codes, weights=country_weights, k=n)
+            picks = rng.choices(tracks, k=n)
+            out = []
+            for i in range(n):
+                s = stores[i]
+                month, reporting = months[rng.randrange(len(months))]
+                reported = f"{reporting}-2{rng.randrange(9)}"
+                artist, title, isrc, upc = picks[i]
+                quantity = rng.choice((0, 1, 1, 1, 2, 3, 5, 8, 13, 40, 250, 1200))
+                per_unit = STORES[s][2]
+                pico = quantity * rng.randrange(per_unit // 2, per_unit * 3 // 2 + 1)
+                if quantity == 0:
+                    pico = rng.randrange(
+                        -3_000_000_000, 50_000_000_000
+                    )  # adjustments, some negative
+                decimals = 12 if rng.random() < 0.1 else 8
+                if decimals == 8:
+                    pico -= pico % 10_000  # the file holds 8 decimals: the total is of those
+                total_pico += pico
+                sign = "-" if pico < 0 else ""
+                whole, frac = divmod(abs(pico), 10**12)
+                amount = f"{sign}{whole}.{frac:012d}"[: len(sign) + len(str(whole)) + 1 + decimals]
+                out.append(
+                    "\t".join(
+                        (
+                            reported,
+                            reported,
+                            month,
+                            store_names[s],
+                            artist,
+                            title,
+                            isrc,
+                            upc,
+                            str(quantity),
+                            "100",
+                            "Song",
+                            countries[i],
+                            "0",
+                            amount,
+                            "0.00000000",
+                        )
+                    )
+                )
+            f.write("\r\n".join(out) + "\r\n")
+            done += n
+    return Decimal(total_pico).scaleb(-12)
+
+
+# --- the two contenders, each in its own process ------------------------------------------------
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def baseline(path: str, db: str, queue: mp.Queue) -> None:
+    """The least any importer must do: read the text and insert it."""
+    import pandas as pd
+
+    started = time.perf_counter()
+    conn = sqlite3.connect(db)
+    cols = ", ".join(f"c{i} TEXT" for i in range(len(HEADER)))
+    conn.execute(f"CREATE TABLE line ({cols})")
+    marks = ", ".join("?" * len(HEADER))
+    rows = 0
+    for chunk in pd.read_csv(
+        path, sep="\t", dtype=str, keep_default_na=False, chunksize=250_000, engine="c"
+    ):
+        conn.executemany(f"INSERT INTO line VALUES ({marks})", chunk.itertuples(index=False))
+        rows += len(chunk)
+    conn.commit()
+    conn.close()
+    queue.put({"rows": rows, "seconds": time.perf_counter() - started, "peak_mb": _peak_mb()})
+
+
+def royalty_import(path: str, db: str, queue: mp.Queue) -> None:
+    from royalty.db import make_engine
+    from royalty.ingest import import_path
+
+    started = time.perf_counter()
+    engine = make_engine(f"sqlite:///{db}")
+    result = import_path(engine, path)
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    queue.put(
+        {
+            "rows": result.rows,
+            "seconds": seconds,
+            "peak_mb": _peak_mb(),
+            "status": result.status,
+            "message": result.message,
+            "totals": result.totals,
+        }
+    )
+
+
+def run_isolated(target, path: Path, db: Path) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(str(path), str(db), queue))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return out
+
+
+def stored_total(db: Path) -> tuple[Decimal, int]:
+    """Exact sum of the stored amount text, independent of the code under test."""
+    conn = sqlite3.connect(db)
+    total, count = Decimal(0), 0
+    for (amount,) in conn.execute("SELECT amount FROM earning_line"):
+        total += Decimal(amount)
+        count += 1
+    conn.close()
+    return total, count
+
+
+def profile(path: Path, db: Path, top: int = 30) -> None:
+    from royalty.db import make_engine
+    from royalty.ingest import import_path
+
+    engine = make_engine(f"sqlite:///{db}")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    import_path(engine, path)
+    profiler.disable()
+    engine.dispose()
+    stats = pstats.Stats(profiler).strip_dirs().sort_stats("tottime")
+    stats.print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--profile", action="store_true", help="also profile the import")
+    parser.add_argument("--keep", metavar="DIR", help="write files here and keep them")
+    args = parser.parse_args(argv)
+
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="royalty-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    tsv = folder / f"distrokid_{args.rows}.tsv"
+    started = time.perf_counter()
+    file_total = write_statement(tsv, args.rows)
+    print(
+        f"wrote {args.rows:,} rows, {tsv.stat().st_size / 1e6:,.0f} MB, total {file_total} USD "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+    for name in ("baseline.db", "royalty.db", "profile.db"):
+        for suffix in ("", "-wal", "-shm"):
+            (folder / (name + suffix)).unlink(missing_ok=True)
+    base = run_isolated(baseline, tsv, folder / "baseline.db")
+    ours = run_isolated(royalty_import, tsv, folder / "royalty.db")
+    if ours["status"] != "imported":
+        print(f"import failed: {ours['message']}")
+        return 1
+
+    base_rate = base["rows"] / base["seconds"]
+    our_rate = ours["rows"] / ours["seconds"]
+    print(
+        f"baseline (pandas.read_csv + sqlite3.executemany): {base['seconds']:.2f} s, "
+        f"{base_rate:,.0f} rows/s, peak RSS {base['peak_mb']:,.0f} MB"
+    )
+    print(
+        f"royalty.ingest.import_path:                      {ours['seconds']:.2f} s, "
+        f"{our_rate:,.0f} rows/s, peak RSS {ours['peak_mb']:,.0f} MB"
+    )
+    print(f"import takes {ours['seconds'] / base['seconds']:.2f}x the baseline's time")
+
+    total, count = stored_total(folder / "royalty.db")
+    exact = total == file_total and Decimal(ours["totals"]["USD"]) == file_total
+    print(
+        f"stored {count:,} lines totalling {total} USD; file total {file_total} USD: "
+        + ("exact match" if exact and count == args.rows else "MISMATCH")
+    )
+    if args.profile:
+        profile(tsv, folder / "profile.db")
+    return 0 if exact and count == args.rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
