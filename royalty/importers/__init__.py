@@ -6,7 +6,18 @@ and list it in ``LAYOUTS``. Layouts are tried in order; more specific ones come 
 
 from __future__ import annotations
 
-from royalty.importers import awal, bandcamp, believe, cdbaby, distrokid, soundcloud, tunecore
+from collections.abc import Callable
+
+from royalty.importers import (
+    awal,
+    bandcamp,
+    believe,
+    cdbaby,
+    disclosure,
+    distrokid,
+    soundcloud,
+    tunecore,
+)
 from royalty.importers.base import FIELDS, ImportOptions, Layout, normalize
 
 LAYOUTS: list[Layout] = [
@@ -17,7 +28,12 @@ LAYOUTS: list[Layout] = [
     soundcloud.LAYOUT,
     believe.LAYOUT,
     awal.LAYOUT,
+    disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
+
+# Layouts whose header carries facts for every row (a summary's "Income (GBP)"): narrowed to
+# the header found before its rows are read.
+NARROW: dict[str, Callable[[list[str]], Layout]] = {disclosure.LAYOUT.name: disclosure.for_header}
 
 
 def detect(header: list[str]) -> tuple[Layout, dict[str, str]] | None:
@@ -25,7 +41,8 @@ def detect(header: list[str]) -> tuple[Layout, dict[str, str]] | None:
     for layout in LAYOUTS:
         mapping = layout.column_map(header)
         if mapping is not None:
-            return layout, mapping
+            narrow = NARROW.get(layout.name)
+            return (narrow(header) if narrow else layout), mapping
     return None
 
 

@@ -26,16 +26,24 @@ _GROUPED_WHOLE = r"^\s*-?\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+(?:,0+)?\s*$"
 _WHOLE_WITH_COMMA_ZERO = r"^\s*-?\d+,0+\s*$"
 
 
+def ungroup_quantities(quantity: pd.Series) -> pd.Series:
+    """Counts written in a decimal-comma locale (``12.480``, ``1 204``, ``3,0``) -> plain digits.
+
+    Only whole numbers with thousands groups are touched; anything else is left for the
+    shared parser to accept or report.
+    """
+    grouped = quantity.str.match(_GROUPED_WHOLE) | quantity.str.match(_WHOLE_WITH_COMMA_ZERO)
+    plain = quantity.str.replace(r",0+\s*$", "", regex=True).str.replace(
+        r"[.\s\u00a0\u202f]", "", regex=True
+    )
+    return quantity.where(~grouped, plain)
+
+
 def _prepare(data: pd.DataFrame, options: ImportOptions, file: str) -> pd.DataFrame:
     if not {"quantity", "amount"} <= set(data.columns):
         return data
     if guess_decimal_comma(data["amount"]):
-        qty = data["quantity"]
-        grouped = qty.str.match(_GROUPED_WHOLE) | qty.str.match(_WHOLE_WITH_COMMA_ZERO)
-        plain = qty.str.replace(r",0+\s*$", "", regex=True).str.replace(
-            r"[.\s\u00a0\u202f]", "", regex=True
-        )
-        data["quantity"] = qty.where(~grouped, plain)
+        data["quantity"] = ungroup_quantities(data["quantity"])
     return data
 
 
