@@ -89,6 +89,7 @@ def card_html(data: ReportData, size: str = "portrait") -> str:
     if s.top_country is not None:
         stats.append({"label": "Top country", "value": name_of(s.top_country), "sub": ""})
     artist = s.artist or "All artists"
+    lines = _story_lines(data) if story else []
     return (
         environment()
         .get_template("card.html.j2")
@@ -110,8 +111,27 @@ def card_html(data: ReportData, size: str = "portrait") -> str:
             bars_title="Paid per stream",
             foot=f"Usage months {period_label(data)} · {cur} · from {len(s.sources)} statement source(s)",
             fingerprint=s.fingerprint,
+            lines=lines,
         )
     )
+
+
+def _story_lines(data: ReportData) -> list[str]:
+    """The taller story card has room for the comparison with the period before and a what-if."""
+    s, cur = data.summary, data.currency
+    out = []
+    change = getattr(s.previous, "change", None) if s.previous is not None else None
+    if change is not None:
+        word = "up" if change > 0 else "down" if change < 0 else "level"
+        out.append(f"Income {word} {formatting.percent(abs(change))} on the period before.")
+    if s.what_if and not data.rates_only:
+        best = max(s.what_if, key=lambda w: w.extra_income)
+        if best.extra_income > 0:
+            out.append(
+                f"At {best.to_platform}'s rate, the {best.from_platform} streams would have paid "
+                f"{formatting.money(best.extra_income, cur)} more."
+            )
+    return out
 
 
 def card_png(data: ReportData, size: str = "portrait") -> bytes:
