@@ -4,6 +4,7 @@
 import streamlit as st
 
 from royalty import charts, ui_state
+from royalty.months import month_text
 
 engine = ui_state.engine()
 st.title("Tracks")
@@ -51,4 +52,22 @@ low = ui_state.analysis("low_stream_tracks", engine, sel, threshold=1000)
 if low.empty:
     st.success("No track is under the line in this period.")
 else:
-    st.dataframe(ui_state.plain_table(low, sel.currency), hide_index=True, key="tracks_low")
+    st.dataframe(
+        ui_state.display_table(
+            low,
+            sel.currency,
+            {
+                "title": ("Track", "text"),
+                "artist": ("Artist", "text"),
+                "streams": ("Spotify streams, last 12 months", "count"),
+                "income": ("Income, last 12 months", "money"),
+                "streams_before": ("Streams, 12 months before", "count"),
+                "income_before": ("Income, 12 months before", "money"),
+            },
+        ),
+        hide_index=True,
+        key="tracks_low",
+    )
+    window = low.attrs.get("window")
+    if window:
+        st.caption(f"Last 12 months: {month_text(window[0])}..{month_text(window[1])}.")

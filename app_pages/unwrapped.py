@@ -32,8 +32,8 @@ with st.expander("Label deal and band split", expanded=False):
         )
     else:
         text = c2.text_input(
-            "Shares (%), comma separated", value="40, 30, 30", key="unwrapped_shares",
-            help="One number per member; they must add up to 100.",
+            "Shares, comma separated", value="40, 30, 30", key="unwrapped_shares",
+            help="One number per member: percentages (40, 30, 30) or parts (2, 1, 1).",
         )  # fmt: skip
         shares, problem = ui_state.parse_shares(text)
         if problem:
@@ -99,4 +99,4 @@ with st.expander("Where these numbers come from"):
     st.caption(f"Fingerprint {summary.fingerprint}: the same statements give the same code.")
 
 st.subheader("Share it")
-ui_state.downloads(engine, sel, key="unwrapped", summary=summary)
+ui_state.downloads(engine, sel, key="unwrapped")

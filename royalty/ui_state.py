@@ -15,7 +15,6 @@ import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -24,7 +23,7 @@ from sqlalchemy import Engine, func, select
 
 from royalty import analytics, db, formatting
 from royalty.ingest import ImportResult
-from royalty.models import KINDS, EarningLine, Statement
+from royalty.models import KINDS, Statement
 from royalty.months import month_text
 from royalty.settings import database_url
 
@@ -76,41 +75,6 @@ def sample_wanted() -> bool:
     return os.environ.get(NO_SAMPLE_ENV, "").strip().lower() not in {"1", "true", "yes"}
 
 
-@lru_cache(maxsize=1)
-def _converter():  # type: ignore[no-untyped-def]
-    from currency_converter import CurrencyConverter
-
-    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
-
-
-def currency_totals(eng: Engine) -> dict[str, Decimal]:
-    """Exact income per statement currency (SUM of integer nano-units in SQL)."""
-    with eng.connect() as conn:
-        rows = conn.execute(
-            select(EarningLine.currency, func.sum(EarningLine.amount_nano)).group_by(
-                EarningLine.currency
-            )
-        ).all()
-    return {c: Decimal(int(n or 0)).scaleb(-9) for c, n in rows}
-
-
-def main_currency(totals: dict[str, Decimal]) -> str:
-    """The currency most income is in (compared at today's ECB rate), USD when there is none.
-
-    The comparison is only used to choose a default, so an approximate rate is good enough.
-    """
-    best, best_value = "USD", Decimal(-1)
-    conv = _converter()
-    for code, total in totals.items():
-        try:
-            value = Decimal(str(conv.convert(float(total), code, "EUR")))
-        except ValueError:  # a currency the ECB does not publish: compare as-is
-            value = total
-        if value > best_value:
-            best, best_value = code, value
-    return best
-
-
 # --- cached analytics ------------------------------------------------------------------------------
 
 
@@ -140,8 +104,6 @@ def _cached_filtered(
 def _cached_plain(
     name: str, database: str, version: tuple[int, int], args: tuple[Any, ...], _engine: Engine
 ) -> Any:
-    if name == "currency_totals":
-        return currency_totals(_engine)
     if name == "is_sample_only":
         from royalty import sample
 
@@ -244,9 +206,6 @@ def sidebar(eng: Engine) -> Selection:
     """Draw the shared filters in the sidebar and return what they select."""
     artists = lookup("artists", eng)
     platforms = lookup("platform_names", eng)
-    totals = lookup("currency_totals", eng)
-    default_currency = main_currency(totals)
-    currencies = list(dict.fromkeys([*sorted(totals), *COMMON_CURRENCIES]))
 
     sb = st.sidebar
     sb.header("Filters")
@@ -258,7 +217,8 @@ def sidebar(eng: Engine) -> Selection:
     years = [str(y) for y in sorted(lookup("years", eng, artist), reverse=True)]
     months = lookup("months", eng, artist)
     period_options = [ALL_TIME, *years, CUSTOM]
-    _kept("f_period", ALL_TIME, period_options.__contains__)
+    latest = lookup("latest_full_year", eng, artist)
+    _kept("f_period", str(latest) if latest else ALL_TIME, period_options.__contains__)
     period_choice = sb.selectbox(
         "Period", period_options, key="f_period", help="Months in which the music was played."
     )
@@ -289,6 +249,8 @@ def sidebar(eng: Engine) -> Selection:
         "Kind of use", list(KINDS), key="f_kinds", placeholder="All kinds",
         format_func=str.capitalize,
     )  # fmt: skip
+    default_currency = lookup("main_currency", eng, artist)
+    currencies = list(dict.fromkeys([default_currency, *COMMON_CURRENCIES]))
     _kept("f_currency", default_currency, currencies.__contains__)
     currency = sb.selectbox(
         "Reporting currency", currencies, key="f_currency",
@@ -412,38 +374,263 @@ def best_paid(tracks: pd.DataFrame, min_streams: int) -> pd.DataFrame:
     """Tracks with at least ``min_streams`` streams, best per-stream rate first (exact sort)."""
     if tracks.empty:
         return tracks
-    rated = tracks[
-        [int(s or 0) >= max(min_streams, 1) for s in tracks["streams"]]
-        & tracks["income_per_stream"].notna()
+    keep = [
+        int(s or 0) >= max(min_streams, 1) and r is not None and r == r
+        for s, r in zip(tracks["streams"], tracks["income_per_stream"], strict=True)
     ]
+    rated = tracks[keep]
     order = sorted(
         range(len(rated)), key=lambda i: rated["income_per_stream"].iloc[i], reverse=True
     )
     return rated.iloc[order]
 
 
-def plain_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
-    """Display text for a frame whose columns are named the analytics way (snake_case).
+def _slug(text: str) -> str:
+    keep = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    return "-".join(part for part in keep.split("-") if part) or "all"
 
-    Ids are dropped; ``Decimal`` columns become money, or per-stream rates when the name says
-    so; whole numbers get thousands separators.
-    """
-    columns: dict[str, tuple[str, str]] = {}
-    for name in frame.columns:
-        if name == "id" or name.endswith("_id"):
-            continue
-        values = [v for v in frame[name] if not _missing(v)]
-        sample = values[0] if values else None
-        label = name.replace("_", " ").capitalize()
-        if "per_stream" in name or name.endswith("rate"):
-            kind = "rate"
-        elif name.startswith("share"):
-            kind = "percent"
-        elif isinstance(sample, Decimal):
-            kind = "money"
-        elif isinstance(sample, int) and not isinstance(sample, bool) and "month" not in name:
-            kind = "count"
-        else:
-            kind = "text"
-        columns[name] = (label, kind)
-    return display_table(frame, currency, columns)
+
+def downloads(eng: Engine, sel: Selection, *, key: str) -> None:
+    """Download buttons for the shareable report formats (built only when clicked)."""
+    from royalty import reports
+
+    rates_only = st.toggle(
+        "Rates only (leave out income and stream counts)",
+        key=f"{key}_rates_only",
+        help="For sharing what each platform pays without saying what you earned.",
+    )
+    f, cur = sel.filters, sel.currency
+    stem = f"royalty-{_slug(f.artist or 'all-artists')}-{_slug(sel.period_label)}"
+    if rates_only:
+        stem += "-rates"
+    files = [
+        ("HTML report", "html", "text/html", "📄",
+         lambda: reports.html_report(eng, f, cur, rates_only=rates_only).encode("utf-8")),
+        ("PNG card", "png", "image/png", "🖼️",
+         lambda: reports.card_png(eng, f, cur, rates_only=rates_only)),
+        ("Spreadsheet (XLSX)", "xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "📊",
+         lambda: reports.xlsx_bytes(eng, f, cur, rates_only=rates_only)),
+        ("CSV", "csv", "text/csv", "🧾",
+         lambda: reports.csv_bytes(eng, f, cur, rates_only=rates_only)),
+    ]  # fmt: skip
+    for column, (label, ext, mime, icon, build) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            label, data=build, file_name=f"{stem}.{ext}", mime=mime, icon=icon,
+            on_click="ignore", key=f"{key}_download_{ext}", width="stretch",
+        )  # fmt: skip
+    st.caption(
+        "The files are made when you click (the card and the report take a few seconds). "
+        "The same numbers, exactly, as on screen."
+    )
+
+
+def industry_section(table: pd.DataFrame, sel: Selection) -> None:
+    """The artist's rates next to published averages, with each figure's source and year."""
+    from royalty import charts, industry
+
+    ref = industry.industry_table(sel.currency)
+    if ref.empty:
+        st.info(f"No published averages can be converted to {sel.currency}.")
+        return
+    chart(charts.rates_vs_industry(table, ref, sel.currency), key="platform_industry")
+    own = dict(zip(table["platform"], table["income_per_stream"], strict=True))
+    rows = pd.DataFrame(
+        {
+            "platform": ref["platform"],
+            "yours": [own.get(p) for p in ref["platform"]],
+            "published": ref["rate"],
+            "year": ref["year"].astype(str),
+            "source": ref["source"],
+        }
+    )
+    st.dataframe(
+        display_table(
+            rows,
+            sel.currency,
+            {
+                "platform": ("Platform", "text"),
+                "yours": ("Your rate", "rate"),
+                "published": ("Published average", "rate"),
+                "year": ("Year", "text"),
+                "source": ("Source", "text"),
+            },
+        ),
+        hide_index=True,
+        key="platform_industry_table",
+    )
+    st.caption(
+        "Platforms do not pay a fixed rate per stream; each published figure is an average for "
+        "one sample of artists and years, in US dollars, converted at the ECB rate of June of "
+        'its year. "—" under Your rate: too few streams there (or none) for a rate.'
+    )
+
+
+# --- Unwrapped --------------------------------------------------------------------------------------
+
+
+def parse_shares(text: str) -> tuple[list[Decimal] | None, str | None]:
+    """ "40, 30, 30" or "2, 1, 1" -> weights; (None, message) when they make no split."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    if not parts:
+        return None, "Shares: write one number per member, e.g. 40, 30, 30."
+    try:
+        weights = [Decimal(p.strip().rstrip("%")) for p in parts]
+    except ArithmeticError:
+        return None, f"Shares: {text!r} is not a list of numbers, e.g. 40, 30, 30."
+    if any(not w.is_finite() or w < 0 for w in weights) or sum(weights) <= 0:
+        return None, "Shares: numbers must be zero or more, and not all zero."
+    return weights, None
+
+
+def previous_change(summary: analytics.Summary) -> str | None:
+    """Metric delta text, "+12.3% vs 2024-01..2024-12", or None without a previous period."""
+    prev = summary.previous
+    if prev is None or prev.income_change is None:
+        return None
+    return f"{formatting.percent(prev.income_change, signed=True)} vs {prev.period}"
+
+
+def unwrapped_platforms(summary: analytics.Summary) -> None:
+    """The per-platform table a band would post, small platforms folded into "Other"."""
+    cur = summary.currency
+    rows = pd.DataFrame(
+        [
+            {
+                "platform": r.platform,
+                "streams": r.streams,
+                "income": r.income,
+                "share": r.share_of_streams,
+                "rate": r.income_per_stream,
+            }
+            for r in summary.folded.rows
+        ]
+    )
+    st.dataframe(
+        display_table(
+            rows,
+            cur,
+            {
+                "platform": ("Platform", "text"),
+                "streams": ("Streams", "count"),
+                "income": ("Income", "money"),
+                "share": ("% of streams", "percent"),
+                "rate": ("Per stream", "rate"),
+            },
+        ),
+        hide_index=True,
+        key="unwrapped_platforms",
+    )
+    if summary.folded.other:
+        with st.expander(f"Other ({len(summary.folded.other)} sources): which ones"):
+            st.write(", ".join(summary.folded.other))
+    st.caption(
+        f"Per stream is shown for platforms with at least {summary.min_streams:,} streams; "
+        "platforms under 1% of income are folded into Other."
+    )
+
+
+def highlights_markdown(summary: analytics.Summary) -> str:
+    """Best and worst payer, top track and country, and the change on the period before."""
+    cur = summary.currency
+    lines = []
+    if summary.best_platform is not None:
+        b = summary.best_platform
+        lines.append(
+            f"**Best payer:** {b.platform}, {formatting.rate(b.income_per_stream, cur)} a stream"
+        )
+    if summary.worst_platform is not None and summary.worst_platform != summary.best_platform:
+        w = summary.worst_platform
+        lines.append(
+            f"**Lowest payer:** {w.platform}, {formatting.rate(w.income_per_stream, cur)} a stream"
+        )
+    if summary.top_track is not None:
+        t = summary.top_track
+        lines.append(
+            f"**Top track:** {_md(t.title)} ({formatting.count(t.streams)} streams, "
+            f"{formatting.money(t.income, cur)})"
+        )
+    if summary.top_country is not None:
+        c = summary.top_country
+        lines.append(f"**Top country:** {_md(c.name)} ({formatting.count(c.streams)} streams)")
+    if summary.streams_per_unit:
+        lines.append(
+            f"**Streams to earn {formatting.money(Decimal(1), cur)}:** "
+            f"{formatting.count(summary.streams_per_unit)}"
+        )
+    prev = summary.previous
+    if prev is not None:
+        lines.append(
+            f"**{prev.period}:** {formatting.money(prev.total_income, cur)} from "
+            f"{formatting.count(prev.total_streams)} streams"
+            + (
+                f" (income {formatting.percent(prev.income_change, signed=True)})"
+                if prev.income_change is not None
+                else ""
+            )
+        )
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def what_if_pair(summary: analytics.Summary, src: str, dst: str) -> analytics.WhatIf | None:
+    """``src``'s streams paid at ``dst``'s rate: exact, as ``analytics.unwrapped`` computes it."""
+    rows = {r.platform: r for r in summary.platforms}
+    a, b = rows.get(src), rows.get(dst)
+    if a is None or b is None or b.income_per_stream is None or not b.streams:
+        return None
+    paid = a.streams * b.stream_income / b.streams
+    return analytics.WhatIf(
+        from_platform=src, to_platform=dst, extra_income=paid - a.stream_income,
+        streams=a.streams, from_rate=a.income_per_stream, to_rate=b.income_per_stream,
+    )  # fmt: skip
+
+
+def what_if_sentence(summary: analytics.Summary, src: str, dst: str) -> str:
+    w = what_if_pair(summary, src, dst)
+    if w is None:
+        return "—"
+    cur = summary.currency
+    verb = "more" if w.extra_income >= 0 else "less"
+    return (
+        f"If your {formatting.count(w.streams)} {_md(src)} streams had paid "
+        f"{_md(dst)}'s {formatting.rate(w.to_rate, cur)} a stream (instead of "
+        f"{formatting.rate(w.from_rate, cur)}), you would have earned "
+        f"**{formatting.money(abs(w.extra_income), cur)} {verb}**."
+    )
+
+
+def label_deal_sentence(summary: analytics.Summary) -> str:
+    deal, cur = summary.label_deal, summary.currency
+    return (
+        f"On a label deal paying {formatting.percent(deal.royalty_rate)} royalties, the same "
+        f"{formatting.money(summary.total_income, cur)} would have paid you "
+        f"**{formatting.money(deal.would_have_paid, cur)}**: releasing independently kept "
+        f"{formatting.money(deal.difference, cur)} more."
+    )
+
+
+def members_table(summary: analytics.Summary) -> None:
+    rows = pd.DataFrame(
+        [{"name": m.name, "share": m.share, "income": m.income} for m in summary.members]
+    )
+    st.dataframe(
+        display_table(
+            rows,
+            summary.currency,
+            {
+                "name": ("Member", "text"),
+                "share": ("Share", "percent"),
+                "income": ("Income", "money"),
+            },
+        ),
+        hide_index=True,
+        key="unwrapped_members_table",
+    )
+
+
+def _md(text: str) -> str:
+    """Statement text shown in markdown: no accidental formatting or links."""
+    out = str(text)
+    for ch in "\\`*_[]<>#|~$":
+        out = out.replace(ch, "\\" + ch)
+    return out
