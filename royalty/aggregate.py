@@ -1,0 +1,233 @@
+"""The one grouped query behind every analytics figure.
+
+``totals(engine, filters, converter, by=[...])`` sums streams, units and money in SQL
+(``SUM(amount_nano)``, ``SUM(quantity)``, ``GROUP BY``) on the smallest summary table that has
+the columns asked for (see ``royalty.rollup``), converts each currency's sums to the reporting
+currency, and returns a small DataFrame: money as exact ``Decimal`` objects, counts as ints.
+
+Written with SQLAlchemy Core only, so it runs unchanged on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, literal, select
+
+from royalty import rollup
+from royalty.currency import NANO_QUANTUM, Converter
+from royalty.models import Artist, Platform, Territory, Track
+
+RATE_QUANTUM = Decimal("1e-12")
+"""Per-stream rates are rounded half-even to 12 decimals (a millionth of a millionth)."""
+SHARE_QUANTUM = Decimal("1e-6")
+"""Shares (0..1) and changes are rounded half-even to 6 decimals (0.0001%)."""
+__all__ = ["NANO_QUANTUM", "RATE_QUANTUM", "SHARE_QUANTUM", "Filters", "totals"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a page shows: every field narrows the lines counted; empty means all."""
+
+    artist: str | None = None
+    """Artist name; None = all artists."""
+    period: tuple[int, int] | None = None
+    """Inclusive (YYYYMM, YYYYMM) of usage month; None = all."""
+    platforms: tuple[str, ...] = ()
+    """Canonical platform names; () = all."""
+    tracks: tuple[int, ...] = ()
+    """Track ids; () = all."""
+    territories: tuple[str, ...] = ()
+    """Territory codes; () = all."""
+    kinds: tuple[str, ...] = ()
+    """Subset of ``models.KINDS``; () = all."""
+
+
+COLUMN = {
+    "platform": "platform_id",
+    "track": "track_id",
+    "territory": "territory",
+    "month": "usage_month",
+    "month_end": "usage_month_end",
+    "kind": "kind",
+    "artist": "artist_id",
+    "statement": "statement_id",
+    "currency": "currency",
+}
+"""Names ``by`` accepts -> columns."""
+
+MEASURES = ["streams", "quantity", "income", "stream_income", "lines"]
+SOURCES: tuple[Table, ...] = (rollup.PLATFORM, rollup.TRACK, rollup.TERRITORY, rollup.LINE)
+"""Smallest first; the first holding every needed column answers the query."""
+
+
+def needed_columns(f: Filters, by: Sequence[str]) -> set[str]:
+    cols = {COLUMN[b] for b in by}
+    if f.tracks:
+        cols.add("track_id")
+    if f.territories:
+        cols.add("territory")
+    return cols
+
+
+def source_for(cols: set[str]) -> Table:
+    for table in SOURCES:
+        if cols <= set(table.c.keys()):
+            return table
+    raise ValueError(f"no table has the columns {sorted(cols)}")  # pragma: no cover
+
+
+def where(t: Table, f: Filters) -> list[ColumnElement[bool]]:
+    """Filters -> SQL conditions on summary table (or line table) ``t``."""
+    clauses: list[ColumnElement[bool]] = []
+    if f.artist is not None:
+        clauses.append(
+            t.c.artist_id == select(Artist.id).where(Artist.name == f.artist).scalar_subquery()
+        )
+    if f.period is not None:
+        clauses.append(t.c.usage_month.between(int(f.period[0]), int(f.period[1])))
+    if f.platforms:
+        ids = select(Platform.id).where(Platform.name.in_(list(f.platforms)))
+        clauses.append(t.c.platform_id.in_(ids))
+    if f.tracks:
+        clauses.append(t.c.track_id.in_([int(x) for x in f.tracks]))
+    if f.territories:
+        clauses.append(t.c.territory.in_(list(f.territories)))
+    if f.kinds:
+        clauses.append(t.c.kind.in_(list(f.kinds)))
+    return clauses
+
+
+def _sql(t: Table, f: Filters, currency: str, by: Sequence[str]):
+    """Grouped sums per ``by`` and per conversion key (currency, statement rate, month).
+
+    Sums already in the reporting currency need no month or rate, so those keys collapse to
+    NULL/0 for them and the result stays small. The keys are computed in a subquery and
+    grouped outside it, so PostgreSQL sees plain columns in ``GROUP BY``.
+    """
+    foreign = t.c.currency != currency
+    is_stream = t.c.kind == "stream"
+    inner = select(
+        *[t.c[COLUMN[b]].label(b) for b in by],
+        t.c.currency.label("_currency"),
+        case((foreign, t.c.source_currency), else_=None).label("_source_currency"),
+        case((foreign, t.c.fx_rate), else_=None).label("_fx_rate"),
+        case((foreign, t.c.usage_month), else_=literal(0)).label("_month"),
+        case((is_stream, t.c.quantity), else_=0).label("streams"),
+        t.c.quantity.label("quantity"),
+        t.c.amount_nano.label("nano"),
+        case((is_stream, t.c.amount_nano), else_=0).label("stream_nano"),
+        (literal(1) if t is rollup.LINE else t.c.lines).label("lines"),
+    )
+    clauses = where(t, f)
+    if clauses:
+        inner = inner.where(and_(*clauses))
+    sub = inner.subquery()
+    groups = [sub.c[b] for b in by] + [
+        sub.c[k] for k in ("_currency", "_source_currency", "_fx_rate", "_month")
+    ]
+    sums = [
+        func.sum(sub.c[m]).label(m) for m in ("streams", "quantity", "nano", "stream_nano", "lines")
+    ]
+    return select(*groups, *sums).group_by(*groups)
+
+
+def totals(engine: Engine, f: Filters, conv: Converter, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Sums per ``by`` (names from ``COLUMN``) in ``conv.currency``; see the module docstring.
+
+    Columns: ``by`` + streams (stream-kind units), quantity (all units), income, stream_income
+    (Decimal, reporting currency), lines. Groups in a currency that cannot be converted are
+    left out (``conv.note()`` says so).
+    """
+    rollup.ensure(engine)
+    table = source_for(needed_columns(f, by))
+    with engine.connect() as conn:
+        rows = conn.execute(_sql(table, f, conv.currency, by)).all()
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows:
+        key = tuple(row[: len(by)])
+        currency, source_currency, fx_rate, month = row[len(by) : len(by) + 4]
+        streams, quantity, nano, stream_nano, lines = row[len(by) + 4 :]
+        income = conv.convert(int(nano), currency, source_currency, fx_rate, month or None)
+        if income is None:
+            continue
+        stream_income = conv.convert(
+            int(stream_nano), currency, source_currency, fx_rate, month or None, record=False
+        )
+        acc = sums.get(key)
+        if acc is None:
+            sums[key] = [int(streams), int(quantity), income, stream_income, int(lines)]
+        else:
+            acc[0] += int(streams)
+            acc[1] += int(quantity)
+            acc[2] += income
+            acc[3] += stream_income
+            acc[4] += int(lines)
+    records = [(*key, *values) for key, values in sums.items()]
+    frame = pd.DataFrame.from_records(records, columns=[*by, *MEASURES])
+    for name in ("income", "stream_income"):
+        frame[name] = frame[name].astype(object)
+    for name in ("streams", "quantity", "lines"):
+        frame[name] = frame[name].astype("int64")
+    for name in set(by) & {"platform", "track", "artist", "statement", "month", "month_end"}:
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def round_money(value: Decimal) -> Decimal:
+    """A final money figure: half-even to nano-units (exact already when nothing was converted)."""
+    return value.quantize(NANO_QUANTUM)
+
+
+def rounded(
+    frame: pd.DataFrame, columns: Sequence[str] = ("income", "stream_income")
+) -> pd.DataFrame:
+    """``frame`` with its money columns rounded by ``round_money`` (a copy)."""
+    out = frame.copy()
+    for name in columns:
+        if name in out.columns:
+            out[name] = pd.Series(
+                [round_money(v) for v in out[name]], index=out.index, dtype=object
+            )
+    return out
+
+
+def per_stream(income: Decimal, streams: int, quantum: Decimal) -> Decimal | None:
+    """Income per stream, rounded half-even to ``quantum``; None without streams."""
+    if streams <= 0:
+        return None
+    return (income / streams).quantize(quantum)
+
+
+def platform_names_by_id(engine: Engine) -> dict[int, str]:
+    with engine.connect() as conn:
+        return {r.id: r.name for r in conn.execute(select(Platform.id, Platform.name))}
+
+
+def track_details(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:
+    """track_id, title, isrc, artist for the given track ids (looked up in chunks)."""
+    wanted = sorted({int(i) for i in ids})
+    rows: list[tuple[Any, ...]] = []
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows += conn.execute(
+                select(Track.id, Track.title, Track.isrc, Artist.name)
+                .join(Artist, Artist.id == Track.artist_id)
+                .where(Track.id.in_(chunk))
+            ).all()
+    frame = pd.DataFrame.from_records(rows, columns=["track_id", "title", "isrc", "artist"])
+    frame["track_id"] = frame["track_id"].astype("Int64")
+    return frame
+
+
+def territory_details(engine: Engine) -> dict[str, tuple[str, str | None]]:
+    with engine.connect() as conn:
+        return {
+            r.code: (r.name, r.iso3)
+            for r in conn.execute(select(Territory.code, Territory.name, Territory.iso3))
+        }
