@@ -152,6 +152,7 @@ SERVICES: dict[str, Service] = {
         Service("tencent", 0.003, 0.00040),
     )
 }
+DOWNLOAD = Service("download", 0.0, 0.0, kind="download")  # priced by each distributor
 
 
 # --- randomness and money -----------------------------------------------------------------------
@@ -254,6 +255,11 @@ class Cell:
     rate: float
 
 
+def playlist_lift(key: str, song: Song, ym: tuple[int, int]) -> float:
+    """An editorial playlist add lifts Spotify far more than the other stores."""
+    return 2.2 if key == "spotify" and ym in PLAYLIST.get(song.title, {}) else 1.0
+
+
 def stream_cells(release: Release, services: list[str]) -> Iterator[Cell]:
     for ym in months():
         for song in release.songs:
@@ -262,11 +268,7 @@ def stream_cells(release: Release, services: list[str]) -> Iterator[Cell]:
                 continue
             for key in services:
                 service = SERVICES[key]
-                share = service.share * (
-                    2.2
-                    if key == "spotify" and song.title in PLAYLIST and ym in PLAYLIST[song.title]
-                    else 1.0
-                )
+                share = service.share * playlist_lift(key, song, ym)
                 for country, weight in countries_of(service):
                     mean = expected * share * weight * rng.lognormvariate(0, 0.18)
                     quantity = poisson(mean)
@@ -284,7 +286,7 @@ def download_cells(release: Release, per_month: float, countries: list[str]) -> 
                 mean = per_month * song.appeal * COUNTRIES[country][0] / 0.23
                 quantity = poisson(mean)
                 if quantity:
-                    yield Cell(ym, release, song, SERVICES["spotify"], country, quantity, 0.0)
+                    yield Cell(ym, release, song, DOWNLOAD, country, quantity, 0.0)
 
 
 # --- DistroKid: "Night Ferry" -------------------------------------------------------------------
@@ -400,8 +402,8 @@ def store_currency(store: str, country: str) -> str:
     """What a store paid TuneCore in: Deezer in euros, Amazon UK and UK downloads in pounds."""
     if store == "Deezer" or (store == "iTunes" and country in EURO):
         return "EUR"
-    if (store in ("Amazon Music", "iTunes") and country == "GB") or store == "Amazon Digital":
-        return "GBP" if country == "GB" else "USD"
+    if store in ("Amazon Music", "iTunes") and country == "GB":
+        return "GBP"
     return "USD"
 
 
@@ -486,16 +488,16 @@ def cd_date(day: date) -> str:
 
 
 def cdbaby_rows() -> dict[int, list[list[str]]]:
-    by_year: dict[int, list[list[str]]] = {}
+    by_year: dict[int, list[tuple[tuple[int, int], list[str]]]] = {}
 
     def add(ym, song, partner, kind, quantity, subtotal, country):
         price = dec(subtotal / quantity, 8)
         report = date(*shift(ym, 2), 15)
-        by_year.setdefault(ym[0], []).append([
+        by_year.setdefault(ym[0], []).append((ym, [
             cd_date(report), cd_date(month_end(ym)), str(quantity), text(price), text(subtotal),
             song.isrc, f'"{GLASSHOUSE.upc}"', "wrenokafor1", GLASSHOUSE.title, SINGER,
             song.title, partner, kind, country,
-        ])  # fmt: skip
+        ]))  # fmt: skip
 
     keys = ["spotify", "apple", "amazon_unlimited", "youtube_music", "deezer", "tidal",
             "pandora", "boomplay"]  # fmt: skip
@@ -509,14 +511,11 @@ def cdbaby_rows() -> dict[int, list[list[str]]]:
         unit = dec(0.693 * CDBABY_CUT * (1 + rng.gauss(0, 0.02)), 10)
         add(cell.ym, cell.song, partner, "Download", cell.quantity, unit * cell.quantity,
             cell.country)  # fmt: skip
-    for rows in by_year.values():
-        rows.sort(key=lambda r: (date(*map(int, reversed_mdy(r[1]))), r[11], r[10], r[13]))
-    return by_year
-
-
-def reversed_mdy(cd: str) -> tuple[str, str, str]:
-    m, d, y = cd.split(" ")[0].split("/")
-    return y, m, d
+    # by month, then partner, track and country, as CD Baby lists them
+    return {
+        year: [row for _, row in sorted(rows, key=lambda t: (t[0], t[1][11], t[1][10], t[1][13]))]
+        for year, rows in by_year.items()
+    }
 
 
 # --- Bandcamp: direct sales in GBP --------------------------------------------------------------
