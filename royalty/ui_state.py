@@ -225,12 +225,15 @@ def sidebar(eng: Engine) -> Selection:
     labels = [month_text(m) for m in months]
     period: tuple[int, int] | None = None
     if period_choice == CUSTOM and len(labels) >= 2:
-        _kept(
-            "f_months",
-            (labels[0], labels[-1]),
-            lambda v: isinstance(v, tuple | list) and len(v) == 2 and all(x in labels for x in v),
-        )
-        first, last = sb.select_slider("Months", options=labels, key="f_months")
+        def fits(v: Any) -> bool:
+            return isinstance(v, tuple | list) and len(v) == 2 and all(x in labels for x in v)
+
+        # a range slider needs its value passed (a tuple), not only set in session state
+        kept = st.session_state.get("f_months", st.session_state["_kept_filters"].get("f_months"))
+        if "f_months" in st.session_state and not fits(st.session_state["f_months"]):
+            del st.session_state["f_months"]
+        value = tuple(kept) if fits(kept) else (labels[0], labels[-1])
+        first, last = sb.select_slider("Months", options=labels, value=value, key="f_months")
         period = (months[labels.index(first)], months[labels.index(last)])
         period_label = f"{first}..{last}"
     elif period_choice in years:

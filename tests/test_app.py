@@ -85,6 +85,14 @@ def _charts(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+def _frame(at: AppTest, column: str):
+    """The first table on the page with ``column`` (tables are not widgets, so have no key)."""
+    for table in at.dataframe:
+        if column in table.value.columns:
+            return table.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
 def _texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += (
@@ -123,7 +131,12 @@ def test_the_overview_metrics_are_the_exact_analytics_figures(on_sample: str) ->
     at = _open("app_pages/overview.py")
     eng = db.get_engine(on_sample)
     currency = at.selectbox(key="f_currency").value
-    ov = analytics.overview(eng, analytics.Filters(), currency)
+    assert currency == analytics.main_currency(eng)
+    year = analytics.latest_full_year(eng)  # the sidebar starts on the latest full year
+    assert at.selectbox(key="f_period").value == str(year)
+    ov = analytics.overview(
+        eng, analytics.Filters(period=(year * 100 + 1, year * 100 + 12)), currency
+    )
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Total income"] == formatting.money(ov.total_income, currency)
     assert metrics["Streams"] == formatting.count(ov.total_streams)
@@ -140,7 +153,7 @@ def test_filters_change_every_page(on_sample: str) -> None:
     at.selectbox(key="f_currency").set_value("EUR").run()
     at.number_input(key="f_min_streams").set_value(10).run()
     assert not at.exception, at.exception
-    table = at.dataframe(key="platform_table").value
+    table = _frame(at, "Share of income")
     assert list(table["Platform"]) == ["Spotify"]
     f = analytics.Filters(period=(years[0] * 100 + 1, years[0] * 100 + 12), platforms=("Spotify",))
     expected = analytics.platform_table(eng, f, "EUR", min_streams=10)
@@ -183,11 +196,54 @@ def test_unwrapped_controls(on_sample: str) -> None:
     at.selectbox(key="whatif_from").set_value(names[-1]).run()
     assert not at.exception, at.exception
     at.radio(key="unwrapped_split_mode").set_value("Custom shares").run()
-    at.text_input(key="unwrapped_shares").input("50, 50, 10").run()
-    assert any("100" in e.value for e in at.error)  # shares that do not add up are refused
+    at.text_input(key="unwrapped_shares").input("half, half").run()
+    assert any(e.value.startswith("Shares") for e in at.error)  # not numbers: refused, said why
     at.text_input(key="unwrapped_shares").input("50, 25, 25").run()
     assert not at.exception and not at.error
-    assert len(at.download_button) >= 4
+    eng = db.get_engine(on_sample)
+    year = analytics.latest_full_year(eng)
+    currency = at.selectbox(key="f_currency").value
+    summary = analytics.unwrapped(
+        eng, analytics.Filters(period=(year * 100 + 1, year * 100 + 12)), currency,
+        label_royalty=Decimal("0.5"), shares=[Decimal(50), Decimal(25), Decimal(25)],
+    )  # fmt: skip
+    members = _frame(at, "Member")
+    assert list(members["Income"]) == [
+        formatting.money(m.income, currency) for m in summary.members
+    ]
+    assert sum(m.income for m in summary.members) == summary.total_income.quantize(Decimal("0.01"))
+    deal = formatting.money(summary.label_deal.would_have_paid, currency)
+    assert any(deal in m.value for m in at.markdown)
+    assert [b.label for b in at.download_button] == [
+        "HTML report", "PNG card", "Spreadsheet (XLSX)", "CSV",
+    ]  # fmt: skip
+
+
+def test_what_if_is_exact(on_sample: str) -> None:
+    at = _open("app_pages/unwrapped.py")
+    at.selectbox(key="whatif_from").set_value("Spotify").run()
+    at.selectbox(key="whatif_to").set_value("Apple Music").run()
+    assert not at.exception, at.exception
+    eng = db.get_engine(on_sample)
+    year = analytics.latest_full_year(eng)
+    currency = at.selectbox(key="f_currency").value
+    summary = analytics.unwrapped(
+        eng, analytics.Filters(period=(year * 100 + 1, year * 100 + 12)), currency
+    )
+    rows = {r.platform: r for r in summary.platforms}
+    spotify, apple = rows["Spotify"], rows["Apple Music"]
+    extra = spotify.streams * apple.stream_income / apple.streams - spotify.stream_income
+    assert extra > 0
+    assert any(
+        f"{formatting.count(spotify.streams)} Spotify streams" in m.value
+        and formatting.money(extra, currency) in m.value
+        for m in at.markdown
+    )
+    # the summary's own what-if for the most-streamed platform agrees
+    same = [
+        w for w in summary.what_if if (w.from_platform, w.to_platform) == ("Spotify", "Apple Music")
+    ]
+    assert not same or same[0].extra_income == extra.quantize(Decimal("1e-9"))
 
 
 def _statements(url: str) -> int:
@@ -205,7 +261,7 @@ def test_import_page_uploads_previews_and_imports(on_empty: str) -> None:
     assert _statements(on_empty) == 0  # a preview stores nothing
     at.button(key="import_button").click().run()
     assert not at.exception, at.exception
-    result = at.dataframe(key="import_result_table").value
+    result = _frame(at, "Status")
     assert list(result["Status"]) == ["imported"]
     assert list(result["Layout"]) == ["distrokid"]
     assert not at.error
@@ -227,7 +283,7 @@ def test_import_page_uploads_previews_and_imports(on_empty: str) -> None:
     at.switch_page("app_pages/import_statements.py").run()
     at.file_uploader(key="uploads").set_value([(name, data, "text/tab-separated-values")]).run()
     at.button(key="import_button").click().run()
-    assert list(at.dataframe(key="import_result_table").value["Status"]) == ["duplicate"]
+    assert list(_frame(at, "Status")["Status"]) == ["duplicate"]
     assert _statements(on_empty) == 1
 
 
@@ -242,7 +298,7 @@ def test_a_bad_file_shows_an_error_and_stores_nothing(on_empty: str) -> None:
     assert len(at.warning) == 2  # the preview already says what is wrong
     at.button(key="import_button").click().run()
     assert not at.exception, at.exception
-    result = at.dataframe(key="import_result_table").value
+    result = _frame(at, "Status")
     assert list(result["Status"]) == ["error", "error"]
     errors = [e.value for e in at.error]
     assert len(errors) == 2
