@@ -103,7 +103,7 @@ def json_summary(
     """``analytics.summary_json`` (what ``royalty summary --json`` prints)."""
     summary = analytics.unwrapped(engine, f, currency)
     out = analytics.summary_json(summary)
-    return view.rates_only_json(out) if rates_only else out
+    return view.rates_only_json(out, summary.fx, summary.currency) if rates_only else out
 
 
 def build(

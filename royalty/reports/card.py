@@ -120,7 +120,7 @@ def _story_lines(data: ReportData) -> list[str]:
     """The taller story card has room for the comparison with the period before and a what-if."""
     s, cur = data.summary, data.currency
     out = []
-    change = getattr(s.previous, "change", None) if s.previous is not None else None
+    change = s.previous.income_change if s.previous is not None else None
     if change is not None:
         word = "up" if change > 0 else "down" if change < 0 else "level"
         out.append(f"Income {word} {formatting.percent(abs(change))} on the period before.")

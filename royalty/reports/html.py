@@ -125,7 +125,7 @@ def _tiles(data: ReportData) -> list[dict[str, str]]:
                 "note": formatting.rate(per_stream(s.best_platform), cur) + " per stream",
             }
         )
-    if s.worst_platform is not None:
+    if s.worst_platform is not None and s.worst_platform != s.best_platform:
         tiles.append(
             {
                 "label": "Lowest payer",
@@ -144,12 +144,15 @@ def _facts(data: ReportData) -> list[dict[str, str]]:
     s, cur = data.summary, data.currency
     out = []
     prev = s.previous
-    change = getattr(prev, "change", None) if prev is not None else None
+    change = prev.income_change if prev is not None else None
     if prev is not None and change is not None:
         word = "up" if change > 0 else "down" if change < 0 else "level"
         text = f"Income {word} {formatting.percent(abs(change))} on the previous period of the same length"
         if not data.rates_only:
-            text += f" ({formatting.money(prev.income, cur)} from {formatting.count(prev.streams)} streams)"
+            text += (
+                f" ({prev.period}: {formatting.money(prev.total_income, cur)} from "
+                f"{formatting.count(prev.total_streams)} streams)"
+            )
         out.append(
             {"text": text + ".", "cls": "up" if change > 0 else "down" if change < 0 else ""}
         )
@@ -164,7 +167,8 @@ def _what_if(data: ReportData) -> list[str]:
             continue
         lines.append(
             f"If your {w.from_platform} streams had paid {w.to_platform}'s rate, you would have "
-            f"earned {formatting.money(w.extra_income, cur, signed=True)}."
+            f"earned {formatting.money(abs(w.extra_income), cur)} "
+            f"{'more' if w.extra_income >= 0 else 'less'}."
         )
     return lines
 
@@ -175,8 +179,8 @@ def _label_deal(data: ReportData) -> str:
         return ""
     return (
         f"On a label deal paying {formatting.percent(deal.royalty_rate)}, this income would have "
-        f"paid you {formatting.money(deal.would_have_paid, data.currency)} "
-        f"({formatting.money(deal.difference, data.currency, signed=True)} difference)."
+        f"paid you {formatting.money(deal.would_have_paid, data.currency)}: releasing "
+        f"independently kept {formatting.money(deal.difference, data.currency)} more."
     )
 
 

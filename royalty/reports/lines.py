@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, Select, select
 
+from royalty.aggregate import where
 from royalty.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
 from royalty.months import month_text
 
 if TYPE_CHECKING:
-    from royalty.analytics import Filters
+    from royalty.aggregate import Filters
 
 CHUNK_ROWS = 50_000
 
@@ -72,18 +73,7 @@ def lines_query(f: Filters) -> Select:
         .outerjoin(Release, Release.id == EarningLine.release_id)
         .order_by(EarningLine.id)
     )
-    if f.artist is not None:
-        query = query.where(Artist.name == f.artist)
-    if f.period is not None:
-        query = query.where(EarningLine.usage_month.between(f.period[0], f.period[1]))
-    if f.platforms:
-        query = query.where(Platform.name.in_(f.platforms))
-    if f.tracks:
-        query = query.where(EarningLine.track_id.in_(f.tracks))
-    if f.territories:
-        query = query.where(EarningLine.territory.in_(f.territories))
-    if f.kinds:
-        query = query.where(EarningLine.kind.in_(f.kinds))
+    query = query.where(*where(EarningLine.__table__, f))
     return query
 
 

@@ -18,8 +18,8 @@ from royalty import analytics, formatting
 from royalty.months import month_text
 from royalty.reports.table import Column, Fact, Table
 
-TRACKS_LIMIT = 1000
-"""Tracks listed in spreadsheets (the HTML report shows the first ``HTML_ROWS``)."""
+TRACKS_LIMIT = None
+"""Tracks listed in spreadsheets: all (the HTML report shows the first ``HTML_ROWS``)."""
 HTML_ROWS = 25
 
 
@@ -113,11 +113,15 @@ def facts(data: ReportData) -> list[Fact]:
         out.append(Fact("Top country", name_of(s.top_country)))
     prev = s.previous
     if prev is not None:
-        out.append(Fact(f"Previous period income ({cur})", prev.income, "money", absolute=True))
-        out.append(Fact("Previous period streams", prev.streams, "int", absolute=True))
-        change = getattr(prev, "change", None)
-        if change is not None:
-            out.append(Fact("Income change vs previous period", change, "percent"))
+        out.append(Fact("Previous period (usage months)", prev.period))
+        out.append(
+            Fact(f"Previous period income ({cur})", prev.total_income, "money", absolute=True)
+        )
+        out.append(Fact("Previous period streams", prev.total_streams, "int", absolute=True))
+        if prev.income_change is not None:
+            out.append(Fact("Income change vs previous period", prev.income_change, "percent"))
+        if prev.streams_change is not None:
+            out.append(Fact("Streams change vs previous period", prev.streams_change, "percent"))
     for w in s.what_if:
         out.append(
             Fact(
@@ -127,8 +131,8 @@ def facts(data: ReportData) -> list[Fact]:
                 absolute=True,
             )
         )
-    if s.label_deal is not None:
-        deal = s.label_deal
+    deal = s.label_deal
+    if deal is not None:
         out.append(
             Fact(
                 f"A {formatting.percent(deal.royalty_rate)} label deal would have paid ({cur})",
@@ -137,7 +141,7 @@ def facts(data: ReportData) -> list[Fact]:
                 absolute=True,
             )
         )
-    for m in s.members:
+    for m in s.members if len(s.members) > 1 else []:
         out.append(Fact(f"Share of {m.name}", m.share, "share"))
         out.append(Fact(f"Income of {m.name} ({cur})", m.income, "money", absolute=True))
     out.append(Fact("Exchange rates", fx_text(data)))
@@ -268,3 +272,29 @@ def display(value: object, kind: str, currency: str) -> str:
     if kind == "percent":
         return formatting.percent(Decimal(value), signed=True)
     return str(value)
+
+
+ABSOLUTE_KEYS = frozenset(
+    {
+        "total_income", "stream_income", "total_streams", "income", "streams",
+        "extra_income", "would_have_paid", "difference"
+    }
+)  # fmt: skip
+"""Keys of ``analytics.summary_json`` whose values are absolute income or stream counts."""
+
+
+def rates_only_json(summary: dict, fx: object, currency: str) -> dict:
+    """``summary_json`` without absolute figures (recursively) and with an FX note sans amounts."""
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ABSOLUTE_KEYS}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    out = strip(summary)
+    assert isinstance(out, dict)
+    out["fx"] = fx_without_amounts(fx, currency)
+    out["rates_only"] = True
+    return out
