@@ -79,6 +79,40 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 1 if any(r.status == "error" for r in results) else 0
 
 
+# --- report ------------------------------------------------------------------------------------
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from royalty import analytics, reports
+    from royalty.reports.browser import BrowserError
+
+    out = Path(args.out)
+    if out.suffix.lower() not in reports.SUFFIXES:
+        print(f"{out}: the report file must end in {', '.join(reports.SUFFIXES)}", file=sys.stderr)
+        return 2
+    engine = make_engine(args.db)
+    period = (args.year * 100 + 1, args.year * 100 + 12) if args.year else args.period
+    filters = analytics.Filters(artist=args.artist, period=period)
+    currency = args.currency or analytics.main_currency(engine, args.artist)
+    try:
+        reports.build(
+            engine,
+            filters,
+            currency,
+            out,
+            rates_only=args.rates_only,
+            size=args.size,
+            table=args.table,
+        )
+    except (ValueError, BrowserError) as exc:
+        print(f"royalty report: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
 # --- parser ------------------------------------------------------------------------------------
 
 
@@ -103,6 +137,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     _add_db(p)
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("report", help="write a shareable report (.html .pdf .png .xlsx .csv .json)")
+    p.add_argument("--artist", metavar="NAME", help="one artist (default: all)")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, metavar="Y", help="usage months of one year")
+    when.add_argument(
+        "--period", type=_period, metavar="A..B", help="usage months, e.g. 2024-07..2025-06"
+    )
+    p.add_argument(
+        "--currency", type=_currency, metavar="C", help="reporting currency (default: the main one)"
+    )
+    p.add_argument(
+        "--rates-only", action="store_true", help="per-stream rates and shares, no absolute income"
+    )
+    p.add_argument(
+        "--size", choices=["portrait", "story"], default="portrait", help="PNG card size"
+    )
+    p.add_argument(
+        "--table",
+        choices=["lines", "summary", "platforms", "tracks", "territories"],
+        help="what a .csv holds (default: lines; platforms when --rates-only)",
+    )
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help="output file; its extension picks the format"
+    )
+    _add_db(p)
+    p.set_defaults(func=_cmd_report)
 
     return parser
 
