@@ -13,7 +13,8 @@ import pytest
 from conftest import chromium_path
 from test_reports_data import ARTIST, SCRIPT_TITLE, load
 
-from royalty import analytics, reports
+from royalty import analytics, formatting, reports
+from royalty.reports import card
 from royalty.reports import html as report_html
 
 F = analytics.Filters(artist=ARTIST)
@@ -97,10 +98,8 @@ def test_card_png_sizes(loaded, browser_path: str, size: str, expected: tuple[in
     assert len(data) > 20_000  # a drawn card, not a blank page
 
 
-def test_card_rates_only_and_unknown_size(loaded, browser_path: str) -> None:
+def test_card_figures_rates_only_and_unknown_size(loaded, browser_path: str) -> None:
     report = reports.gather(loaded, F, USD, rates_only=True)
-    from royalty import formatting
-    from royalty.reports import card
 
     page = card.card_html(report, "portrait")
     assert formatting.money(report.summary.total_income, USD) not in page
@@ -108,6 +107,11 @@ def test_card_rates_only_and_unknown_size(loaded, browser_path: str) -> None:
     assert formatting.rate(report.summary.income_per_stream, USD) in page
     assert "&lt;script&gt;" in page and SCRIPT_TITLE not in page
     assert png_size(card.card_png(report, "story")) == (1080, 1920)
+    full = reports.gather(loaded, F, USD)
+    page = card.card_html(full, "story")
+    assert formatting.money(full.summary.total_income, USD) in page  # $58.25, the exact total
+    assert formatting.count(full.summary.total_streams) in page
+    assert full.summary.fingerprint in page
     with pytest.raises(ValueError, match="card size"):
         card.card_html(report, "square")
 

@@ -1,0 +1,124 @@
+"""Report speed on five million statement lines: the HTML report and the PNG card.
+
+    python benchmarks/report_benchmark.py --lines 5000000 [--keep DIR] [--db PATH]
+
+1. Writes the synthetic database of ``analytics_benchmark.py`` (same generator: 8 artists,
+   24 platforms, 36 months, USD and GBP statements, rollups rebuilt), unless ``--db`` names one.
+2. In a fresh process per measurement (nothing cached in Python, currency table not loaded),
+   times ``reports.html_report`` ("cold": the first report of the process, as the CLI makes
+   it; "warm": a second one) and ``reports.card_png`` (which starts Chromium each time), for:
+   all artists over all 36 months (every line), all artists over one year, one artist over
+   one year. Imports of the package (plotly, pandas) are timed apart, as the app pays them once.
+3. Prints the figures and the report's size, and checks the report's total equals the exact
+   SUM(amount_nano) of the lines when nothing needs converting.
+
+Targets: HTML < 3 s, PNG card < 10 s including the browser start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from analytics_benchmark import ARTISTS, generate  # noqa: E402
+
+SCOPES = {
+    "all artists, all months": {},
+    "all artists, 2024": {"year": 2024},
+    "one artist, 2024": {"artist": ARTISTS[4], "year": 2024},
+}
+
+
+def child(db: str, what: str, scope: dict, currency: str) -> None:
+    """In a fresh process: import, then time ``what`` twice; print one JSON line."""
+    t = time.perf_counter()
+    from royalty import analytics, reports
+    from royalty.db import make_engine
+
+    imports = time.perf_counter() - t
+    engine = make_engine(f"sqlite:///{db}")
+    period = (scope["year"] * 100 + 1, scope["year"] * 100 + 12) if "year" in scope else None
+    f = analytics.Filters(artist=scope.get("artist"), period=period)
+    runs, size = [], 0
+    for _ in range(2):
+        t = time.perf_counter()
+        if what == "html":
+            size = len(reports.html_report(engine, f, currency).encode("utf-8"))
+        else:
+            size = len(reports.card_png(engine, f, currency))
+        runs.append(time.perf_counter() - t)
+    lines = None
+    if what == "html":
+        from sqlalchemy import func, select
+
+        from royalty.models import EarningLine
+
+        with engine.connect() as conn:
+            q = select(func.count()).select_from(EarningLine)
+            if period:
+                q = q.where(EarningLine.usage_month.between(*period))
+            lines = conn.execute(q).scalar_one()
+    print(json.dumps({"imports": imports, "cold": runs[0], "warm": runs[1], "bytes": size,
+                      "lines": lines}))  # fmt: skip
+
+
+def run_child(db: Path, what: str, scope: dict, currency: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(db), json.dumps([what, scope, currency])],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lines", type=int, default=5_000_000)
+    parser.add_argument("--keep", type=Path, help="write the database in this folder and keep it")
+    parser.add_argument("--db", type=Path, help="time an existing benchmark database")
+    parser.add_argument("--currency", default="USD")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        what, scope, currency = json.loads(args.child[1])
+        child(args.child[0], what, scope, currency)
+        return 0
+    tmp = tempfile.TemporaryDirectory()
+    if args.db:
+        db = args.db
+    else:
+        folder = args.keep or Path(tmp.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        db = folder / "analytics_benchmark.db"
+        db.unlink(missing_ok=True)
+        print(f"writing about {args.lines:,} lines ...", flush=True)
+        info = generate(db, args.lines)
+        print(f"written in {info['write_s']:.1f} s, rollup in {info['rollup_s']:.1f} s, "
+              f"{info['db_mb']:.0f} MB", flush=True)  # fmt: skip
+    print(f"\nreporting currency {args.currency}")
+    print(f"{'scope':<26}{'lines':>11}{'import s':>10}{'HTML cold s':>13}{'warm s':>9}{'MB':>6}"
+          f"{'PNG cold s':>12}{'warm s':>9}")  # fmt: skip
+    worst_html = worst_png = 0.0
+    for name, scope in SCOPES.items():
+        h = run_child(db, "html", scope, args.currency)
+        p = run_child(db, "png", scope, args.currency)
+        worst_html, worst_png = max(worst_html, h["cold"]), max(worst_png, p["cold"])
+        print(f"{name:<26}{h['lines']:>11,}{h['imports']:>10.2f}{h['cold']:>13.2f}{h['warm']:>9.2f}"
+              f"{h['bytes'] / 1e6:>6.1f}{p['cold']:>12.2f}{p['warm']:>9.2f}", flush=True)  # fmt: skip
+    print(
+        f"\nslowest HTML report {worst_html:.2f} s (target < 3 s); "
+        f"slowest PNG card {worst_png:.2f} s including Chromium start (target < 10 s)"
+    )
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
