@@ -49,7 +49,7 @@ _INCOME = re.compile(
 )
 _PER_UNIT = re.compile(r"\bper\b|/\s*(stream|play)|\brate\b|%", re.IGNORECASE)
 _CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
-_SYMBOLS = {"£": "GBP", "€": "EUR", "¥": "JPY", "US$": "USD"}
+_SYMBOLS = {"£": "GBP", "€": "EUR", "US$": "USD"}  # "$" and "¥" name several currencies
 _MONTH = r"(?:\d{4}[-/.]\d{1,2}|[A-Za-zéû]{3,9}\.? \d{4})"
 _RANGE = re.compile(rf"({_MONTH})\s*(?:\.\.|–|—|-|to)\s*({_MONTH})")
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-])")
