@@ -61,7 +61,14 @@ COLUMN = {
 """Names ``by`` accepts -> columns."""
 
 MEASURES = ["streams", "quantity", "income", "stream_income", "lines"]
-SOURCES: tuple[Table, ...] = (rollup.PLATFORM, rollup.TRACK, rollup.TERRITORY, rollup.LINE)
+SOURCES: tuple[Table, ...] = (
+    rollup.PLATFORM,
+    rollup.TRACK,
+    rollup.TERRITORY,
+    rollup.TERRITORY_PLATFORM,
+    rollup.TRACK_PLATFORM,
+    rollup.LINE,
+)
 """Smallest first; the first holding every needed column answers the query."""
 
 
@@ -71,6 +78,8 @@ def needed_columns(f: Filters, by: Sequence[str]) -> set[str]:
         cols.add("track_id")
     if f.territories:
         cols.add("territory")
+    if f.platforms:
+        cols.add("platform_id")
     return cols
 
 

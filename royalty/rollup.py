@@ -2,19 +2,22 @@
 
 A statement line is already close to the finest grain a person asks about (month x store x
 track x country), so one summary "by everything" would be as large as the lines. Instead each
-statement is summed three times at the grains the pages need:
+statement is summed at the few grains the pages need, each keyed by artist, month, kind,
+currency and the statement's own exchange rate, plus:
 
-* ``line_rollup``: artist, month, platform, kind (overview, platform comparison, Unwrapped);
-* ``line_rollup_track``: the same plus track (top tracks, Spotify's 1,000-stream rule);
-* ``line_rollup_territory``: the same plus territory (map, top countries).
+* ``line_rollup``: platform (overview, platform comparison, Unwrapped);
+* ``line_rollup_track``: track (top tracks);
+* ``line_rollup_track_platform``: track and platform (one platform's tracks: Spotify's
+  1,000-stream rule, the tracks page filtered by platform);
+* ``line_rollup_territory``: territory (map, top countries);
+* ``line_rollup_territory_platform``: territory and platform (the map filtered by platform).
 
 ``royalty.aggregate`` picks the smallest table that has every column a query groups or filters
 on, and reads ``earning_line`` itself only when none does (a track *and* a territory filter).
-
-Every grain keeps the statement, kind, currency, source currency and the statement's own
-exchange rate in its key, so conversion and filters give exactly what the lines would. The
-sums are filled by ``INSERT ... SELECT ... GROUP BY`` for one statement inside its import
-transaction (``add_statement``): a file and its summaries are stored together or not at all.
+Because conversion keys and the statement stay in every key, conversion and filters give
+exactly what the lines would. The sums are filled by ``INSERT ... SELECT ... GROUP BY`` for one
+statement inside its import transaction (``add_statement``): a file and its summaries are
+stored together or not at all.
 """
 
 from __future__ import annotations
@@ -23,22 +26,45 @@ from weakref import WeakSet
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
-from royalty.models import EarningLine, LineRollup, Statement, TerritoryRollup, TrackRollup
+from royalty.models import (
+    EarningLine,
+    LineRollup,
+    Statement,
+    TerritoryPlatformRollup,
+    TerritoryRollup,
+    TrackPlatformRollup,
+    TrackRollup,
+)
 
 LINE = EarningLine.__table__
 PLATFORM = LineRollup.__table__
 TRACK = TrackRollup.__table__
+TRACK_PLATFORM = TrackPlatformRollup.__table__
 TERRITORY = TerritoryRollup.__table__
-TABLES: tuple[Table, ...] = (PLATFORM, TRACK, TERRITORY)
+TERRITORY_PLATFORM = TerritoryPlatformRollup.__table__
+TABLES: tuple[Table, ...] = (PLATFORM, TRACK, TRACK_PLATFORM, TERRITORY, TERRITORY_PLATFORM)
 
-KEY = (
-    "statement_id", "artist_id", "usage_month", "usage_month_end", "platform_id", "kind",
-    "currency", "source_currency", "fx_rate",
-)  # fmt: skip
+KEY = ("statement_id", "artist_id", "usage_month", "usage_month_end", "kind", "currency",
+       "source_currency", "fx_rate")  # fmt: skip
 """Columns every grain groups by."""
 
-EXTRA = {PLATFORM.name: (), TRACK.name: ("track_id",), TERRITORY.name: ("territory",)}
+EXTRA = {
+    PLATFORM.name: ("platform_id",),
+    TRACK.name: ("track_id",),
+    TRACK_PLATFORM.name: ("platform_id", "track_id"),
+    TERRITORY.name: ("territory",),
+    TERRITORY_PLATFORM.name: ("platform_id", "territory"),
+}
 """Columns a grain adds to ``KEY``."""
+
+FILL_ORDER: tuple[tuple[Table, Table], ...] = (
+    (TRACK_PLATFORM, LINE),
+    (TERRITORY_PLATFORM, LINE),
+    (PLATFORM, TRACK_PLATFORM),
+    (TRACK, TRACK_PLATFORM),
+    (TERRITORY, TERRITORY_PLATFORM),
+)
+"""(summary, what it is summed from): only the two finest grains read the lines."""
 
 _checked: WeakSet[Engine] = WeakSet()
 
@@ -62,13 +88,12 @@ def _fill(conn: Connection, target: Table, source: Table, statement_id: int) -> 
 
 
 def add_statement(conn: Connection, statement_id: int) -> None:
-    """Sum one statement's stored lines into the three summary tables (same transaction).
+    """Sum one statement's stored lines into the summary tables (in the caller's transaction).
 
-    The by-platform grain is summed from the by-track one, a fraction of the lines' size.
+    Only the two finest grains read the lines; the others are summed from those.
     """
-    _fill(conn, TRACK, LINE, statement_id)
-    _fill(conn, TERRITORY, LINE, statement_id)
-    _fill(conn, PLATFORM, TRACK, statement_id)
+    for target, source in FILL_ORDER:
+        _fill(conn, target, source, statement_id)
 
 
 def remove_statement(conn: Connection, statement_id: int) -> None:

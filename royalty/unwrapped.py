@@ -17,15 +17,16 @@ from math import floor
 
 from sqlalchemy import Engine, and_, func, select
 
-from royalty import rollup
 from royalty.aggregate import (
     NANO_QUANTUM,
     RATE_QUANTUM,
     SHARE_QUANTUM,
     Filters,
+    needed_columns,
     per_stream,
     platform_names_by_id,
     round_money,
+    source_for,
     territory_details,
     totals,
     track_details,
@@ -308,7 +309,7 @@ def _sources(engine: Engine, f: Filters, currency: str, period: str) -> tuple[li
     The fingerprint hashes each statement's SHA-256 with its exact per-currency sums, so two
     copies of a summary made from the same files and filters carry the same code.
     """
-    t = rollup.PLATFORM
+    t = source_for(needed_columns(f, ["statement"]))
     query = select(
         t.c.statement_id, t.c.currency, func.sum(t.c.amount_nano), func.sum(t.c.quantity),
         func.sum(t.c.lines),
