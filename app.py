@@ -10,24 +10,43 @@ import streamlit as st
 from royalty import ui_state
 
 st.set_page_config(
-    page_title="Royalty transparency", page_icon="🎧", layout="wide",
-    initial_sidebar_state="expanded",
+    page_title="Royalty transparency", page_icon=":material/headphones:", layout="wide",
+    initial_sidebar_state="auto",
 )  # fmt: skip
 
 engine = ui_state.engine()
 ui_state.ensure_sample(engine)
 
 import_page = st.Page(
-    "app_pages/import_statements.py", title="Import", icon="📥", url_path="import"
+    "app_pages/import_statements.py",
+    title="Import",
+    icon=":material/upload_file:",
+    url_path="import",
 )
 pages = [
     st.Page(
-        "app_pages/overview.py", title="Overview", icon="📊", url_path="overview", default=True
+        "app_pages/overview.py",
+        title="Overview",
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
     ),
-    st.Page("app_pages/platforms.py", title="Platforms", icon="🎚️", url_path="platforms"),
-    st.Page("app_pages/tracks.py", title="Tracks", icon="🎵", url_path="tracks"),
-    st.Page("app_pages/territories.py", title="Territories", icon="🌍", url_path="territories"),
-    st.Page("app_pages/unwrapped.py", title="Unwrapped", icon="🎁", url_path="unwrapped"),
+    st.Page(
+        "app_pages/platforms.py",
+        title="Platforms",
+        icon=":material/equalizer:",
+        url_path="platforms",
+    ),
+    st.Page("app_pages/tracks.py", title="Tracks", icon=":material/music_note:", url_path="tracks"),
+    st.Page(
+        "app_pages/territories.py",
+        title="Territories",
+        icon=":material/public:",
+        url_path="territories",
+    ),
+    st.Page(
+        "app_pages/unwrapped.py", title="Unwrapped", icon=":material/redeem:", url_path="unwrapped"
+    ),
     import_page,
 ]
 page = st.navigation(pages, position="top")
@@ -35,6 +54,5 @@ page = st.navigation(pages, position="top")
 st.session_state.pop("_selection", None)
 if page.url_path != "import" and ui_state.lookup("has_data", engine):
     st.session_state["_selection"] = ui_state.sidebar(engine)
-    ui_state.sample_banner(engine, import_page)
 
 page.run()

@@ -12,7 +12,6 @@ from royalty.settings import MAX_UPLOAD_MB
 MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 """What the browser lets through (``server.maxUploadSize``, in MiB), checked again on import."""
 FROM_FILE = "As the file says"
-STATUS_ICONS = {"imported": "✅", "duplicate": "↩️", "error": "❌"}
 
 engine = ui_state.engine()
 
@@ -105,21 +104,20 @@ results = st.session_state.get("import_results")
 if results:
     st.subheader("Result")
     table = ui_state.results_table(results)
-    table.insert(0, "", [STATUS_ICONS.get(s, "") for s in table["Status"]])
     st.dataframe(table, hide_index=True, key="import_result_table")
     imported = [r for r in results if r.status == "imported"]
     for r in results:
         if r.status == "error":
-            st.error(r.message, icon="❌")
+            st.error(r.message, icon=":material/error:")
         elif r.status == "duplicate":
-            st.info(r.message, icon="↩️")
+            st.info(r.message, icon=":material/content_copy:")
     if imported:
         lines = sum(r.stored for r in imported)
         st.success(
             f"Imported {len(imported)} file{'s' if len(imported) != 1 else ''}, "
             f"{lines:,} lines. The other pages now include them.",
-            icon="✅",
+            icon=":material/check_circle:",
         )
-        st.page_link("app_pages/overview.py", label="See the overview", icon="📊")
+        st.page_link("app_pages/overview.py", label="See the overview", icon=":material/dashboard:")
 elif not files:
     st.info("Choose one or more statement files above (or drop them on the box).")

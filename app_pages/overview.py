@@ -35,13 +35,13 @@ left, right = st.columns([3, 2])
 with left:
     ui_state.chart(charts.income_by_kind(ov, sel.currency), key="overview_kinds")
 with right:
-    st.subheader("Income by kind")
-    st.dataframe(
+    st.write("")
+    ui_state.show(
         ui_state.display_table(
             ov.by_kind,
             sel.currency,
             {
-                "kind": ("Kind", "text"),
+                "kind": ("Kind", "label"),
                 "quantity": ("Units", "count"),
                 "income": ("Income", "money"),
             },

@@ -15,7 +15,7 @@ if table.empty:
     ui_state.no_rows()
     st.stop()
 
-st.dataframe(
+ui_state.show(
     ui_state.display_table(
         table,
         sel.currency,
@@ -56,7 +56,6 @@ st.caption(
     "out of the lines."
 )
 
-st.subheader("Your rates against published averages")
 ui_state.industry_section(table, sel)
 
 st.subheader("Download")

@@ -23,7 +23,7 @@ if not unmapped.empty:
         + ", ".join(str(n) for n in unmapped["name"])
     )
 st.subheader("Top countries")
-st.dataframe(
+ui_state.show(
     ui_state.display_table(
         places.head(25),
         sel.currency,

@@ -28,7 +28,7 @@ TRACK_COLUMNS = {
 ui_state.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
 by_income, by_rate = st.tabs(["Top tracks by income", "Best paid per stream"])
 with by_income:
-    st.dataframe(
+    ui_state.show(
         ui_state.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True
     )
 with by_rate:
@@ -36,7 +36,7 @@ with by_rate:
     if ranked.empty:
         st.info(f"No track has {sel.min_streams:,} streams or more in this selection.")
     else:
-        st.dataframe(
+        ui_state.show(
             ui_state.display_table(ranked.head(20), sel.currency, TRACK_COLUMNS),
             hide_index=True,
         )
@@ -52,7 +52,7 @@ low = ui_state.analysis("low_stream_tracks", engine, sel, threshold=1000)
 if low.empty:
     st.success("No track is under the line in this period.")
 else:
-    st.dataframe(
+    ui_state.show(
         ui_state.display_table(
             low,
             sel.currency,

@@ -72,6 +72,8 @@ STREAMS_COLOR = "#B8C2CC"
 INCOME_COLOR = "#6C4AB6"
 
 FONT = "Inter, system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
+SHARE_ROWS = 12
+"""The share chart shows the platforms that earned most; the table lists them all."""
 TITLE_LIMIT = 38
 """Longer track and platform names are shortened on axes (the full name is in the hover)."""
 
@@ -129,6 +131,8 @@ def monthly_trend(overview, currency: str) -> go.Figure:
                 "side": "right",
                 "showgrid": False,
                 "rangemode": "tozero",
+                "tickmode": "auto",
+                "nticks": 6,
                 "tickformat": "~s",
             }
         )
@@ -214,7 +218,7 @@ def share_streams_vs_income(table: pd.DataFrame) -> go.Figure:
         _streams=[v * 100 for v in floats(table["share_of_streams"])],
         _income=[v * 100 for v in floats(table["share_of_income"])],
     )
-    frame = frame.sort_values("_income")
+    frame = frame.sort_values("_income", ascending=False).head(SHARE_ROWS).iloc[::-1]
     names = [short(p) for p in frame["platform"]]
     fig = go.Figure()
     fig.add_bar(
@@ -230,18 +234,23 @@ def share_streams_vs_income(table: pd.DataFrame) -> go.Figure:
         y=names,
         orientation="h",
         name="Share of income",
-        marker_color=[platform_color(p) for p in frame["platform"]],
+        marker_color=INCOME_COLOR,
         hovertemplate="%{y}: %{x:.1f}% of income<extra></extra>",
     )
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_xaxes(title_text="Share of the total (%)", ticksuffix="%", rangemode="tozero")
     fig.update_yaxes(title_text=None)
-    return style(
-        fig,
-        "Share of streams vs share of income",
-        legend=True,
-        height=max(300, 100 + 44 * len(frame)),
-    )
+    fig = style(
+        fig, "Share of streams vs share of income", legend=True,
+        height=max(300, 110 + 40 * len(frame)),
+    )  # fmt: skip
+    # the largest platforms are at the top, so the bottom right is free for the legend
+    fig.update_layout(
+        legend={"orientation": "v", "x": 0.99, "xanchor": "right", "y": 0.02,
+                "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
+        margin={"t": 56},
+    )  # fmt: skip
+    return fig
 
 
 def rates_over_time(by_month: pd.DataFrame, currency: str, *, min_streams: int = 0) -> go.Figure:
@@ -282,13 +291,13 @@ def rates_over_time(by_month: pd.DataFrame, currency: str, *, min_streams: int =
                 "<br>%{customdata[1]} streams<extra></extra>"
             ),
         )
-    fig.update_xaxes(title_text="Month of use", tickformat="%b %Y")
+    fig.update_xaxes(title_text=None, tickformat="%b %Y")
     fig.update_yaxes(
         money_axis(currency, all_rates),
         title_text=f"Per 1,000 streams ({currency})",
         rangemode="tozero",
     )
-    return style(fig, "Income per 1,000 streams, month by month", legend=True)
+    return style(fig, "Income per 1,000 streams, month by month", legend="bottom", height=460)
 
 
 def rates_vs_industry(table: pd.DataFrame, industry: pd.DataFrame, currency: str) -> go.Figure:
@@ -326,7 +335,12 @@ def rates_vs_industry(table: pd.DataFrame, industry: pd.DataFrame, currency: str
         y=[float(v) * 1000 for v in ref["rate"]],
         name="Published average",
         mode="markers",
-        marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3, "color": "#111827"}},
+        marker={
+            "symbol": "line-ew-open",
+            "size": 30,
+            "color": "#111827",
+            "line": {"width": 3, "color": "#111827"},
+        },
         customdata=list(
             zip(
                 [html.escape(str(s)) for s in ref["label"]],
@@ -435,19 +449,26 @@ def top_tracks_bar(tracks: pd.DataFrame, currency: str, *, limit: int = 15) -> g
 # --- shared pieces ------------------------------------------------------------------------------
 
 
-def style(fig: go.Figure, title: str, *, legend: bool = False, height: int = 400) -> go.Figure:
-    """One look for every chart: readable at laptop and phone width, legend above the plot."""
+def style(
+    fig: go.Figure, title: str, *, legend: bool | str = False, height: int = 400
+) -> go.Figure:
+    """One look for every chart: readable at laptop and phone width.
+
+    ``legend``: ``True`` puts a one-line legend between the title and the plot; ``"bottom"``
+    puts a long one (many platforms) under the plot, where it may wrap freely.
+    """
+    bottom = legend == "bottom"
     fig.update_layout(
         template="plotly_white",
         title={"text": html.escape(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
         font={"family": FONT, "size": 13, "color": "#1F2937"},
         height=height,
-        margin={"l": 8, "r": 8, "t": 88 if legend else 56, "b": 8},
-        showlegend=legend,
+        margin={"l": 8, "r": 8, "t": 88 if legend and not bottom else 56, "b": 8},
+        showlegend=bool(legend),
         legend={
             "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.01,
+            "yanchor": "top" if bottom else "bottom",
+            "y": -0.08 if bottom else 1.01,
             "xanchor": "left",
             "x": 0,
             "title": {"text": ""},

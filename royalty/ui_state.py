@@ -36,6 +36,9 @@ MONTHLY_MIN_STREAMS = 100
 """A platform's month with fewer streams is left out of the rate-over-time lines (noise)."""
 TRACKS_FETCHED = 500
 """Tracks fetched for the Tracks page; the best-paid ranking is taken from these."""
+IMPORT_PAGE = "app_pages/import_statements.py"
+MAX_TABLE_ROWS = 30
+ROW_PX = 35
 NO_SAMPLE_ENV = "ROYALTY_NO_SAMPLE"
 """Set to 1 to start with an empty database instead of loading the sample statements."""
 
@@ -152,12 +155,11 @@ def sample_banner(eng: Engine, import_page: Any) -> None:
         return
     with st.container(border=True):
         st.markdown(
-            "**You are looking at sample data.** The artist, tracks and amounts are fiction, "
-            "made up to show what the dashboard does. Import your own distributor statements "
-            "(DistroKid, TuneCore, CD Baby, Bandcamp, SoundCloud exports) on the Import page, "
-            "or from a terminal with `royalty import FILE...`."
+            ":material/info: **Sample data.** The artist, tracks and amounts are fiction, made "
+            "up to show what the dashboard does. Import your own statements on the Import page, "
+            "or in a terminal with `royalty import FILE...`."
         )
-        st.page_link(import_page, label="Import your statements", icon="📥")
+        st.page_link(import_page, label="Import your statements", icon=":material/upload_file:")
 
 
 def require_data(eng: Engine, import_page: Any) -> None:
@@ -168,7 +170,7 @@ def require_data(eng: Engine, import_page: Any) -> None:
         "**No data yet.** Import the statements your distributor sends you (CSV, TSV, TXT, "
         "XLSX or a ZIP of them) and this page fills in."
     )
-    st.page_link(import_page, label="Import statements", icon="📥")
+    st.page_link(import_page, label="Import statements", icon=":material/upload_file:")
     st.stop()
 
 
@@ -225,6 +227,7 @@ def sidebar(eng: Engine) -> Selection:
     labels = [month_text(m) for m in months]
     period: tuple[int, int] | None = None
     if period_choice == CUSTOM and len(labels) >= 2:
+
         def fits(v: Any) -> bool:
             return isinstance(v, tuple | list) and len(v) == 2 and all(x in labels for x in v)
 
@@ -326,6 +329,7 @@ def caption(sel: Selection) -> None:
         parts.append(", ".join(k.capitalize() for k in f.kinds))
     parts.append(f"amounts in {sel.currency}")
     st.caption(" · ".join(parts))
+    sample_banner(engine(), IMPORT_PAGE)
 
 
 def chart(fig: Any, *, key: str) -> None:
@@ -346,6 +350,7 @@ FORMATS: dict[str, Callable[[Any, str], str]] = {
     "count": lambda v, _c: formatting.count(int(v)) if v is not None else "—",
     "percent": lambda v, _c: formatting.percent(v) if v is not None else "—",
     "text": lambda v, _c: "" if v is None else str(v),
+    "label": lambda v, _c: "" if v is None else str(v).capitalize(),
 }
 
 
@@ -363,7 +368,23 @@ def display_table(
             continue
         fmt = FORMATS[kind]
         out[label] = [fmt(None if _missing(v) else v, currency) for v in frame[name]]
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs["numeric"] = [
+        label for _, (label, kind) in columns.items() if kind not in {"text", "label"}
+    ]
+    return out
+
+
+def show(table: pd.DataFrame, **kwargs: Any) -> None:
+    """A ``display_table`` with its number columns right-aligned, as numbers are read."""
+    config = {
+        label: st.column_config.TextColumn(label, alignment="right")
+        for label in table.attrs.get("numeric", [])
+    }
+    kwargs.setdefault("hide_index", True)
+    if len(table) <= MAX_TABLE_ROWS:  # show every row; no scrolling inside a short table
+        kwargs.setdefault("height", ROW_PX * (len(table) + 1) + 3)
+    st.dataframe(table, column_config=config, **kwargs)
 
 
 def _missing(value: Any) -> bool:
@@ -407,14 +428,14 @@ def downloads(eng: Engine, sel: Selection, *, key: str) -> None:
     if rates_only:
         stem += "-rates"
     files = [
-        ("HTML report", "html", "text/html", "📄",
+        ("HTML report", "html", "text/html", ":material/description:",
          lambda: reports.html_report(eng, f, cur, rates_only=rates_only).encode("utf-8")),
-        ("PNG card", "png", "image/png", "🖼️",
+        ("PNG card", "png", "image/png", ":material/image:",
          lambda: reports.card_png(eng, f, cur, rates_only=rates_only)),
         ("Spreadsheet (XLSX)", "xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "📊",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:",
          lambda: reports.xlsx_bytes(eng, f, cur, rates_only=rates_only)),
-        ("CSV", "csv", "text/csv", "🧾",
+        ("CSV", "csv", "text/csv", ":material/csv:",
          lambda: reports.csv_bytes(eng, f, cur, rates_only=rates_only)),
     ]  # fmt: skip
     for column, (label, ext, mime, icon, build) in zip(st.columns(len(files)), files, strict=True):
@@ -447,7 +468,7 @@ def industry_section(table: pd.DataFrame, sel: Selection) -> None:
             "source": ref["source"],
         }
     )
-    st.dataframe(
+    show(
         display_table(
             rows,
             sel.currency,
@@ -495,7 +516,10 @@ def previous_change(summary: analytics.Summary) -> str | None:
 
 
 def unwrapped_platforms(summary: analytics.Summary) -> None:
-    """The per-platform table a band would post, small platforms folded into "Other"."""
+    """The per-platform table a band would post (small platforms folded into "Other") and
+    what each platform paid per stream."""
+    from royalty import charts
+
     cur = summary.currency
     rows = pd.DataFrame(
         [
@@ -509,28 +533,38 @@ def unwrapped_platforms(summary: analytics.Summary) -> None:
             for r in summary.folded.rows
         ]
     )
-    st.dataframe(
-        display_table(
-            rows,
-            cur,
-            {
-                "platform": ("Platform", "text"),
-                "streams": ("Streams", "count"),
-                "income": ("Income", "money"),
-                "share": ("% of streams", "percent"),
-                "rate": ("Per stream", "rate"),
-            },
-        ),
-        hide_index=True,
-        key="unwrapped_platforms",
+    rated = pd.DataFrame(
+        [
+            {"platform": r.platform, "streams": r.streams, "income_per_stream": r.income_per_stream}
+            for r in summary.platforms
+        ],
+        columns=["platform", "streams", "income_per_stream"],
     )
-    if summary.folded.other:
-        with st.expander(f"Other ({len(summary.folded.other)} sources): which ones"):
-            st.write(", ".join(summary.folded.other))
-    st.caption(
-        f"Per stream is shown for platforms with at least {summary.min_streams:,} streams; "
-        "platforms under 1% of income are folded into Other."
-    )
+    table_col, chart_col = st.columns([3, 2])
+    with table_col:
+        show(
+            display_table(
+                rows,
+                cur,
+                {
+                    "platform": ("Platform", "text"),
+                    "streams": ("Streams", "count"),
+                    "income": ("Income", "money"),
+                    "share": ("% of streams", "percent"),
+                    "rate": ("Per stream", "rate"),
+                },
+            ),
+            key="unwrapped_platforms",
+        )
+        if summary.folded.other:
+            with st.expander(f"Other ({len(summary.folded.other)} sources): which ones"):
+                st.write(", ".join(summary.folded.other))
+        st.caption(
+            f"Per stream is shown for platforms with at least {summary.min_streams:,} streams; "
+            "platforms under 1% of income are folded into Other."
+        )
+    with chart_col:
+        chart(charts.platform_rates_bar(rated, cur), key="unwrapped_rates")
 
 
 def highlights_markdown(summary: analytics.Summary) -> str:
@@ -616,7 +650,7 @@ def members_table(summary: analytics.Summary) -> None:
     rows = pd.DataFrame(
         [{"name": m.name, "share": m.share, "income": m.income} for m in summary.members]
     )
-    st.dataframe(
+    show(
         display_table(
             rows,
             summary.currency,

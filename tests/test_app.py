@@ -27,7 +27,7 @@ PAGES = {
     "app_pages/platforms.py": ("Platforms", True),
     "app_pages/tracks.py": ("Tracks", True),
     "app_pages/territories.py": ("Territories", True),
-    "app_pages/unwrapped.py": ("Unwrapped", False),
+    "app_pages/unwrapped.py": ("Unwrapped", True),
     "app_pages/import_statements.py": ("Import statements", False),
 }
 """page -> (title, draws plotly charts on sample data)."""

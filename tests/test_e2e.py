@@ -26,11 +26,11 @@ SHOTS = Path(__file__).parent / "screenshots"
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = [
     # url path, title, has plotly charts
-    ("overview", "Overview", True),
+    ("", "Overview", True),  # the default page lives at the root
     ("platforms", "Platforms", True),
     ("tracks", "Tracks", True),
     ("territories", "Territories", True),
-    ("unwrapped", "Unwrapped", False),
+    ("unwrapped", "Unwrapped", True),
     ("import", "Import statements", False),
 ]
 CHROMIUM_ARGS = [
@@ -123,11 +123,28 @@ def _settle(page, timeout: float = 90_000) -> None:
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
             return app && app.getAttribute('data-test-script-state') === 'notRunning'
-                && !document.querySelector('[data-testid="stSpinner"]');
+                && !document.querySelector('[data-testid="stSpinner"]')
+                && !document.querySelector('[data-testid="stSkeleton"]');
         }""",
         timeout=timeout,
     )
     page.wait_for_timeout(800)
+
+
+def _shot(page, name: str) -> None:
+    """The viewport as a person sees it, then the whole page (the app scrolls inside <main>)."""
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    height = page.evaluate(
+        """() => Math.max(...Array.from(document.querySelectorAll(
+            '[data-testid="stMain"], [data-testid="stAppViewContainer"], section'
+        )).map(e => e.scrollHeight))"""
+    )
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+    _settle(page)
+    page.wait_for_timeout(1200)  # charts redraw for the new size
+    page.screenshot(path=str(SHOTS / f"{name}-full.png"))
+    page.set_viewport_size(size)
 
 
 def _assert_clean(page) -> None:
@@ -145,17 +162,18 @@ def test_page_in_chromium(app_url: str, browser, path: str, title: str, has_char
     try:
         page.goto(f"{app_url}/{path}", timeout=120_000)
         _settle(page)
+        assert page.get_by_text("Page not found").count() == 0
         page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
         if has_charts:
             page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
             assert page.locator(".js-plotly-plot").count() >= 1
         _assert_clean(page)
-        page.screenshot(path=str(SHOTS / f"{path}-1366.png"), full_page=True)
+        _shot(page, f"{path or 'overview'}-1366")
     finally:
         page.close()
 
 
-@pytest.mark.parametrize("path", ["overview", "unwrapped", "platforms"])
+@pytest.mark.parametrize("path", ["", "unwrapped", "platforms", "import"])
 def test_phone_width(app_url: str, browser, path: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
@@ -163,7 +181,8 @@ def test_phone_width(app_url: str, browser, path: str) -> None:
         page.goto(f"{app_url}/{path}", timeout=120_000)
         _settle(page)
         _assert_clean(page)
-        page.screenshot(path=str(SHOTS / f"{path}-390.png"), full_page=True)
+        assert page.get_by_text("Page not found").count() == 0
+        _shot(page, f"{path or 'overview'}-390")
     finally:
         page.close()
 
@@ -172,7 +191,7 @@ def test_upload_in_chromium(empty_app_url: str, browser) -> None:
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     try:
-        page.goto(f"{empty_app_url}/overview", timeout=120_000)
+        page.goto(empty_app_url, timeout=120_000)
         _settle(page)
         assert page.get_by_text("No data yet").count() >= 1
         page.goto(f"{empty_app_url}/import", timeout=120_000)
@@ -186,8 +205,8 @@ def test_upload_in_chromium(empty_app_url: str, browser) -> None:
         page.get_by_text("Imported 2 files").wait_for(timeout=60_000)
         _settle(page)
         _assert_clean(page)
-        page.screenshot(path=str(SHOTS / "import-done-1366.png"), full_page=True)
-        page.goto(f"{empty_app_url}/overview", timeout=120_000)
+        _shot(page, "import-done-1366")
+        page.goto(empty_app_url, timeout=120_000)
         _settle(page)
         page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
         _assert_clean(page)
