@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from royalty import importers, rollup, territories
 from royalty.errors import StatementError
@@ -377,6 +377,15 @@ class _Import:
         for r in c.execute(select(Track.id, Track.artist_id, Track.isrc, Track.title)):
             self.ids["track"].setdefault((r.artist_id, r.isrc, "" if r.isrc else r.title), r.id)
 
+    def _insert_many(self, table: type, rows: list[dict[str, object]]) -> list[int]:
+        """Insert new dimension rows in one round trip; their ids, in the order given."""
+        if not rows:
+            return []
+        result = self.conn.execute(
+            insert(table).returning(table.id, sort_by_parameter_order=True), rows
+        )
+        return list(result.scalars())
+
     def _ensure(
         self,
         kind: str,
@@ -385,11 +394,11 @@ class _Import:
         values: Callable[[object], dict[str, object]],
     ) -> None:
         known = self.ids[kind]
-        for key in keys:
-            if key not in known:
-                known[key] = self.conn.execute(
-                    insert(table).values(**values(key))
-                ).inserted_primary_key[0]
+        new = list(dict.fromkeys(k for k in keys if k not in known))
+        for key, new_id in zip(
+            new, self._insert_many(table, [values(k) for k in new]), strict=True
+        ):
+            known[key] = new_id
 
     def _dimension_ids(self, lines: pd.DataFrame) -> pd.DataFrame:
         self._ensure("artist", Artist, lines["artist"].unique(), lambda n: {"name": n})
@@ -400,67 +409,76 @@ class _Import:
             "store", Store, stores["store"],
             lambda s: {"raw_name": s, "platform_id": self.ids["platform"][platform_of[s]]},
         )  # fmt: skip
-        codes = [c for c in lines["territory"].unique() if c]
-        for code in codes:
-            if code not in self.ids["territory"]:
-                name, iso3 = territories.describe(code)
-                self.conn.execute(insert(Territory).values(code=code, name=name, iso3=iso3))
-                self.ids["territory"][code] = 1
+        codes = [c for c in lines["territory"].unique() if c and c not in self.ids["territory"]]
+        if codes:
+            described = [(code, *territories.describe(code)) for code in codes]
+            self.conn.execute(
+                insert(Territory),
+                [{"code": code, "name": name, "iso3": iso3} for code, name, iso3 in described],
+            )
+            self.ids["territory"].update(dict.fromkeys(codes, 1))
         ids = pd.DataFrame(index=lines.index)
-        ids["artist_id"] = lines["artist"].map(self.ids["artist"])
-        ids["platform_id"] = lines["platform"].map(self.ids["platform"])
-        ids["store_id"] = lines["store"].map(self.ids["store"])
+        ids["artist_id"] = lines["artist"].map(self.ids["artist"]).astype("int64")
+        ids["platform_id"] = lines["platform"].map(self.ids["platform"]).astype("int64")
+        ids["store_id"] = lines["store"].map(self.ids["store"]).astype("int64")
 
         # releases: by UPC when known, else by title; none when the row names neither
         rel = pd.DataFrame(
             {"artist_id": ids["artist_id"], "upc": lines["upc"], "title": lines["release"]}
         )
         rel["title"] = rel["title"].where(rel["upc"] == "", "")
-        rel_first = pd.DataFrame(
-            {"artist_id": ids["artist_id"], "upc": rel["upc"], "key_title": rel["title"],
-             "release": lines["release"]}
-        )[(rel["upc"] != "") | (rel["title"] != "")]  # fmt: skip
+        keys = ["artist_id", "upc", "title"]
+        candidates = rel.assign(release=lines["release"])[(rel["upc"] != "") | (rel["title"] != "")]
         # a row naming the release (an album sale) names it, even after rows that did not
-        keys = ["artist_id", "upc", "key_title"]
-        named = rel_first[rel_first["release"] != ""].drop_duplicates(keys)
-        rel_first = pd.concat([named, rel_first.drop_duplicates(keys)]).drop_duplicates(keys)
-        for r in rel_first.itertuples(index=False):
-            key = (int(r.artist_id), r.upc, r.key_title)
+        named = candidates[candidates["release"] != ""].drop_duplicates(keys)
+        firsts = pd.concat([named, candidates.drop_duplicates(keys)]).drop_duplicates(keys)
+        new_releases, renamed = [], []
+        for artist_id, upc, key_title, title in firsts[[*keys, "release"]].itertuples(
+            index=False, name=None
+        ):
+            key = (int(artist_id), upc, key_title)
             known = self.ids["release"].get(key)
             if known is None:
-                values = {"artist_id": key[0], "upc": r.upc, "title": r.release}
-                known = self.conn.execute(insert(Release).values(**values)).inserted_primary_key[0]
-                self.ids["release"][key] = known
-                if not r.release:
-                    self.untitled_releases.add(known)
-            elif r.release and known in self.untitled_releases:
-                self.conn.execute(
-                    update(Release).where(Release.id == known).values(title=r.release)
-                )
+                new_releases.append((key, {"artist_id": key[0], "upc": upc, "title": title}))
+            elif title and known in self.untitled_releases:
+                renamed.append({"release_id": known, "new_title": title})
                 self.untitled_releases.discard(known)
-        ids["release_id"] = _lookup(rel, ["artist_id", "upc", "title"], self.ids["release"])
+        new_ids = self._insert_many(Release, [v for _, v in new_releases])
+        for (key, values), new_id in zip(new_releases, new_ids, strict=True):
+            self.ids["release"][key] = new_id
+            if not values["title"]:
+                self.untitled_releases.add(new_id)
+        if renamed:
+            self.conn.execute(
+                update(Release)
+                .where(Release.id == bindparam("release_id"))
+                .values(title=bindparam("new_title")),
+                renamed,
+            )
+        ids["release_id"] = _lookup(rel, keys, self.ids["release"])
 
         # tracks: by ISRC when known, else by title; none for album-level rows without a title
         trk = pd.DataFrame(
             {"artist_id": ids["artist_id"], "isrc": lines["isrc"], "title": lines["title"]}
         )
         trk["title"] = trk["title"].where(trk["isrc"] == "", "")
-        trk_first = lines.assign(
-            artist_id=ids["artist_id"], key_title=trk["title"], release_id=ids["release_id"]
-        )
-        trk_first = trk_first[(trk["isrc"] != "") | (trk["title"] != "")]
-        trk_first = trk_first.drop_duplicates(["artist_id", "isrc", "key_title"])
-        for r in trk_first.itertuples(index=False):
-            key = (int(r.artist_id), r.isrc, r.key_title)
+        keys = ["artist_id", "isrc", "title"]
+        candidates = trk.assign(name=lines["title"], release_id=ids["release_id"])
+        candidates = candidates[(trk["isrc"] != "") | (trk["title"] != "")].drop_duplicates(keys)
+        new_tracks = []
+        for artist_id, isrc, key_title, name, release_id in candidates[
+            [*keys, "name", "release_id"]
+        ].itertuples(index=False, name=None):
+            key = (int(artist_id), isrc, key_title)
             if key not in self.ids["track"]:
-                values = {
-                    "artist_id": key[0], "isrc": r.isrc, "title": r.title,
-                    "release_id": None if pd.isna(r.release_id) else int(r.release_id),
-                }  # fmt: skip
-                self.ids["track"][key] = self.conn.execute(
-                    insert(Track).values(**values)
-                ).inserted_primary_key[0]
-        ids["track_id"] = _lookup(trk, ["artist_id", "isrc", "title"], self.ids["track"])
+                release = None if pd.isna(release_id) else int(release_id)
+                new_tracks.append(
+                    (key, {"artist_id": key[0], "isrc": isrc, "title": name, "release_id": release})
+                )
+        new_ids = self._insert_many(Track, [v for _, v in new_tracks])
+        for (key, _), new_id in zip(new_tracks, new_ids, strict=True):
+            self.ids["track"][key] = new_id
+        ids["track_id"] = _lookup(trk, keys, self.ids["track"])
         return ids
 
     # lines

@@ -363,3 +363,22 @@ def test_next_statement_reuses_releases_and_tracks_already_stored(engine):
     assert count(engine, Release) == 1
     assert count(engine, Track) == 1
     assert count(engine, EarningLine) == 4
+
+
+def test_an_album_row_names_a_release_first_seen_without_a_title(engine):
+    songs = import_bytes(engine, "dk_oct.tsv", dk_file([dk_row("2022-10", "1.00000000")]))
+    with engine.connect() as conn:
+        assert conn.execute(select(Release.upc, Release.title)).one() == (UPC, "")
+
+    album = dk_row("2022-11", "3.49300000", store="iTunes", title="Cold Harbor Choir EP", isrc="",
+                   quantity="1", song_album="Album")  # fmt: skip
+    albums = import_bytes(engine, "dk_nov.tsv", dk_file([album]))
+
+    assert songs.status == albums.status == "imported", albums.message
+    with engine.connect() as conn:
+        assert conn.execute(select(Release.upc, Release.title)).one() == (
+            UPC,
+            "Cold Harbor Choir EP",
+        )
+        release_ids = set(conn.execute(select(EarningLine.release_id)).scalars())
+    assert len(release_ids) == 1
