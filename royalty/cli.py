@@ -113,6 +113,30 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- summary -----------------------------------------------------------------------------------
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from royalty import analytics
+    from royalty.summary_text import render
+
+    engine = make_engine(args.db)
+    if args.artist is not None and args.artist not in analytics.artists(engine):
+        print(f"royalty summary: no income stored for artist {args.artist!r}", file=sys.stderr)
+        return 1
+    year = args.year or (None if args.period else analytics.latest_full_year(engine, args.artist))
+    period = (year * 100 + 1, year * 100 + 12) if year else args.period
+    currency = args.currency or analytics.main_currency(engine, args.artist)
+    summary = analytics.unwrapped(
+        engine, analytics.Filters(artist=args.artist, period=period), currency
+    )
+    if args.json:
+        print(json.dumps(analytics.summary_json(summary), indent=2, ensure_ascii=False))
+    else:
+        print(render(summary))
+    return 0
+
+
 # --- parser ------------------------------------------------------------------------------------
 
 
@@ -164,6 +188,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(p)
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("summary", help="the yearly summary: income, streams, rates per platform")
+    p.add_argument("--artist", metavar="NAME", help="one artist (default: all)")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, metavar="Y", help="default: the latest full year")
+    when.add_argument(
+        "--period", type=_period, metavar="A..B", help="usage months, e.g. 2024-07..2025-06"
+    )
+    p.add_argument(
+        "--currency", type=_currency, metavar="C", help="reporting currency (default: the main one)"
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_db(p)
+    p.set_defaults(func=_cmd_summary)
 
     return parser
 

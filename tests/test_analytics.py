@@ -449,3 +449,43 @@ def test_formatting():
     assert formatting.percent(D("6.312"), signed=True) == "+631.2%"
     for value in (D("0.0001"), D("0.001"), D("0.00004")):
         assert formatting.rate(value, "GBP") not in {"0.00p", "£0.00", "0p"}
+
+
+# --- a band's published disclosure summary -------------------------------------------------------
+
+DISCLOSURE = """Platform,Streams,Income (GBP)
+Spotify,"100,000",320.00
+Apple Music,"20,000",130.00
+YouTube Music,"10,000",20.00
+Deezer,"5,000",15.00
+"""
+
+
+def test_disclosure_summary(engine):
+    from royalty.importers import ImportOptions
+
+    options = ImportOptions(artist="Harbour Band", period=(202407, 202506))
+    result = import_bytes(engine, "harbour.csv", DISCLOSURE.encode(), options)
+    assert result.status == "imported", result.message
+    s = analytics.unwrapped(engine, Filters(artist="Harbour Band"), "GBP", members=3)
+    assert s.period == "2024-07..2025-06"  # one line per platform covering the whole year
+    assert (s.total_streams, s.total_income) == (135000, D("485.00"))
+    assert s.income_per_stream == D("0.003592592593")  # 485 / 135,000
+    assert s.streams_per_unit == 279  # 278.35 streams to earn £1, rounded up
+    assert [(p.platform, p.share_of_streams, p.income_per_stream) for p in s.platforms] == [
+        ("Spotify", D("0.740741"), D("0.0032")),
+        ("Apple Music", D("0.148148"), D("0.0065")),
+        ("YouTube", D("0.074074"), D("0.002")),
+        ("Deezer", D("0.037037"), D("0.003")),
+    ]
+    assert (s.best_platform.platform, s.worst_platform.platform) == ("Apple Music", "YouTube")
+    assert [(w.to_platform, w.extra_income) for w in s.what_if] == [
+        ("Apple Music", D("330.00")),  # 100,000 x 0.0065 - 320
+        ("Deezer", D("-20.00")),
+        ("YouTube", D("-120.00")),
+    ]
+    assert (s.label_deal.would_have_paid, s.label_deal.difference) == (D("97.00"), D("388.00"))
+    assert [m.income for m in s.members] == [D("161.67"), D("161.67"), D("161.66")]
+    assert formatting.rate(s.income_per_stream, "GBP") == "0.36p"
+    same_year = analytics.unwrapped(engine, Filters(period=(202407, 202506)), "GBP")
+    assert same_year.total_income == D("485.00") and same_year.previous.total_income == 0
