@@ -1,83 +1,84 @@
 """Published per-stream averages, to hold an artist's own rates against.
 
 Platforms do not pay a fixed rate per stream: what a stream earns depends on the listener's
-country and subscription, and on the rights holder's deal. These are averages for one published
-sample each, kept with their source and year so the app can say where a figure comes from and
-how old it is. Figures are US dollars per stream, exactly as published (per-1,000 figures
-divided by 1,000).
+country and subscription, and on the rights holder's deal. Each figure in
+``reference/industry_rates.csv`` is an average for one published sample, kept with its source,
+the site that published it and the year it describes, so the app can say where a number comes
+from and how old it is. Figures are US dollars per stream as published (per-1,000 figures
+divided by 1,000), read as exact decimals.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
 from royalty.currency import ecb_rate
 
-
-@dataclass(frozen=True)
-class IndustryRate:
-    platform: str
-    """Canonical platform name, as ``royalty.platforms`` names it."""
-    usd_per_stream: Decimal
-    year: int
-    """The year the figure describes."""
-    source: str
-    note: str = ""
-
-
-DUETTI = "Duetti Music Economics Report (independent masters, published 2025)"
-DMN = "Digital Music News compilation of 2019 payouts"
-
-RATES: tuple[IndustryRate, ...] = (
-    IndustryRate("Amazon Music", Decimal("0.0088"), 2024, DUETTI, "$8.80 per 1,000 streams"),
-    IndustryRate("Apple Music", Decimal("0.0062"), 2024, DUETTI, "$6.20 per 1,000 streams"),
-    IndustryRate("YouTube", Decimal("0.0048"), 2024, DUETTI, "$4.80 per 1,000 streams"),
-    IndustryRate("Spotify", Decimal("0.0030"), 2024, DUETTI, "$3.00 per 1,000 streams"),
-    IndustryRate("TIDAL", Decimal("0.0125"), 2019, DMN),
-    IndustryRate("Napster", Decimal("0.019"), 2019, DMN),
-    IndustryRate("Deezer", Decimal("0.0064"), 2019, DMN),
-    IndustryRate("Pandora", Decimal("0.00133"), 2019, DMN),
-)
-"""One figure per platform: the most recent well-sourced one (see the module docstring)."""
-
-ALL_PLATFORMS_2024 = IndustryRate(
-    "All platforms", Decimal("0.00341"), 2024, DUETTI,
-    "weighted average of Spotify, Apple, YouTube, Amazon, TIDAL, Qobuz, Deezer, SoundCloud, Pandora",
-)  # fmt: skip
 RATE_QUANTUM = Decimal("1e-12")
+ALL_PLATFORMS = "All platforms"
+"""The row name of averages across services (not a platform of its own)."""
+SINGLE_ARTIST_SOURCES = frozenset({"https://osc.garden"})
+"""Sites whose figures come from one artist's statements."""
 
 
-def industry_rates() -> list[IndustryRate]:
-    """The published per-platform averages, in US dollars per stream."""
-    return list(RATES)
+@lru_cache(maxsize=1)
+def _table() -> pd.DataFrame:
+    path = Path(__file__).parent / "reference" / "industry_rates.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame["rate_usd"] = frame["rate_usd"].map(Decimal).astype(object)
+    frame["year"] = frame["year"].astype("int64")
+    return frame
+
+
+def industry_rates() -> pd.DataFrame:
+    """Every published figure: platform, rate_usd (Decimal per stream), year, source,
+    source_url, note; newest first, then by platform."""
+    frame = _table().copy()
+    return frame.sort_values(
+        ["year", "platform"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def industry_table(currency: str) -> pd.DataFrame:
-    """The averages converted to ``currency`` at the ECB rate of mid-year of each figure.
+    """The newest figure per platform, converted to ``currency`` at the ECB rate of mid-year.
+
+    Figures from a single artist's statements are used only for platforms no wider sample
+    covers (TikTok, NetEase, Meta).
 
     Columns: platform, rate (Decimal per stream in ``currency``), usd_per_stream, year, source,
-    label ("Duetti ... , 2024"). A currency the ECB does not publish keeps the dollar figures
-    out (an empty frame) rather than pretend.
+    source_url, label ("Duetti Music Economics Report, 2024"). Cross-service averages are left
+    out (they are no platform). A currency the ECB does not publish gives an empty frame
+    rather than dollar figures labelled as something else.
     """
+    columns = ["platform", "rate", "usd_per_stream", "year", "source", "source_url", "label"]
+    figures = industry_rates()
+    figures = figures[figures["platform"] != ALL_PLATFORMS]
+    # one artist's own statements are a sample of one: used only where nothing else is published
+    single = figures["source_url"].isin(SINGLE_ARTIST_SOURCES)
+    figures = pd.concat([figures[~single], figures[single]])
+    newest = figures.drop_duplicates("platform", keep="first")  # sorted newest first
     rows = []
-    for r in RATES:
-        fx = ecb_rate("USD", currency, r.year * 100 + 6)
+    for r in newest.itertuples(index=False):
+        fx = ecb_rate("USD", currency.upper(), int(r.year) * 100 + 6)
         if fx is None:
-            continue
-        rate = (r.usd_per_stream * fx).quantize(RATE_QUANTUM, rounding=ROUND_HALF_EVEN)
+            return pd.DataFrame(columns=columns)
+        rate = r.rate_usd if fx == 1 else (r.rate_usd * fx).quantize(RATE_QUANTUM, ROUND_HALF_EVEN)
         rows.append(
             {
                 "platform": r.platform,
-                "rate": rate.normalize() if currency == "USD" else rate,
-                "usd_per_stream": r.usd_per_stream,
-                "year": r.year,
+                "rate": rate,
+                "usd_per_stream": r.rate_usd,
+                "year": int(r.year),
                 "source": r.source,
+                "source_url": r.source_url,
                 "label": f"{r.source}, {r.year}",
             }
         )
-    return pd.DataFrame(
-        rows, columns=["platform", "rate", "usd_per_stream", "year", "source", "label"]
-    )
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in ("rate", "usd_per_stream"):
+        frame[name] = frame[name].astype(object)
+    return frame.sort_values("platform", key=lambda s: s.str.casefold()).reset_index(drop=True)
