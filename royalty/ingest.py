@@ -8,8 +8,9 @@ The rules a person can rely on:
   inside one file are separate entries and all count.
 * All rows or none: any bad value rolls the whole file back, with a message naming file, row
   and column.
-* Every import reconciles: the exact per-currency sums read back from the database equal the
-  file's sums (less the skipped overlap), to the last digit the file gives, or nothing is kept.
+* Every import reconciles: per currency, the lines the database holds for the file, counted and
+  summed in SQL (exact integer nano-units), equal the lines the file gave less the skipped
+  overlap, or nothing is kept. The file's own totals, exact to its last digit, are stored too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from royalty import importers, rollup, territories
 from royalty.errors import StatementError
@@ -41,7 +42,7 @@ from royalty.models import (
     Territory,
     Track,
 )
-from royalty.money import decimal_text, exact_sum
+from royalty.money import decimal_text, exact_sum, nano_to_decimal
 from royalty.months import month_text
 from royalty.reader import Source, Table, open_tables
 
@@ -290,12 +291,15 @@ class _Import:
         self.stored = 0
         self.skipped = 0
         self.file_totals: dict[str, Decimal] = {}
-        self.skipped_totals: dict[str, Decimal] = {}
         self.line_counts: dict[str, int] = {}
         self.first_month: int | None = None
         self.last_month: int | None = None
         self.seen_hashes = pd.Series(dtype="int64")
         self.ids: dict[str, dict[object, int]] = {}
+        self.existing_range: tuple[int, int] | None = None
+        self.existing_keys: list[np.ndarray] = []
+        self.stored_nano: dict[str, int] = {}
+        self.stored_counts: dict[str, int] = {}
 
     def run(self, tables: list[Table]) -> ImportResult:
         layout, _ = _layout_of(tables[0])
@@ -510,22 +514,43 @@ class _Import:
     def _already_stored(
         self, hashes: np.ndarray, occurrence: np.ndarray, lines: pd.DataFrame
     ) -> np.ndarray:
+        """Lines whose (content, occurrence) an earlier statement of this source already stored.
+
+        Earlier lines are read once per month range and kept as one int64 key each, so a large
+        overlapping export costs one query per new range, not one per chunk.
+        """
         if not self.source_has_lines:
             return np.zeros(len(hashes), dtype=bool)
-        existing = self.conn.execute(
+        low, high = int(lines["usage_month"].min()), int(lines["usage_month"].max())
+        if self.existing_range is None:
+            self._load_existing(low, high)
+        else:
+            loaded_low, loaded_high = self.existing_range
+            if low < loaded_low:
+                self._load_existing(low, loaded_low - 1)
+            if high > loaded_high:
+                self._load_existing(loaded_high + 1, high)
+        if not self.existing_keys:
+            return np.zeros(len(hashes), dtype=bool)
+        known = pd.Index(np.concatenate(self.existing_keys))
+        return known.get_indexer(_line_keys(hashes, occurrence)) >= 0
+
+    def _load_existing(self, low: int, high: int) -> None:
+        rows = self.conn.execute(
             select(EarningLine.line_hash, EarningLine.occurrence)
             .join(Statement, Statement.id == EarningLine.statement_id)
             .where(
                 Statement.source == self.layout.source,
                 Statement.id != self.statement_id,
-                EarningLine.usage_month >= int(lines["usage_month"].min()),
-                EarningLine.usage_month <= int(lines["usage_month"].max()),
+                EarningLine.usage_month >= low,
+                EarningLine.usage_month <= high,
             )
         ).all()
-        if not existing:
-            return np.zeros(len(hashes), dtype=bool)
-        known = pd.MultiIndex.from_tuples(existing)
-        return pd.MultiIndex.from_arrays([hashes, occurrence]).isin(known)
+        if rows:
+            found = np.array(rows, dtype=np.int64)
+            self.existing_keys.append(np.unique(_line_keys(found[:, 0], found[:, 1])))
+        old = self.existing_range or (low, high)
+        self.existing_range = (min(old[0], low), max(old[1], high))
 
     def _store(self, lines: pd.DataFrame) -> None:
         for currency, group in lines.groupby("currency", sort=False)["amount"]:
@@ -536,11 +561,6 @@ class _Import:
         hashes, occurrence = self._identity(lines)
         skip = self._already_stored(hashes, occurrence, lines)
         if skip.any():
-            skipped = lines[skip]
-            for currency, group in skipped.groupby("currency", sort=False)["amount"]:
-                self.skipped_totals[currency] = self.skipped_totals.get(
-                    currency, Decimal(0)
-                ) + exact_sum(group)
             self.skipped += int(skip.sum())
             keep = ~skip
             lines, hashes, occurrence = lines[keep], hashes[keep], occurrence[keep]
@@ -575,37 +595,44 @@ class _Import:
         )[LINE_COLUMNS]
         _insert_lines(self.conn, rows)
         self.stored += len(rows)
+        for currency, nano in lines.groupby("currency", sort=False)["amount_nano"]:
+            self.stored_nano[currency] = self.stored_nano.get(currency, 0) + _exact_int_sum(nano)
+            self.stored_counts[currency] = self.stored_counts.get(currency, 0) + len(nano)
         low, high = int(lines["usage_month"].min()), int(lines["usage_month_end"].max())
         self.first_month = low if self.first_month is None else min(self.first_month, low)
         self.last_month = high if self.last_month is None else max(self.last_month, high)
 
     def _reconcile(self) -> None:
-        """Read the stored amounts back and compare with the file, exactly, per currency."""
-        stored_lines = 0
-        for currency, file_total in self.file_totals.items():
-            amounts = (
-                self.conn.execute(
-                    select(EarningLine.amount).where(
-                        EarningLine.statement_id == self.statement_id,
-                        EarningLine.currency == currency,
-                    )
+        """Sum what the database now holds for this statement and compare, per currency.
+
+        ``COUNT`` and ``SUM(amount_nano)`` in SQL are exact integers on every backend, and the
+        very numbers every page sums; they must equal the lines this import meant to store.
+        (The file's own decimal totals, at full precision, are kept in ``statement_total``.)
+        """
+        held = {
+            currency: (int(lines), int(nano))
+            for currency, lines, nano in self.conn.execute(
+                select(
+                    EarningLine.currency,
+                    func.count(),
+                    func.coalesce(func.sum(EarningLine.amount_nano), 0),
                 )
-                .scalars()
-                .all()
+                .where(EarningLine.statement_id == self.statement_id)
+                .group_by(EarningLine.currency)
             )
-            stored_lines += len(amounts)
-            expected = file_total - self.skipped_totals.get(currency, Decimal(0))
-            got = exact_sum(pa.array(amounts, type=pa.string()))
-            if got != expected:
+        }
+        meant = {c: (self.stored_counts[c], self.stored_nano[c]) for c in self.stored_counts}
+        for currency in sorted(set(held) | set(meant)):
+            lines, nano = meant.get(currency, (0, 0))
+            got_lines, got_nano = held.get(currency, (0, 0))
+            if (got_lines, got_nano) != (lines, nano):
                 raise StatementError(
                     self.source.name,
-                    f"does not reconcile in {currency}: the file sums to {expected}, "
-                    f"the database would hold {got}; nothing was stored",
+                    f"does not reconcile in {currency}: the file sums to "
+                    f"{decimal_text(nano_to_decimal(nano))} in {lines:,} lines, the database "
+                    f"would hold {decimal_text(nano_to_decimal(got_nano))} in {got_lines:,}; "
+                    "nothing was stored",
                 )
-        if stored_lines != self.stored:
-            raise StatementError(
-                self.source.name, "line count changed while storing; nothing was stored"
-            )
 
     def _finish(self) -> None:
         self.conn.execute(
@@ -653,6 +680,10 @@ def _lookup(
     return pd.Series(merged["_id"].to_numpy(), index=keys.index)
 
 
+INSERT_BATCH = 50_000
+"""Rows converted to Python values at a time: bounds memory, costs no speed."""
+
+
 def _insert_lines(conn: Connection, rows: pd.DataFrame) -> None:
     """executemany of plain tuples: the fastest path through the driver (see benchmarks/)."""
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -660,5 +691,25 @@ def _insert_lines(conn: Connection, rows: pd.DataFrame) -> None:
         f"INSERT INTO {EarningLine.__tablename__} ({', '.join(rows.columns)}) "
         f"VALUES ({', '.join([marker] * len(rows.columns))})"
     )
-    columns = [pa.array(rows[name], from_pandas=True).to_pylist() for name in rows.columns]
-    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+    for start in range(0, len(rows), INSERT_BATCH):
+        part = rows.iloc[start : start + INSERT_BATCH]
+        columns = [pa.array(part[name], from_pandas=True).to_pylist() for name in part.columns]
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def _line_keys(hashes: np.ndarray, occurrence: np.ndarray) -> np.ndarray:
+    """(content hash, occurrence) as one int64: a 64-bit mix, as unlikely to collide as a hash."""
+    mixed = hashes.astype(np.int64).view(np.uint64) ^ (
+        occurrence.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    )
+    return mixed.view(np.int64)
+
+
+def _exact_int_sum(values: pd.Series) -> int:
+    """Sum of int64 values with no silent overflow (Python ints when int64 could wrap)."""
+    array = values.to_numpy(dtype=np.int64)
+    if len(array) == 0:
+        return 0
+    if int(np.abs(array).max()) < (2**63 - 1) // len(array):
+        return int(array.sum())
+    return sum(int(v) for v in array)
