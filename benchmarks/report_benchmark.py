@@ -59,13 +59,12 @@ def child(db: str, what: str, scope: dict, currency: str) -> None:
     if what == "html":
         from sqlalchemy import func, select
 
+        from royalty.aggregate import where
         from royalty.models import EarningLine
 
         with engine.connect() as conn:
             q = select(func.count()).select_from(EarningLine)
-            if period:
-                q = q.where(EarningLine.usage_month.between(*period))
-            lines = conn.execute(q).scalar_one()
+            lines = conn.execute(q.where(*where(EarningLine.__table__, f))).scalar_one()
     print(json.dumps({"imports": imports, "cold": runs[0], "warm": runs[1], "bytes": size,
                       "lines": lines}))  # fmt: skip
 

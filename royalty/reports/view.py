@@ -8,6 +8,7 @@ place: the tables drop their absolute columns and the facts their absolute lines
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from royalty.reports.table import Column, Fact, Table
 TRACKS_LIMIT = None
 """Tracks listed in spreadsheets: all (the HTML report shows the first ``HTML_ROWS``)."""
 HTML_ROWS = 25
+GATHER_THREADS = 3
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,28 @@ class ReportData:
 def gather(
     engine: Engine, f: analytics.Filters, currency: str, *, rates_only: bool = False
 ) -> ReportData:
-    """Run the analytics queries a report needs (aggregates only, never every line)."""
+    """Run the analytics queries a report needs (aggregates only, never every line).
+
+    The summary runs first (it loads the ECB rate table when anything needs converting);
+    the other five queries are independent and run on a few threads, so the database works on
+    one while Python turns another's rows into Decimals.
+    """
+    summary = analytics.unwrapped(engine, f, currency)
+    calls = {
+        "overview": (analytics.overview, {}),
+        "platforms": (analytics.platform_table, {}),
+        "by_month": (analytics.platform_rates_by_month, {}),
+        "tracks": (analytics.top_tracks, {"limit": TRACKS_LIMIT}),
+        "territories": (analytics.top_territories, {}),
+    }
+    with ThreadPoolExecutor(max_workers=GATHER_THREADS) as pool:
+        futures = {
+            name: pool.submit(func, engine, f, currency, **kwargs)
+            for name, (func, kwargs) in calls.items()
+        }
+        results = {name: future.result() for name, future in futures.items()}
     return ReportData(
-        filters=f,
-        currency=currency,
-        rates_only=rates_only,
-        summary=analytics.unwrapped(engine, f, currency),
-        overview=analytics.overview(engine, f, currency),
-        platforms=analytics.platform_table(engine, f, currency),
-        by_month=analytics.platform_rates_by_month(engine, f, currency),
-        tracks=analytics.top_tracks(engine, f, currency, limit=TRACKS_LIMIT),
-        territories=analytics.top_territories(engine, f, currency),
+        filters=f, currency=currency, rates_only=rates_only, summary=summary, **results
     )
 
 
