@@ -9,8 +9,8 @@ from royalty.months import parse_period
 from royalty.reader import Source
 from royalty.settings import MAX_UPLOAD_MB
 
+# what the browser lets through (server.maxUploadSize, in MiB), checked again on import
 MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-"""What the browser lets through (``server.maxUploadSize``, in MiB), checked again on import."""
 FROM_FILE = "As the file says"
 
 engine = ui_state.engine()

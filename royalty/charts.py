@@ -370,12 +370,13 @@ def world_map(territories: pd.DataFrame, currency: str) -> go.Figure:
     if frame.empty:
         return _empty("Income by country", "The statements name no countries")
     income = floats(frame["income"])
-    fig = go.Figure(
+    fig = go.Figure()
+    fig.add_trace(
         go.Choropleth(
             locations=frame["iso3"].astype(str).tolist(),
             z=income,
             locationmode="ISO-3",
-            colorscale="Purples",
+            colorscale=[[0, "#D8CCF0"], [1, "#3B1F7A"]],
             marker_line_color="#FFFFFF",
             marker_line_width=0.4,
             colorbar={
@@ -401,10 +402,12 @@ def world_map(territories: pd.DataFrame, currency: str) -> go.Figure:
         projection_type="natural earth",
         showframe=False,
         showcoastlines=False,
+        showocean=False,
+        showlakes=False,
+        showrivers=False,
+        showland=False,
         showcountries=True,
         countrycolor="#D1D5DB",
-        showland=True,
-        landcolor="#F3F4F6",
         lataxis_range=[-58, 85],
     )
     return style(fig, "Income by country", height=460)

@@ -37,6 +37,8 @@ MONTHLY_MIN_STREAMS = 100
 TRACKS_FETCHED = 500
 """Tracks fetched for the Tracks page; the best-paid ranking is taken from these."""
 IMPORT_PAGE = "app_pages/import_statements.py"
+CHART_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "app/static/"}
+"""Maps load country outlines from the app's own static/world_110m.json, not from a CDN."""
 MAX_TABLE_ROWS = 30
 ROW_PX = 35
 NO_SAMPLE_ENV = "ROYALTY_NO_SAMPLE"
@@ -334,7 +336,7 @@ def caption(sel: Selection) -> None:
 
 def chart(fig: Any, *, key: str) -> None:
     """A plotly figure at full width, with our own styling (not Streamlit's theme)."""
-    st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False, "responsive": True})
+    st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG)
 
 
 def fx_caption(fx: Any) -> None:
@@ -377,10 +379,10 @@ def display_table(
 
 def show(table: pd.DataFrame, **kwargs: Any) -> None:
     """A ``display_table`` with its number columns right-aligned, as numbers are read."""
-    config = {
-        label: st.column_config.TextColumn(label, alignment="right")
-        for label in table.attrs.get("numeric", [])
-    }
+    numeric = table.attrs.get("numeric", [])
+    config = {label: st.column_config.TextColumn(label, alignment="right") for label in numeric}
+    if len(table.columns) and table.columns[0] not in numeric:  # names: never cut short
+        config[table.columns[0]] = st.column_config.TextColumn(table.columns[0], width="medium")
     kwargs.setdefault("hide_index", True)
     if len(table) <= MAX_TABLE_ROWS:  # show every row; no scrolling inside a short table
         kwargs.setdefault("height", ROW_PX * (len(table) + 1) + 3)
@@ -512,7 +514,11 @@ def previous_change(summary: analytics.Summary) -> str | None:
     prev = summary.previous
     if prev is None or prev.income_change is None:
         return None
-    return f"{formatting.percent(prev.income_change, signed=True)} vs {prev.period}"
+    period = prev.period
+    first, _, last = period.partition("..")
+    if first.endswith("-01") and last.endswith("-12") and first[:4] == last[:4]:
+        period = first[:4]  # a calendar year reads as the year
+    return f"{formatting.percent(prev.income_change, signed=True)} vs {period}"
 
 
 def unwrapped_platforms(summary: analytics.Summary) -> None:

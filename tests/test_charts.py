@@ -129,3 +129,19 @@ def test_empty_frames_give_a_titled_message_not_an_error() -> None:
     ]:
         assert fig.layout.title.text
         assert fig.layout.annotations[0].text
+
+
+def test_the_world_map_draws_from_outlines_the_app_serves() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from royalty import ui_state, world
+
+    root = Path(__file__).resolve().parent.parent
+    served = (root / "static" / f"{world.TOPOJSON_NAME}.json").read_text(encoding="utf-8")
+    assert served == world.plotly_topojson_text()  # regenerate static/ when the source changes
+    ids = {g["id"] for g in world.plotly_topojson()["objects"]["countries"]["geometries"]}
+    assert {"USA", "GBR", "DEU", "BRA", "JPN", "AUS", "IND"} <= ids
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableStaticServing"] is True
+    assert ui_state.CHART_CONFIG["topojsonURL"] == "app/static/"

@@ -167,6 +167,9 @@ def test_page_in_chromium(app_url: str, browser, path: str, title: str, has_char
         if has_charts:
             page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
             assert page.locator(".js-plotly-plot").count() >= 1
+        if path == "territories":  # the map drew countries (outlines served by the app)
+            page.locator(".choroplethlocation").first.wait_for(timeout=30_000)
+            assert page.locator(".choroplethlocation").count() >= 10
         _assert_clean(page)
         _shot(page, f"{path or 'overview'}-1366")
     finally:
