@@ -93,7 +93,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"{out}: the report file must end in {', '.join(reports.SUFFIXES)}", file=sys.stderr)
         return 2
     engine = make_engine(args.db)
-    period = (args.year * 100 + 1, args.year * 100 + 12) if args.year else args.period
+    if args.artist is not None and args.artist not in analytics.artists(engine):
+        print(f"royalty report: no income stored for artist {args.artist!r}", file=sys.stderr)
+        return 1
+    # the same default as `royalty summary`: the latest full year
+    year = args.year or (None if args.period else analytics.latest_full_year(engine, args.artist))
+    period = (year * 100 + 1, year * 100 + 12) if year else args.period
     filters = analytics.Filters(artist=args.artist, period=period)
     currency = args.currency or analytics.main_currency(engine, args.artist)
     try:
@@ -165,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write a shareable report (.html .pdf .png .xlsx .csv .json)")
     p.add_argument("--artist", metavar="NAME", help="one artist (default: all)")
     when = p.add_mutually_exclusive_group()
-    when.add_argument("--year", type=int, metavar="Y", help="usage months of one year")
+    when.add_argument(
+        "--year", type=int, metavar="Y", help="usage months of one year (default: latest full year)"
+    )
     when.add_argument(
         "--period", type=_period, metavar="A..B", help="usage months, e.g. 2024-07..2025-06"
     )

@@ -378,3 +378,11 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (tmp_path / "rates.csv").read_text("utf-8-sig").startswith("Platform,Share of streams")
     assert "rates.csv" in capsys.readouterr().out
     assert main(["report", "--db", url, "--out", str(tmp_path / "r.txt")]) == 2
+    assert main(["report", "--artist", "Nobody", "--db", url, "--out", str(out)]) == 1
+    capsys.readouterr()
+    # with no period both default to the latest full year: the same JSON object
+    assert main(["report", "--db", url, "--out", str(tmp_path / "default.json")]) == 0
+    capsys.readouterr()
+    assert main(["summary", "--json", "--db", url]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert json.loads((tmp_path / "default.json").read_text("utf-8")) == printed
