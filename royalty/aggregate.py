@@ -240,3 +240,27 @@ def territory_details(engine: Engine) -> dict[str, tuple[str, str | None]]:
             r.code: (r.name, r.iso3)
             for r in conn.execute(select(Territory.code, Territory.name, Territory.iso3))
         }
+
+
+def most_streamed(engine: Engine, f: Filters, by: str) -> list[tuple[Any, int]]:
+    """(value of ``by``, streams) with the most streams first; unknown values left out.
+
+    Streams need no currency conversion, so SQL ranks them directly and only the winner's
+    income has to be converted. Ties go to the smaller value (track id, country code).
+    """
+    rollup.ensure(engine)
+    t = source_for(needed_columns(f, [by]))
+    column = t.c[COLUMN[by]]
+    streams = func.sum(t.c.quantity)
+    clauses = [*where(t, f), t.c.kind == "stream", column.is_not(None)]
+    if by == "territory":  # countries only: not "unknown" or "rest of the world"
+        clauses.append(column.in_(select(Territory.code).where(Territory.iso3.is_not(None))))
+    query = (
+        select(column, streams)
+        .where(and_(*clauses))
+        .group_by(column)
+        .having(streams > 0)
+        .order_by(streams.desc(), column)
+    )
+    with engine.connect() as conn:
+        return [(row[0], int(row[1])) for row in conn.execute(query)]

@@ -79,12 +79,18 @@ def _codes(*currencies: str) -> tuple[str, ...]:
     return tuple(sorted({c for c in currencies if c != "EUR"}))
 
 
-def ecb_day(month: int, currency: str) -> tuple[date, bool]:
-    """(day whose rate converts ``month``, whether it was moved to the last published day)."""
+def ecb_day(month: int, *currencies: str) -> tuple[date, bool]:
+    """(day whose rate converts ``month``, whether it was moved to the data's last day).
+
+    The day is the 15th; past the offline data's last day (for any of ``currencies``) it is
+    that last day.
+    """
     day = date(month // 100, month % 100, ECB_DAY)
-    if currency == "EUR":
+    codes = _codes(*currencies)
+    if not codes:
         return day, False
-    last = _ecb((currency,)).bounds[currency].last_date
+    converter = _ecb(codes)
+    last = min(converter.bounds[c].last_date for c in codes)
     return (last, True) if day > last else (day, False)
 
 
@@ -110,13 +116,10 @@ def ecb_rate(source: str, target: str, month: int) -> Decimal | None:
     )
 
 
+@lru_cache(maxsize=4096)
 def _clamped(month: int, *currencies: str) -> date | None:
-    for code in currencies:
-        if code != "EUR":
-            day, moved = ecb_day(month, code)
-            if moved:
-                return day
-    return None
+    day, moved = ecb_day(month, *currencies)
+    return day if moved else None
 
 
 @dataclass
@@ -193,6 +196,9 @@ class Converter:
         self._ecb_amounts: dict[str, Decimal] = defaultdict(Decimal)
         self._missing: dict[str, Decimal] = defaultdict(Decimal)
         self._latest: date | None = None
+        self._how: dict[
+            tuple[str, str | None, str | None, int | None], tuple[str, Decimal | None]
+        ] = {}
 
     def statement_rate(self, currency: str, source_currency: str | None, fx_rate: str | None):
         """The statement's own rate (reporting currency -> ``currency``), when it has one."""
@@ -222,23 +228,35 @@ class Converter:
         amount = _nano(nano)
         if currency == self.currency:
             return amount
+        key = (currency, source_currency, fx_rate, month)
+        how = self._how.get(key)
+        if how is None:
+            how = self._how[key] = self._method(*key)
+        method, rate = how
+        if record:
+            if method == "statement":
+                self._statement[currency] += amount
+            elif method == "ecb":
+                self._ecb[currency][month] = rate  # type: ignore[index,assignment]
+                self._ecb_amounts[currency] += amount
+                clamped = _clamped(month, currency, self.currency)  # type: ignore[arg-type]
+                if clamped is not None:
+                    self._latest = clamped
+            else:
+                self._missing[currency] += amount
+        if rate is None:
+            return None
+        return amount / rate if method == "statement" else amount * rate
+
+    def _method(
+        self, currency: str, source_currency: str | None, fx_rate: str | None, month: int | None
+    ) -> tuple[str, Decimal | None]:
+        """("statement", its rate) | ("ecb", rate) | ("missing", None) for one conversion key."""
         own = self.statement_rate(currency, source_currency, fx_rate)
         if own is not None:
-            if record:
-                self._statement[currency] += amount
-            return amount / own
+            return "statement", own
         rate = ecb_rate(currency, self.currency, month) if month else None
-        if rate is None:
-            if record:
-                self._missing[currency] += amount
-            return None
-        if record:
-            self._ecb[currency][month] = rate
-            self._ecb_amounts[currency] += amount
-            clamped = _clamped(month, currency, self.currency)
-            if clamped is not None:
-                self._latest = clamped
-        return amount * rate
+        return ("missing", None) if rate is None else ("ecb", rate)
 
     def note(self) -> FxNote:
         return FxNote(

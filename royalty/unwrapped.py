@@ -22,6 +22,7 @@ from royalty.aggregate import (
     RATE_QUANTUM,
     SHARE_QUANTUM,
     Filters,
+    most_streamed,
     needed_columns,
     per_stream,
     platform_names_by_id,
@@ -277,30 +278,26 @@ def split(
 
 
 def _top_track(engine: Engine, f: Filters, conv: Converter) -> TopTrack | None:
-    data = totals(engine, f, conv, by=["track"])
-    data = data[data["track"].notna() & (data["streams"] > 0)]
-    if data.empty:
+    ranked = most_streamed(engine, f, "track")
+    if not ranked:
         return None
-    best = max(data.itertuples(index=False), key=lambda r: (r.streams, r.income, -int(r.track)))
-    info = track_details(engine, [int(best.track)]).iloc[0]
-    return TopTrack(int(best.track), str(info["title"]), str(info["isrc"]), int(best.streams),
-                    round_money(best.income))  # fmt: skip
+    track, streams = ranked[0]
+    income = sum(totals(engine, replace(f, tracks=(int(track),)), conv)["income"], Decimal(0))
+    info = track_details(engine, [int(track)]).iloc[0]
+    return TopTrack(int(track), str(info["title"]), str(info["isrc"]), streams,
+                    round_money(income))  # fmt: skip
 
 
 def _top_country(engine: Engine, f: Filters, conv: Converter) -> TopCountry | None:
     """The country with most streams; pseudo-territories ("unknown", "rest of world") are none."""
-    data = totals(engine, f, conv, by=["territory"])
-    info = territory_details(engine)
-    countries = [
-        r
-        for r in data.itertuples(index=False)
-        if isinstance(r.territory, str) and r.streams > 0 and info.get(r.territory, ("", None))[1]
-    ]
-    if not countries:
+    ranked = most_streamed(engine, f, "territory")
+    if not ranked:
         return None
-    best = max(countries, key=lambda r: (r.streams, r.income, r.territory))
-    return TopCountry(best.territory, info[best.territory][0], int(best.streams),
-                      round_money(best.income))  # fmt: skip
+    code, streams = ranked[0]
+    scoped = replace(f, territories=(code,))
+    income = sum(totals(engine, scoped, conv)["income"], Decimal(0))
+    name = territory_details(engine).get(code, (code, None))[0]
+    return TopCountry(code, name, streams, round_money(income))
 
 
 def _sources(engine: Engine, f: Filters, currency: str, period: str) -> tuple[list[str], str]:
