@@ -121,15 +121,22 @@ def test_html_statement_strings_are_escaped(loaded) -> None:
     assert "alert(1)" in page  # the title is there, as text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     body = without_plotly(page)
-    # exactly the report's own four script elements: plotly.js, the JSON data, the plotting code
-    assert len(re.findall(r"<script\b", body)) == 3
+    # only the report's own script elements: plotly.js, chart data, map outlines, plotting code
+    assert len(re.findall(r"<script\b", body)) == 4
     data = re.search(
         r'<script type="application/json" id="report-charts">(.*?)</script>', body, re.S
     )
     assert data is not None
     assert "<" not in data.group(1) and ">" not in data.group(1)
     charts = json.loads(data.group(1))
-    assert {c["id"] for c in charts} >= {"chart-platform-rates", "chart-top-tracks"}
+    assert {c["id"] for c in charts} >= {
+        "chart-platform-rates",
+        "chart-top-tracks",
+        "chart-world-map",
+    }
+    geo = re.search(r'<script type="application/json" id="report-geo">(.*?)</script>', body, re.S)
+    assert geo is not None and "<" not in geo.group(1)
+    assert json.loads(geo.group(1))["world_110m"]["type"] == "Topology"  # outlines inlined
     assert "alert(1)" in json.dumps(charts)  # the title made it into the chart, inert
 
 

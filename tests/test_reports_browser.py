@@ -79,6 +79,8 @@ def test_html_draws_its_charts_offline(
             assert plots.count() == expected
             for i in range(expected):
                 assert plots.nth(i).locator(".main-svg").count() >= 1
+            if not rates_only:  # the map drew its countries from the inlined outlines
+                assert page.locator("#chart-world-map path.choroplethlocation").count() == 4
             # the hostile title is on the page as text, and nothing ran
             assert page.get_by_text(SCRIPT_TITLE).count() >= 1
             assert page.evaluate("document.querySelectorAll('script[src]').length") == 0
@@ -126,7 +128,9 @@ def test_pdf(loaded, browser_path: str, tmp_path: Path) -> None:
 
 def test_chart_images_in_one_batch(loaded, browser_path: str) -> None:
     images = reports.chart_images(loaded, F, USD)
-    names = report_html.figures(reports.gather(loaded, F, USD)).keys()
+    figures = report_html.figures(reports.gather(loaded, F, USD))
+    names = [n for n, fig in figures.items() if not report_html.is_map(fig)]
+    assert "world-map" in figures and "world-map" not in names
     assert set(images) == {f"{n}.{fmt}" for n in names for fmt in ("png", "svg")}
     for name, blob in images.items():
         if name.endswith(".png"):

@@ -74,7 +74,12 @@ def chart_images(
 ) -> dict[str, bytes]:
     """Every chart of the report as ``{"platform-rates.png": bytes, ...}``, one browser session."""
     data = gather(engine, f, currency, rates_only=rates_only)
-    return images.render(html.figures(data), formats)
+    return images.render(_image_figures(data), formats)
+
+
+def _image_figures(data: ReportData) -> dict:
+    """The charts kaleido can draw offline (maps would need their outlines fetched)."""
+    return {name: fig for name, fig in html.figures(data).items() if not html.is_map(fig)}
 
 
 def xlsx_bytes(
@@ -139,7 +144,7 @@ def build(
             for block in exports.csv_chunks(engine, data, table):
                 handle.write(block)
     elif suffix == ".zip":
-        rendered = images.render(html.figures(data))
+        rendered = images.render(_image_figures(data))
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, blob in rendered.items():
                 archive.writestr(name, blob)

@@ -6,6 +6,8 @@ Content-Security-Policy allows no network address at all and runs only this file
 escaping failed. Escaping is still the first defence: Jinja2 autoescapes every statement string,
 and the figures' JSON is written with ``<``, ``>``, ``&`` and ``/`` as ``\\u`` escapes inside
 a non-executed ``application/json`` block, so a track titled ``</script>`` stays text.
+The world map's country outlines (``royalty.world``) are inlined the same way and handed to
+plotly.js before it draws, so it never fetches them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from plotly.io.json import to_json_plotly
 
-from royalty import charts, formatting
+from royalty import charts, formatting, world
 from royalty.reports import rate_charts
 from royalty.reports.table import Table
 from royalty.reports.view import (
@@ -91,7 +93,13 @@ def figures(data: ReportData) -> dict[str, go.Figure]:
         "monthly-trend": charts.monthly_trend(data.overview, cur),
         "income-by-kind": charts.income_by_kind(data.overview, cur),
         "top-tracks": charts.top_tracks_bar(data.tracks, cur),
+        "world-map": charts.world_map(data.territories, cur),
     }
+
+
+def is_map(fig: go.Figure) -> bool:
+    """Maps need country outlines: inlined in the HTML, not available to image export."""
+    return any(trace.type in ("choropleth", "scattergeo") for trace in fig.data)
 
 
 def _tiles(data: ReportData) -> list[dict[str, str]]:
@@ -254,6 +262,9 @@ def render(data: ReportData) -> str:
         )
         + "]"
     )
+    geo = {}
+    if any(is_map(fig) for fig in figs.values()):
+        geo = {world.TOPOJSON_NAME: world.plotly_topojson()}
     who = s.artist or "All artists"
     return (
         environment()
@@ -274,6 +285,7 @@ def render(data: ReportData) -> str:
             method=_method(data),
             plotly_js=plotly_js(),
             charts_json=script_json(payload),
+            geo_json=script_json(json.dumps(geo, separators=(",", ":"))),
         )
     )
 
