@@ -482,7 +482,7 @@ def style(
         uniformtext={"minsize": 10, "mode": "hide"},
     )
     fig.update_xaxes(automargin=True, title_standoff=8)
-    fig.update_yaxes(automargin=True, title_standoff=8)
+    fig.update_yaxes(automargin=True, title_standoff=8, ticklabelstandoff=6)
     return fig
 
 

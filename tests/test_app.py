@@ -186,6 +186,19 @@ def test_a_custom_month_range_and_an_artist(on_sample: str) -> None:
     )
     assert len(_charts(at)[0]["data"][0]["x"]) == 4
 
+    artist = analytics.artists(eng)[0]
+    at.selectbox(key="f_artist").set_value(artist).run()
+    at.multiselect(key="f_kinds").set_value(["stream"]).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="f_period").value == "Choose months…"  # the range is kept
+    assert at.select_slider(key="f_months").value == (first, last)
+    f = analytics.Filters(artist=artist, period=(months[2], months[5]), kinds=("stream",))
+    ov = analytics.overview(eng, f, currency)
+    assert {m.label: m.value for m in at.metric}["Total income"] == formatting.money(
+        ov.total_income, currency
+    )
+    assert any(artist in c.value and "Stream" in c.value for c in at.caption)
+
 
 def test_unwrapped_controls(on_sample: str) -> None:
     at = _open("app_pages/unwrapped.py")
