@@ -393,3 +393,17 @@ def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["summary", "--json", "--db", url]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert json.loads((tmp_path / "default.json").read_text("utf-8")) == printed
+
+
+def test_xlsx_lines_continue_on_new_sheets(loaded, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Excel holds 1,048,576 rows a sheet; longer exports go on "Lines 2", "Lines 3" ..."""
+    from royalty.reports import spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "XLSX_MAX_ROWS", 4)  # a header and three lines a sheet
+    book = _book(reports.xlsx_bytes(loaded, F, USD))
+    assert book.sheetnames[-2:] == ["Lines", "Lines 2"]
+    parts = [list(book[n].iter_rows(values_only=True)) for n in ("Lines", "Lines 2")]
+    assert [len(p) for p in parts] == [4, 4]
+    assert parts[0][0] == parts[1][0]  # each sheet has the header
+    amounts = [Decimal(repr(r[10])) for p in parts for r in p[1:]]
+    assert amounts == [Decimal(r[6]) for r in ROWS]
