@@ -407,3 +407,13 @@ def test_xlsx_lines_continue_on_new_sheets(loaded, monkeypatch: pytest.MonkeyPat
     assert parts[0][0] == parts[1][0]  # each sheet has the header
     amounts = [Decimal(repr(r[10])) for p in parts for r in p[1:]]
     assert amounts == [Decimal(r[6]) for r in ROWS]
+
+
+def test_in_memory_database_is_queried_from_one_thread() -> None:
+    """``sqlite://`` lives on one connection: the report must not query it from other threads."""
+    from royalty.db import make_engine
+
+    memory = make_engine("sqlite://")
+    load(memory)
+    page = without_plotly(reports.html_report(memory, F, USD))
+    assert formatting.money(Decimal(TOTAL), USD) in page

@@ -61,15 +61,23 @@ def gather(
         "tracks": (analytics.top_tracks, {"limit": TRACKS_LIMIT}),
         "territories": (analytics.top_territories, {}),
     }
-    with ThreadPoolExecutor(max_workers=GATHER_THREADS) as pool:
-        futures = {
-            name: pool.submit(func, engine, f, currency, **kwargs)
-            for name, (func, kwargs) in calls.items()
-        }
-        results = {name: future.result() for name, future in futures.items()}
+    if _in_memory(engine):  # one connection only: query it from this thread
+        results = {name: func(engine, f, currency, **kw) for name, (func, kw) in calls.items()}
+    else:
+        with ThreadPoolExecutor(max_workers=GATHER_THREADS) as pool:
+            futures = {
+                name: pool.submit(func, engine, f, currency, **kw)
+                for name, (func, kw) in calls.items()
+            }
+            results = {name: future.result() for name, future in futures.items()}
     return ReportData(
         filters=f, currency=currency, rates_only=rates_only, summary=summary, **results
     )
+
+
+def _in_memory(engine: Engine) -> bool:
+    """An in-memory SQLite database exists on one connection, seen from one thread only."""
+    return engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
 
 
 # --- small readers for the summary's parts -----------------------------------------------------
