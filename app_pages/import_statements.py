@@ -22,6 +22,12 @@ st.write(
     "file twice adds nothing."
 )
 
+if ui_state.lookup("has_data", engine) and ui_state.lookup("is_sample_only", engine):
+    st.caption(
+        "The database holds the fictional sample now. Your statements are added next to it: "
+        "pick your artist in the sidebar's Artist filter to see only your own figures."
+    )
+
 files = st.file_uploader(
     "Statement files",
     type=["xlsx", "csv", "tsv", "txt", "zip"],
