@@ -422,9 +422,9 @@ class _Import:
             )
             self.ids["territory"].update(dict.fromkeys(codes, 1))
         ids = pd.DataFrame(index=lines.index)
-        ids["artist_id"] = lines["artist"].map(self.ids["artist"]).astype("int64")
-        ids["platform_id"] = lines["platform"].map(self.ids["platform"]).astype("int64")
-        ids["store_id"] = lines["store"].map(self.ids["store"]).astype("int64")
+        ids["artist_id"] = _ids_of(lines["artist"], self.ids["artist"])
+        ids["platform_id"] = _ids_of(lines["platform"], self.ids["platform"])
+        ids["store_id"] = _ids_of(lines["store"], self.ids["store"])
 
         # releases: by UPC when known, else by title; none when the row names neither
         rel = pd.DataFrame(
@@ -664,6 +664,12 @@ def _number_value_text(values: pd.Series) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
+def _ids_of(names: pd.Series, known: dict[object, int]) -> np.ndarray:
+    """Names -> ids, looking each distinct name up once (a statement repeats a few names)."""
+    codes, uniques = pd.factorize(names, sort=False)
+    return np.array([known[u] for u in uniques], dtype=np.int64)[codes]
+
+
 def _lookup(
     keys: pd.DataFrame, columns: list[str], known: dict[tuple[object, ...], int]
 ) -> pd.Series:
@@ -693,8 +699,15 @@ def _insert_lines(conn: Connection, rows: pd.DataFrame) -> None:
     )
     for start in range(0, len(rows), INSERT_BATCH):
         part = rows.iloc[start : start + INSERT_BATCH]
-        columns = [pa.array(part[name], from_pandas=True).to_pylist() for name in part.columns]
+        columns = [_python_values(part[name]) for name in part.columns]
         conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def _python_values(column: pd.Series) -> list[object]:
+    """A column as the Python values the driver takes (None for missing, never NaN or NA)."""
+    if column.dtype == np.int64:
+        return column.to_numpy().tolist()
+    return pa.array(column, from_pandas=True).to_pylist()
 
 
 def _line_keys(hashes: np.ndarray, occurrence: np.ndarray) -> np.ndarray:
