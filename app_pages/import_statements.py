@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from royalty import ui_state
+from royalty import ui_state, ui_views
 from royalty.importers import ImportOptions, known_layouts
 from royalty.ingest import import_bytes, preview
 from royalty.months import parse_period
@@ -109,7 +109,7 @@ if files:
 results = st.session_state.get("import_results")
 if results:
     st.subheader("Result")
-    table = ui_state.results_table(results)
+    table = ui_views.results_table(results)
     st.dataframe(table, hide_index=True, key="import_result_table")
     imported = [r for r in results if r.status == "imported"]
     for r in results:

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from royalty import charts, formatting, ui_state
+from royalty import charts, formatting, ui_state, ui_views
 
 engine = ui_state.engine()
 st.title("Overview")
 ui_state.require_data(engine, "app_pages/import_statements.py")
 sel = ui_state.current()
-ui_state.caption(sel)
+ui_views.caption(sel)
 
 ov = ui_state.analysis("overview", engine, sel)
 if not ov.total_income and not ov.total_streams:
@@ -30,14 +30,14 @@ c4.metric(
     border=True,
 )
 
-ui_state.chart(charts.monthly_trend(ov, sel.currency), key="overview_trend")
+ui_views.chart(charts.monthly_trend(ov, sel.currency), key="overview_trend")
 left, right = st.columns([3, 2])
 with left:
-    ui_state.chart(charts.income_by_kind(ov, sel.currency), key="overview_kinds")
+    ui_views.chart(charts.income_by_kind(ov, sel.currency), key="overview_kinds")
 with right:
     st.write("")
-    ui_state.show(
-        ui_state.display_table(
+    ui_views.show(
+        ui_views.display_table(
             ov.by_kind,
             sel.currency,
             {
@@ -48,4 +48,4 @@ with right:
         ),
         hide_index=True,
     )
-ui_state.fx_caption(ov.fx)
+ui_views.fx_caption(ov.fx)

@@ -2,21 +2,21 @@
 
 import streamlit as st
 
-from royalty import charts, ui_state
+from royalty import charts, ui_state, ui_views
 
 engine = ui_state.engine()
 st.title("Platforms")
 ui_state.require_data(engine, "app_pages/import_statements.py")
 sel = ui_state.current()
-ui_state.caption(sel)
+ui_views.caption(sel)
 
 table = ui_state.analysis("platform_table", engine, sel, min_streams=sel.min_streams)
 if table.empty:
     ui_state.no_rows()
     st.stop()
 
-ui_state.show(
-    ui_state.display_table(
+ui_views.show(
+    ui_views.display_table(
         table,
         sel.currency,
         {
@@ -42,12 +42,12 @@ st.caption(
 
 left, right = st.columns(2)
 with left:
-    ui_state.chart(charts.platform_rates_bar(table, sel.currency), key="platform_rates")
+    ui_views.chart(charts.platform_rates_bar(table, sel.currency), key="platform_rates")
 with right:
-    ui_state.chart(charts.share_streams_vs_income(table), key="platform_shares")
+    ui_views.chart(charts.share_streams_vs_income(table), key="platform_shares")
 
 by_month = ui_state.analysis("platform_rates_by_month", engine, sel)
-ui_state.chart(
+ui_views.chart(
     charts.rates_over_time(by_month, sel.currency, min_streams=ui_state.MONTHLY_MIN_STREAMS),
     key="platform_rates_over_time",
 )
@@ -56,7 +56,7 @@ st.caption(
     "out of the lines."
 )
 
-ui_state.industry_section(table, sel)
+ui_views.industry_section(table, sel)
 
 st.subheader("Download")
-ui_state.downloads(engine, sel, key="platforms")
+ui_views.downloads(engine, sel, key="platforms")

@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from royalty import charts, ui_state
+from royalty import charts, ui_state, ui_views
 
 engine = ui_state.engine()
 st.title("Territories")
 ui_state.require_data(engine, "app_pages/import_statements.py")
 sel = ui_state.current()
-ui_state.caption(sel)
+ui_views.caption(sel)
 
 places = ui_state.analysis("top_territories", engine, sel, limit=None)
 if places.empty:
     ui_state.no_rows()
     st.stop()
 
-ui_state.chart(charts.world_map(places, sel.currency), key="territories_map")
+ui_views.chart(charts.world_map(places, sel.currency), key="territories_map")
 unmapped = places[places["iso3"].isna() | (places["iso3"].astype(str) == "")]
 if not unmapped.empty:
     st.caption(
@@ -23,8 +23,8 @@ if not unmapped.empty:
         + ", ".join(str(n) for n in unmapped["name"])
     )
 st.subheader("Top countries")
-ui_state.show(
-    ui_state.display_table(
+ui_views.show(
+    ui_views.display_table(
         places.head(25),
         sel.currency,
         {

@@ -3,14 +3,14 @@
 
 import streamlit as st
 
-from royalty import charts, ui_state
+from royalty import charts, ui_state, ui_views
 from royalty.months import month_text
 
 engine = ui_state.engine()
 st.title("Tracks")
 ui_state.require_data(engine, "app_pages/import_statements.py")
 sel = ui_state.current()
-ui_state.caption(sel)
+ui_views.caption(sel)
 
 tracks = ui_state.analysis("top_tracks", engine, sel, limit=ui_state.TRACKS_FETCHED)
 if tracks.empty:
@@ -25,19 +25,19 @@ TRACK_COLUMNS = {
     "income_per_stream": ("Per stream", "rate"),
 }
 
-ui_state.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
+ui_views.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
 by_income, by_rate = st.tabs(["Top tracks by income", "Best paid per stream"])
 with by_income:
-    ui_state.show(
-        ui_state.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True
+    ui_views.show(
+        ui_views.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True
     )
 with by_rate:
-    ranked = ui_state.best_paid(tracks, sel.min_streams)
+    ranked = ui_views.best_paid(tracks, sel.min_streams)
     if ranked.empty:
         st.info(f"No track has {sel.min_streams:,} streams or more in this selection.")
     else:
-        ui_state.show(
-            ui_state.display_table(ranked.head(20), sel.currency, TRACK_COLUMNS),
+        ui_views.show(
+            ui_views.display_table(ranked.head(20), sel.currency, TRACK_COLUMNS),
             hide_index=True,
         )
         st.caption(f"Tracks with at least {sel.min_streams:,} streams, best rate first.")
@@ -52,8 +52,8 @@ low = ui_state.analysis("low_stream_tracks", engine, sel, threshold=1000)
 if low.empty:
     st.success("No track is under the line in this period.")
 else:
-    ui_state.show(
-        ui_state.display_table(
+    ui_views.show(
+        ui_views.display_table(
             low,
             sel.currency,
             {

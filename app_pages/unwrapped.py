@@ -4,13 +4,13 @@ from decimal import Decimal
 
 import streamlit as st
 
-from royalty import formatting, ui_state
+from royalty import formatting, ui_state, ui_unwrapped, ui_views
 
 engine = ui_state.engine()
 st.title("Unwrapped")
 ui_state.require_data(engine, "app_pages/import_statements.py")
 sel = ui_state.current()
-ui_state.caption(sel)
+ui_views.caption(sel)
 cur = sel.currency
 
 with st.expander("Label deal and band split", expanded=False):
@@ -35,7 +35,7 @@ with st.expander("Label deal and band split", expanded=False):
             "Shares, comma separated", value="40, 30, 30", key="unwrapped_shares",
             help="One number per member: percentages (40, 30, 30) or parts (2, 1, 1).",
         )  # fmt: skip
-        shares, problem = ui_state.parse_shares(text)
+        shares, problem = ui_unwrapped.parse_shares(text)
         if problem:
             st.error(problem)
             shares = None
@@ -54,7 +54,7 @@ who = summary.artist or "All artists"
 st.header(f"{who} · {summary.period}")
 
 c1, c2, c3, c4 = st.columns(4)
-change = ui_state.previous_change(summary)
+change = ui_unwrapped.previous_change(summary)
 c1.metric("Income", formatting.money(summary.total_income, cur), delta=change, border=True)
 c2.metric("Streams", formatting.count(summary.total_streams), border=True)
 c3.metric("Average per stream", formatting.rate(summary.income_per_stream, cur), border=True)
@@ -67,11 +67,11 @@ if change is None:
     st.caption("Pick a year or a month range in the sidebar to compare with the period before.")
 
 st.subheader("Per platform")
-ui_state.unwrapped_platforms(summary)
+ui_unwrapped.unwrapped_platforms(summary)
 
 left, right = st.columns(2)
 with left:
-    st.markdown(ui_state.highlights_markdown(summary))
+    st.markdown(ui_unwrapped.highlights_markdown(summary))
 with right:
     st.markdown("**What if**")
     names = [p.platform for p in summary.platforms if p.income_per_stream is not None]
@@ -81,22 +81,22 @@ with right:
         dst = b.selectbox(
             "paid at the rate of", [n for n in names if n != src], index=0, key="whatif_to"
         )
-        st.write(ui_state.what_if_sentence(summary, src, dst))
+        st.write(ui_unwrapped.what_if_sentence(summary, src, dst))
     else:
         st.caption("Needs two platforms with enough streams for a rate.")
 
 st.subheader("Label deal and split")
 l1, l2 = st.columns(2)
 with l1:
-    st.write(ui_state.label_deal_sentence(summary))
+    st.write(ui_unwrapped.label_deal_sentence(summary))
 with l2:
-    ui_state.members_table(summary)
+    ui_unwrapped.members_table(summary)
 
-ui_state.fx_caption(summary.fx)
+ui_views.fx_caption(summary.fx)
 with st.expander("Where these numbers come from"):
     for source in summary.sources:
         st.write(f"- {source}")
     st.caption(f"Fingerprint {summary.fingerprint}: the same statements give the same code.")
 
 st.subheader("Share it")
-ui_state.downloads(engine, sel, key="unwrapped")
+ui_views.downloads(engine, sel, key="unwrapped")

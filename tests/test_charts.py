@@ -135,7 +135,7 @@ def test_the_world_map_draws_from_outlines_the_app_serves() -> None:
     import tomllib
     from pathlib import Path
 
-    from royalty import ui_state, world
+    from royalty import ui_views, world
 
     root = Path(__file__).resolve().parent.parent
     served = (root / "static" / f"{world.TOPOJSON_NAME}.json").read_text(encoding="utf-8")
@@ -144,4 +144,4 @@ def test_the_world_map_draws_from_outlines_the_app_serves() -> None:
     assert {"USA", "GBR", "DEU", "BRA", "JPN", "AUS", "IND"} <= ids
     config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableStaticServing"] is True
-    assert ui_state.CHART_CONFIG["topojsonURL"] == "app/static/"
+    assert ui_views.CHART_CONFIG["topojsonURL"] == "app/static/"

@@ -1,0 +1,218 @@
+"""Drawing helpers the pages share: exact tables, charts, captions, downloads.
+
+Money reaches the screen as text formatted from the exact ``Decimal`` (never a float the table
+widget would round on its own terms); charts keep the package's own look (``royalty.charts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from royalty import charts, formatting
+from royalty.ingest import ImportResult
+from royalty.ui_state import ALL_ARTISTS, IMPORT_PAGE, Selection, engine, sample_banner
+
+CHART_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "app/static/"}
+"""Maps load country outlines from the app's own static/world_110m.json, not from a CDN."""
+MAX_TABLE_ROWS = 30
+ROW_PX = 35
+
+
+def results_table(results: list[ImportResult]) -> pd.DataFrame:
+    """Per-file outcome of an import, as the Import page shows it."""
+    rows = []
+    for r in results:
+        rows.append(
+            {
+                "File": r.file,
+                "Status": r.status,
+                "Layout": r.format or "",
+                "Rows": r.rows,
+                "Stored": r.stored,
+                "Skipped": r.skipped,
+                "Totals": ", ".join(f"{v} {c}" for c, v in r.totals.items()),
+                "Period": "..".join(r.period) if r.period else "",
+                "Message": r.message,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["File", "Status", "Layout", "Rows", "Stored", "Skipped", "Totals", "Period",
+                 "Message"],
+    )  # fmt: skip
+
+
+def caption(sel: Selection) -> None:
+    """One line under a page title saying what the numbers cover."""
+    f = sel.filters
+    parts = [f.artist or ALL_ARTISTS, sel.period_label]
+    if f.platforms:
+        parts.append(", ".join(f.platforms))
+    if f.kinds:
+        parts.append(", ".join(k.capitalize() for k in f.kinds))
+    parts.append(f"amounts in {sel.currency}")
+    st.caption(" · ".join(parts))
+    sample_banner(engine(), IMPORT_PAGE)
+
+
+def chart(fig: Any, *, key: str) -> None:
+    """A plotly figure at full width, with our own styling (not Streamlit's theme)."""
+    st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG)
+
+
+def fx_caption(fx: Any) -> None:
+    """Which exchange rates turned other currencies into the reporting one."""
+    text = str(getattr(fx, "text", None) or fx or "").strip()
+    if text:
+        st.caption(text)
+
+
+FORMATS: dict[str, Callable[[Any, str], str]] = {
+    "money": lambda v, c: formatting.money(v, c) if v is not None else "—",
+    "rate": lambda v, c: formatting.rate(v, c),
+    "count": lambda v, _c: formatting.count(int(v)) if v is not None else "—",
+    "percent": lambda v, _c: formatting.percent(v) if v is not None else "—",
+    "text": lambda v, _c: "" if v is None else str(v),
+    "label": lambda v, _c: "" if v is None else str(v).capitalize(),
+}
+
+
+def display_table(
+    frame: pd.DataFrame, currency: str, columns: dict[str, tuple[str, str]]
+) -> pd.DataFrame:
+    """Exact values -> display text, column by column: {source column: (label, format)}.
+
+    Money is shown as text (formatted from the exact ``Decimal``) rather than as floats the
+    table widget would round on its own terms.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for name, (label, kind) in columns.items():
+        if name not in frame.columns:
+            continue
+        fmt = FORMATS[kind]
+        out[label] = [fmt(None if _missing(v) else v, currency) for v in frame[name]]
+    out = out.reset_index(drop=True)
+    out.attrs["numeric"] = [
+        label for _, (label, kind) in columns.items() if kind not in {"text", "label"}
+    ]
+    return out
+
+
+def show(table: pd.DataFrame, **kwargs: Any) -> None:
+    """A ``display_table`` with its number columns right-aligned, as numbers are read."""
+    numeric = table.attrs.get("numeric", [])
+    config = {label: st.column_config.TextColumn(label, alignment="right") for label in numeric}
+    if len(table.columns) and table.columns[0] not in numeric:  # names: never cut short
+        config[table.columns[0]] = st.column_config.TextColumn(table.columns[0], width="medium")
+    kwargs.setdefault("hide_index", True)
+    if len(table) <= MAX_TABLE_ROWS:  # show every row; no scrolling inside a short table
+        kwargs.setdefault("height", ROW_PX * (len(table) + 1) + 3)
+    st.dataframe(table, column_config=config, **kwargs)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def best_paid(tracks: pd.DataFrame, min_streams: int) -> pd.DataFrame:
+    """Tracks with at least ``min_streams`` streams, best per-stream rate first (exact sort)."""
+    if tracks.empty:
+        return tracks
+    keep = [
+        int(s or 0) >= max(min_streams, 1) and r is not None and r == r
+        for s, r in zip(tracks["streams"], tracks["income_per_stream"], strict=True)
+    ]
+    rated = tracks[keep]
+    order = sorted(
+        range(len(rated)), key=lambda i: rated["income_per_stream"].iloc[i], reverse=True
+    )
+    return rated.iloc[order]
+
+
+def _slug(text: str) -> str:
+    keep = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    return "-".join(part for part in keep.split("-") if part) or "all"
+
+
+def downloads(eng: Engine, sel: Selection, *, key: str) -> None:
+    """Download buttons for the shareable report formats (built only when clicked)."""
+    from royalty import reports
+
+    rates_only = st.toggle(
+        "Rates only (leave out income and stream counts)",
+        key=f"{key}_rates_only",
+        help="For sharing what each platform pays without saying what you earned.",
+    )
+    f, cur = sel.filters, sel.currency
+    stem = f"royalty-{_slug(f.artist or 'all-artists')}-{_slug(sel.period_label)}"
+    if rates_only:
+        stem += "-rates"
+    files = [
+        ("HTML report", "html", "text/html", ":material/description:",
+         lambda: reports.html_report(eng, f, cur, rates_only=rates_only).encode("utf-8")),
+        ("PNG card", "png", "image/png", ":material/image:",
+         lambda: reports.card_png(eng, f, cur, rates_only=rates_only)),
+        ("Spreadsheet (XLSX)", "xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:",
+         lambda: reports.xlsx_bytes(eng, f, cur, rates_only=rates_only)),
+        ("CSV", "csv", "text/csv", ":material/csv:",
+         lambda: reports.csv_bytes(eng, f, cur, rates_only=rates_only)),
+    ]  # fmt: skip
+    for column, (label, ext, mime, icon, build) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(
+            label, data=build, file_name=f"{stem}.{ext}", mime=mime, icon=icon,
+            on_click="ignore", key=f"{key}_download_{ext}", width="stretch",
+        )  # fmt: skip
+    st.caption(
+        "The files are made when you click (the card and the report take a few seconds). "
+        "The same numbers, exactly, as on screen."
+    )
+
+
+def industry_section(table: pd.DataFrame, sel: Selection) -> None:
+    """The artist's rates next to published averages, with each figure's source and year."""
+    from royalty import industry
+
+    ref = industry.industry_table(sel.currency)
+    if ref.empty:
+        st.info(f"No published averages can be converted to {sel.currency}.")
+        return
+    chart(charts.rates_vs_industry(table, ref, sel.currency), key="platform_industry")
+    own = dict(zip(table["platform"], table["income_per_stream"], strict=True))
+    rows = pd.DataFrame(
+        {
+            "platform": ref["platform"],
+            "yours": [own.get(p) for p in ref["platform"]],
+            "published": ref["rate"],
+            "year": ref["year"].astype(str),
+            "source": ref["source"],
+        }
+    )
+    show(
+        display_table(
+            rows,
+            sel.currency,
+            {
+                "platform": ("Platform", "text"),
+                "yours": ("Your rate", "rate"),
+                "published": ("Published average", "rate"),
+                "year": ("Year", "text"),
+                "source": ("Source", "text"),
+            },
+        ),
+        hide_index=True,
+        key="platform_industry_table",
+    )
+    st.caption(
+        "Platforms do not pay a fixed rate per stream; each published figure is an average for "
+        "one sample of artists and years, in US dollars, converted at the ECB rate of June of "
+        'its year. "—" under Your rate: too few streams there (or none) for a rate.'
+    )
