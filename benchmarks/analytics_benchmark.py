@@ -271,7 +271,7 @@ def figures(db: Path, currency: str) -> None:
 
     engine = make_engine(f"sqlite:///{db}")
     s = analytics.unwrapped(
-        engine, analytics.Filters(artist=ARTISTS[4], period=(202401, 202412)), currency, members=3
+        engine, analytics.Filters(artist=ARTISTS[0], period=(202401, 202412)), currency, members=3
     )
     print(f"\nUnwrapped {s.artist}, {s.period}, {s.currency}: income "
           f"{formatting.money(s.total_income, currency)}, {formatting.count(s.total_streams)} "

@@ -346,6 +346,7 @@ def unwrapped(
 ) -> Summary:
     """The yearly summary for filters ``f`` (usually one artist and one year)."""
     conv = Converter(currency)
+    side = Converter(currency)  # same rates; the note describes the headline figures only
     data = totals(engine, f, conv, by=["platform", "month", "month_end"])
     if f.period is not None:
         period: tuple[int, int] | tuple[()] = (int(f.period[0]), int(f.period[1]))
@@ -366,7 +367,7 @@ def unwrapped(
     if period:
         length = (period[1] // 100 - period[0] // 100) * 12 + period[1] % 100 - period[0] % 100 + 1
         before = (add_months(period[0], -length), add_months(period[0], -1))
-        prev = totals(engine, replace(f, period=before), conv)
+        prev = totals(engine, replace(f, period=before), side)
         prev_income = round_money(sum(prev["income"], Decimal(0)))
         prev_streams = int(prev["streams"].sum())
         previous = PreviousPeriod(
@@ -393,8 +394,8 @@ def unwrapped(
         folded=fold(rows, fold_below),
         best_platform=best,
         worst_platform=worst,
-        top_track=_top_track(engine, scoped, conv),
-        top_country=_top_country(engine, scoped, conv),
+        top_track=_top_track(engine, scoped, side),
+        top_country=_top_country(engine, scoped, side),
         previous=previous,
         what_if=what_if(rows),
         label_deal=label_deal(total_income, Decimal(label_royalty)),

@@ -78,7 +78,17 @@ def test_year_in_another_currency(db, capsys):
     jan = Decimal("61.68") * (Decimal("0.86075") / Decimal("1.0945")).quantize(Decimal("1e-10"))
     feb = Decimal("48.00") * (Decimal("0.85635") / Decimal("1.0743")).quantize(Decimal("1e-10"))
     assert Decimal(data["total_income"]) == (jan + feb).quantize(Decimal("1e-9"))
-    assert "ECB reference rate of the 15th" in data["fx"]
+    # the note describes the year's figures, not the previous year's compared with them;
+    # December 2023 is converted at the ECB rate of 2023-12-15 (0.85833 / 1.0946)
+    assert data["fx"].startswith(
+        "$109.68 earned in USD was converted at the ECB reference rate of the 15th of each "
+        "usage month (2024-01 to 2024-02: 0.7864–0.7971 GBP per USD)"
+    )
+    assert data["previous"]["total_income"] == str(
+        (Decimal("15.00") * (Decimal("0.85833") / Decimal("1.0946")).quantize(Decimal("1e-10")))
+        .quantize(Decimal("1e-9"))
+        .normalize()
+    )
 
 
 def test_readable_table(db, capsys):
