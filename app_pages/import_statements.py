@@ -17,10 +17,10 @@ engine = ui_state.engine()
 
 st.title("Import statements")
 st.write(
-    "Upload the statements your distributor sends you. Known layouts: "
-    f"{known_layouts()}. Nothing is stored until you press **Import**; importing the same "
-    "file twice adds nothing."
+    "Upload the statements your distributor sends you. Nothing is stored until you press "
+    "**Import**; importing the same file twice adds nothing."
 )
+st.caption(f"Known layouts: {known_layouts()}.")
 
 if ui_state.lookup("has_data", engine) and ui_state.lookup("is_sample_only", engine):
     st.caption(

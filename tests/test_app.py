@@ -337,3 +337,48 @@ def test_upload_limit_matches_the_setting() -> None:
 
     config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
+
+
+def test_tables_show_exact_text_and_never_round_a_rate_to_zero() -> None:
+    import pandas as pd
+
+    from royalty import ui_views
+
+    frame = pd.DataFrame(
+        {
+            "platform": ["Spotify", "Tiny"],
+            "income": [Decimal("1234.565"), Decimal("0.004")],
+            "income_per_stream": [Decimal("0.0029"), None],
+            "share": [Decimal("0.5"), Decimal("0.0001")],
+        }
+    )
+    shown = ui_views.display_table(
+        frame,
+        "GBP",
+        {
+            "platform": ("Platform", "text"),
+            "income": ("Income", "money"),
+            "income_per_stream": ("Per stream", "rate"),
+            "share": ("Share", "percent"),
+        },
+    )
+    assert shown.to_dict("list") == {
+        "Platform": ["Spotify", "Tiny"],
+        "Income": ["£1,234.56", "<£0.01"],
+        "Per stream": ["0.29p", "—"],
+        "Share": ["50.0%", "<0.1%"],
+    }
+    assert shown.attrs["numeric"] == ["Income", "Per stream", "Share"]
+
+
+def test_member_shares_are_parsed_or_refused_with_a_reason() -> None:
+    from royalty import ui_unwrapped
+
+    assert ui_unwrapped.parse_shares("40, 30, 30") == (
+        [Decimal(40), Decimal(30), Decimal(30)],
+        None,
+    )
+    assert ui_unwrapped.parse_shares("2 1 1%") == ([Decimal(2), Decimal(1), Decimal(1)], None)
+    for bad in ["", "a, b", "-1, 2", "0, 0"]:
+        shares, problem = ui_unwrapped.parse_shares(bad)
+        assert shares is None and problem.startswith("Shares")
