@@ -25,10 +25,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from royalty import analytics, formatting, rollup
 from royalty.analytics import Filters
 from royalty.ingest import import_bytes
+from royalty.models import EarningLine
 from royalty.unwrapped import split
 
 D = Decimal
@@ -489,3 +491,15 @@ def test_disclosure_summary(engine):
     assert formatting.rate(s.income_per_stream, "GBP") == "0.36p"
     same_year = analytics.unwrapped(engine, Filters(period=(202407, 202506)), "GBP")
     assert same_year.total_income == D("485.00") and same_year.previous.total_income == 0
+
+
+def test_overlapping_export_is_summed_once(engine):
+    """A later export repeating earlier rows adds only its new rows to the summaries too."""
+    load(engine, "jan.tsv", distrokid(MAIN[1:3]))
+    load(engine, "jan-feb.tsv", distrokid(MAIN[1:3] + MAIN[8:9]))
+    o = analytics.overview(engine, Filters(), "USD")
+    assert (o.total_income, o.total_streams) == (D("60.00"), 20000)  # 18 + 12 + 30
+    with engine.connect() as conn:
+        lines = conn.execute(select(func.sum(EarningLine.amount_nano))).scalar()
+        for table in rollup.TABLES:
+            assert conn.execute(select(func.sum(table.c.amount_nano))).scalar() == lines
