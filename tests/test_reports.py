@@ -417,3 +417,15 @@ def test_in_memory_database_is_queried_from_one_thread() -> None:
     load(memory)
     page = without_plotly(reports.html_report(memory, F, USD))
     assert formatting.money(Decimal(TOTAL), USD) in page
+
+
+def test_missing_browser_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from royalty.reports import browser
+
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
+    with pytest.raises(browser.BrowserError, match="BROWSER_PATH"):
+        browser.screenshot("<p>x</p>", 100, 100)
+    monkeypatch.delenv("BROWSER_PATH")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(browser.BrowserError, match="apt-get install chromium"):
+        browser.chromium()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -32,7 +33,8 @@ OFFLINE_FLAGS = (
     "--mute-audio",
     "--host-resolver-rules=MAP * ~NOTFOUND",
 )
-TIMEOUT_SECONDS = 120
+TIMEOUT_SECONDS = 60
+ATTEMPTS = 2
 
 
 class BrowserError(RuntimeError):
@@ -55,23 +57,32 @@ def chromium() -> str:
     )
 
 
-def _run(args: list[str], workdir: Path) -> None:
-    profile = workdir / "profile"
-    command = [chromium(), *OFFLINE_FLAGS, f"--user-data-dir={profile}", *args]
-    try:
-        done = subprocess.run(
+def _run(args: list[str], workdir: Path, output: Path) -> None:
+    """Run Chromium until it has written ``output``; one retry, as a loaded machine can stall it."""
+    problem = ""
+    for attempt in range(ATTEMPTS):
+        profile = workdir / f"profile-{attempt}"
+        command = [chromium(), *OFFLINE_FLAGS, f"--user-data-dir={profile}", *args]
+        process = subprocess.Popen(
             command,
             cwd=workdir,
-            capture_output=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
             stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: a stalled browser is ended whole
         )
-    except subprocess.TimeoutExpired as exc:
-        raise BrowserError(f"Chromium did not finish within {TIMEOUT_SECONDS} s") from exc
-    if done.returncode != 0:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
-        raise BrowserError(f"Chromium failed (exit {done.returncode}): " + " / ".join(tail))
+        try:
+            _, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            problem = f"Chromium did not finish within {TIMEOUT_SECONDS} s"
+            continue
+        if process.returncode == 0 and output.is_file() and output.stat().st_size > 0:
+            return
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        problem = f"Chromium failed (exit {process.returncode}): " + " / ".join(tail)
+    raise BrowserError(problem)
 
 
 def screenshot(html: str, width: int, height: int) -> bytes:
@@ -91,9 +102,8 @@ def screenshot(html: str, width: int, height: int) -> bytes:
                 page.as_uri(),
             ],
             workdir,
+            out,
         )
-        if not out.is_file():
-            raise BrowserError("Chromium wrote no screenshot")
         return out.read_bytes()
 
 
@@ -118,7 +128,6 @@ def print_pdf(html: str, *, width: int = 720) -> bytes:
                 page.as_uri(),
             ],
             workdir,
+            out,
         )
-        if not out.is_file():
-            raise BrowserError("Chromium wrote no PDF")
         return out.read_bytes()
