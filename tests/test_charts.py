@@ -118,6 +118,22 @@ def test_track_titles_are_escaped_shortened_and_kept_apart() -> None:
     assert list(fig.data[0].y) == ["Same (2)", "Same", "&lt;b&gt;Bold&lt;/b&gt;"]
 
 
+def test_quotes_in_titles_stay_quotes_on_the_axis() -> None:
+    """Plotly prints ``&quot;`` literally, so only markup characters are escaped."""
+    tracks = pd.DataFrame(
+        {
+            "track_id": [1],
+            "title": ['=HYPERLINK("x","y")'],
+            "isrc": ["A"],
+            "streams": [10],
+            "income": [D("3")],
+            "income_per_stream": [D("0.3")],
+        }
+    )
+    fig = charts.top_tracks_bar(tracks, "USD")
+    assert list(fig.data[0].y) == ['=HYPERLINK("x","y")']
+
+
 def test_empty_frames_give_a_titled_message_not_an_error() -> None:
     empty = pd.DataFrame(columns=list(_table().columns))
     for fig in [
