@@ -144,6 +144,15 @@ class EarningLine(SQLModel, table=True):
     occurrence: int = 0
 
 
+class AppSetting(SQLModel, table=True):
+    """A durable app choice kept in the database (e.g. "the user removed the sample")."""
+
+    __tablename__ = "app_setting"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = ""
+
+
 class _RollupColumns(SQLModel):
     """Per-statement sums of ``earning_line`` at a coarser grain (see ``royalty.rollup``).
 

@@ -4,8 +4,8 @@ Pages stay a description of the UI; this module owns the plumbing they all need 
 helpers are in ``ui_views``, the Unwrapped page's pieces in ``ui_unwrapped``).
 
 * Cached analytics results are keyed by the filters, the reporting currency and the database's
-  *data version* (latest statement id and statement count), so an import shows up on the next
-  rerun without clearing anything by hand.
+  *data version* (latest statement id, statement count and import time), so an import or a
+  removal shows up on the next rerun without clearing anything by hand.
 * The sidebar filters live in the entry script's run but are not drawn on the Import page;
   their values are kept in session state so that a visit to Import does not reset them.
 """
@@ -39,6 +39,10 @@ NO_SAMPLE_ENV = "ROYALTY_NO_SAMPLE"
 """Set to 1 to start with an empty database instead of loading the sample statements."""
 
 
+DataVersion = tuple[int, int, str]
+"""What cached results are keyed by besides their arguments (see ``data_version``)."""
+
+
 @dataclass(frozen=True)
 class Selection:
     """Everything the sidebar decides for the analytics pages."""
@@ -62,11 +66,20 @@ def db_key(eng: Engine) -> str:
     return eng.url.render_as_string(hide_password=True)
 
 
-def data_version(eng: Engine) -> tuple[int, int]:
-    """(latest statement id, number of statements): changes whenever an import lands."""
+def data_version(eng: Engine) -> DataVersion:
+    """(latest statement id, number of statements, latest import time).
+
+    An import adds a statement with the latest time; a removal lowers the count. The time is
+    there because SQLite reuses the ids of deleted rows: without it, removing eight statements
+    and importing eight others could look like nothing changed and serve stale results.
+    """
     with eng.connect() as conn:
-        row = conn.execute(select(func.max(Statement.id), func.count(Statement.id))).one()
-    return int(row[0] or 0), int(row[1] or 0)
+        row = conn.execute(
+            select(
+                func.max(Statement.id), func.count(Statement.id), func.max(Statement.imported_at)
+            )
+        ).one()
+    return int(row[0] or 0), int(row[1] or 0), str(row[2] or "")
 
 
 def sample_wanted() -> bool:
@@ -89,7 +102,7 @@ def _kwargs_key(kwargs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
 def _cached_filtered(
     name: str,
     database: str,
-    version: tuple[int, int],
+    version: DataVersion,
     filters: tuple[tuple[str, Any], ...],
     currency: str,
     kwargs: tuple[tuple[str, Any], ...],
@@ -101,12 +114,12 @@ def _cached_filtered(
 
 @st.cache_data(show_spinner=False, max_entries=100)
 def _cached_plain(
-    name: str, database: str, version: tuple[int, int], args: tuple[Any, ...], _engine: Engine
+    name: str, database: str, version: DataVersion, args: tuple[Any, ...], _engine: Engine
 ) -> Any:
-    if name == "is_sample_only":
+    if name in {"is_sample_only", "has_sample_data"}:
         from royalty import sample
 
-        return sample.is_sample_only(_engine)
+        return getattr(sample, name)(_engine)
     return getattr(analytics, name)(_engine, *args)
 
 
