@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ CHUNK_ROWS = 250_000
 HEADER_SEARCH_ROWS = 30
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = ("\t", ",", ";", "|")
+EXTRA_CELLS = 16
+"""Cells a text row may have beyond its header. Spreadsheet re-saves pad rows with trailing
+delimiters; those cells must be empty. A row with more cells than this is rejected outright."""
 
 
 @dataclass
@@ -155,8 +159,23 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
     # end in a bare CR, so ``skiprows`` would land one row late and drop data silently.
     bare_cr = "\r" in text and "\n" not in text
 
+    width = len(header)
+    # pandas sizes its columns by the first row when it has more cells than ``names`` and drops
+    # the rest with only a warning, so that one row is counted here.
+    first = next((line for line in lines[header_row + 1 :] if line.strip()), "")
+    cells = len(split_line(first, delimiter)) if first else 0
+    if cells > width + EXTRA_CELLS:
+        raise StatementError(
+            source.name,
+            f"has {cells} cells in this row but {width} columns in its header",
+            row=header_row + 2 + lines[header_row + 1 :].index(first),
+        )
+
     def chunks() -> Iterator[pd.DataFrame]:
         with source.opener() as f:
+            # Columns by position, never an index: without ``index_col=False`` pandas turns the
+            # extra cells of a row ending in delimiters into an index and shifts every column.
+            # Room for a few extra cells lets them be checked (empty) rather than guessed at.
             reader = pd.read_csv(
                 f,
                 sep=delimiter,
@@ -164,7 +183,8 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
                 lineterminator="\r" if bare_cr else None,
                 skiprows=header_row + 1,
                 header=None,
-                names=range(len(header)),
+                names=range(width + EXTRA_CELLS),
+                index_col=False,
                 dtype=str,
                 keep_default_na=False,
                 na_filter=False,
@@ -175,16 +195,51 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
             )
             try:
                 for chunk in reader:
+                    _check_extra_cells(source.name, chunk, width, header_row)
+                    chunk = chunk.iloc[:, :width]
                     chunk.columns = header
                     yield chunk
             except pd.errors.ParserError as exc:
-                raise StatementError(source.name, f"cannot be read as a table: {exc}") from exc
+                raise _parser_error(source.name, exc, width) from exc
             except UnicodeDecodeError as exc:
                 raise StatementError(
                     source.name, f"has text in an unexpected encoding ({exc.reason})"
                 ) from exc
 
     return Table(source.name, header, header_row, encoding, delimiter, chunks)
+
+
+def _check_extra_cells(name: str, chunk: pd.DataFrame, width: int, header_row: int) -> None:
+    """Cells past the header must be empty (trailing delimiters); data there has no column."""
+    extra = chunk.iloc[:, width:]
+    if extra.empty:
+        return
+    filled = (extra.fillna("").astype(str) != "").any(axis=1).to_numpy()
+    if not filled.any():
+        return
+    first = int(filled.argmax())
+    cells = extra.iloc[first].fillna("").astype(str)
+    last = max(i for i, v in enumerate(cells) if v) + 1
+    raise StatementError(
+        name,
+        f"has {width + last} cells in this row but {width} columns in its header; "
+        f"the extra cells hold {[str(v) for v in cells.iloc[:last]]!r}",
+        row=header_row + 2 + int(chunk.index[first]),
+    )
+
+
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _parser_error(name: str, exc: pd.errors.ParserError, width: int) -> StatementError:
+    """pandas' tokenizer message -> which row has how many cells (pandas counts file lines)."""
+    found = _FIELD_COUNT.search(str(exc))
+    if found is None:
+        return StatementError(name, f"cannot be read as a table: {exc}")
+    line, saw = int(found.group(2)), int(found.group(3))
+    return StatementError(
+        name, f"has {saw} cells in this row but {width} columns in its header", row=line
+    )
 
 
 # --- spreadsheets ------------------------------------------------------------------------------

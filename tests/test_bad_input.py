@@ -253,3 +253,42 @@ def test_xlsx_resave(engine):
     assert result.status == "imported", result.message
     assert (result.encoding, result.totals) == ("xlsx", GOOD_TOTAL)
     assert [title for _, title, _ in stored(engine)] == ["Café del Puerto", "Ñandú"]
+
+
+# --- rows with more cells than the header --------------------------------------------------------
+
+
+@pytest.mark.parametrize("padding", ["\t", "\t\t\t"], ids=["one", "three"])
+def test_trailing_delimiters_do_not_shift_columns(engine, padding):
+    """A re-save that pads rows with empty cells keeps every value in its own column."""
+    rows = ["\t".join(GOOD[0]) + padding, "\t".join(GOOD[1])]
+    data = ("\r\n".join(["\t".join(HEADER), *rows]) + "\r\n").encode()
+
+    result = import_bytes(engine, "dk_padded.tsv", data)
+
+    assert (result.status, result.rows, result.totals) == ("imported", 2, GOOD_TOTAL)
+    assert stored(engine) == EXPECTED_LINES
+
+
+def test_a_value_past_the_last_column_names_file_and_row(engine):
+    data = tsv([GOOD[0], [*GOOD[1], "", "0.5"]])
+    assert_error(
+        engine,
+        "dk.tsv",
+        data,
+        f"dk.tsv, row 3: has {len(HEADER) + 2} cells in this row but {len(HEADER)} columns in "
+        "its header; the extra cells hold ['', '0.5']",
+    )
+
+
+@pytest.mark.parametrize("where", [0, 1], ids=["first-row", "later-row"])
+def test_far_too_many_cells_names_file_and_row(engine, where):
+    rows = [list(r) for r in GOOD]
+    rows[where] += ["x"] * 40
+    assert_error(
+        engine,
+        "dk.tsv",
+        tsv(rows),
+        f"dk.tsv, row {where + 2}: has {len(HEADER) + 40} cells in this row but {len(HEADER)} "
+        "columns in its header",
+    )

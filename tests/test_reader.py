@@ -146,3 +146,22 @@ def test_statements_inside_a_zip_are_read():
 
     assert [t.name for t in tables] == ["export.zip › 2024-05/statement.csv"]
     assert pd.concat(list(tables[0].chunks())).values.tolist() == ROWS
+
+
+def test_trailing_delimiters_keep_columns_in_place():
+    """pandas would make the extra empty cells an index and shift every value one column."""
+    text = "\t".join(HEADER) + "\n" + "".join("\t".join(r) + "\t\t\n" for r in ROWS)
+    _, rows = read_all("s.tsv", text.encode())
+    assert list(rows.columns) == HEADER
+    assert rows.values.tolist() == ROWS
+
+
+def test_extra_cells_with_values_are_an_error_not_dropped():
+    text = "\t".join(HEADER) + "\n" + "\t".join(ROWS[0]) + "\n" + "\t".join([*ROWS[1], "7"]) + "\n"
+    tables = open_tables(Source.from_bytes("s.tsv", text.encode()), knows_header)
+    with pytest.raises(StatementError) as raised:
+        list(tables[0].chunks())
+    assert str(raised.value) == (
+        "s.tsv, row 3: has 5 cells in this row but 4 columns in its header; "
+        "the extra cells hold ['7']"
+    )
