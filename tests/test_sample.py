@@ -14,23 +14,30 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from royalty import ingest, settings
+from royalty import analytics, ingest, rollup, sample, settings
 from royalty.models import (
     Artist,
     EarningLine,
     Platform,
+    Release,
     Statement,
     StatementTotal,
+    Store,
+    Territory,
     Track,
 )
 from royalty.sample import (
     ensure_sample_data,
+    has_sample_data,
     has_statements,
     is_sample_only,
     load_sample_data,
+    remove_sample_data,
     sample_files,
+    sample_removed,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,3 +252,130 @@ def test_missing_sample_folder_is_an_error_result_not_an_exception(engine, tmp_p
     assert results[0].status == "error"
     assert "no sample statements" in results[0].message
     assert not has_statements(engine)
+
+
+# --- removing the sample -----------------------------------------------------------------------
+
+OWN = FIXTURES / "distrokid_2023-02.tsv"
+OWN_TOTAL = Decimal("8.54545271")
+"""The fixture's Earnings (USD) column added up by hand (16 rows, one a -0.00218760 correction)."""
+
+
+def count(engine, model) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def rollup_rows(engine) -> dict[str, set[int]]:
+    """Statement ids each summary table holds rows for."""
+    with engine.connect() as conn:
+        return {
+            t.name: set(conn.execute(select(t.c.statement_id).distinct()).scalars())
+            for t in rollup.TABLES
+        }
+
+
+def test_removing_the_sample_leaves_exactly_the_users_statement(engine):
+    assert [r.status for r in load_sample_data(engine)] == ["imported"] * 8
+    own = ingest.import_path(engine, OWN)
+    assert own.status == "imported", own.message
+    assert own.stored == 16
+    assert file_totals(OWN) == {"USD": OWN_TOTAL}
+    vocabulary = (count(engine, Platform), count(engine, Store), count(engine, Territory))
+    assert has_sample_data(engine) and not is_sample_only(engine)
+
+    assert remove_sample_data(engine) == 8
+
+    with engine.connect() as conn:
+        assert list(conn.execute(select(Statement.id)).scalars()) == [own.statement_id]
+        lines = conn.execute(
+            select(func.count(EarningLine.id), func.sum(EarningLine.amount_nano))
+        ).one()
+        assert tuple(lines) == (16, 8_545_452_710)
+        totals = conn.execute(
+            select(StatementTotal.statement_id, StatementTotal.currency, StatementTotal.amount)
+        ).all()
+        assert [(t[0], t[1], Decimal(t[2])) for t in totals] == [
+            (own.statement_id, "USD", OWN_TOTAL)
+        ]
+        # no sample artist, track or release survives; the fixture's are all still used
+        assert set(conn.execute(select(Artist.name)).scalars()) == {"Cold Harbor Choir"}
+        orphan_tracks = conn.execute(
+            select(func.count(Track.id)).where(
+                Track.id.not_in(
+                    select(EarningLine.track_id).where(EarningLine.track_id.is_not(None))
+                )
+            )
+        ).scalar_one()
+        assert orphan_tracks == 0
+        orphan_releases = conn.execute(
+            select(func.count(Release.id)).where(
+                Release.id.not_in(
+                    select(EarningLine.release_id).where(EarningLine.release_id.is_not(None))
+                ),
+                Release.id.not_in(select(Track.release_id).where(Track.release_id.is_not(None))),
+            )
+        ).scalar_one()
+        assert orphan_releases == 0
+        titles = set(conn.execute(select(Track.title)).scalars())
+        assert titles == {"Tin Roof Psalm", "Lamplighter", "Undertow (feat. Mira Sol)"}
+    # the summaries hold the user's statement only, and sum to the lines
+    assert rollup_rows(engine) == {t.name: {own.statement_id} for t in rollup.TABLES}
+    with engine.connect() as conn:
+        for table in rollup.TABLES:
+            assert conn.execute(select(func.sum(table.c.amount_nano))).scalar_one() == 8_545_452_710
+    # shared vocabulary stays
+    assert (count(engine, Platform), count(engine, Store), count(engine, Territory)) == vocabulary
+
+    overview = analytics.overview(engine, analytics.Filters(), "USD")
+    assert overview.total_income == OWN_TOTAL
+    assert analytics.artists(engine) == ["Cold Harbor Choir"]
+
+    assert not has_sample_data(engine) and sample_removed(engine)
+    assert ensure_sample_data(engine) is None
+    assert count(engine, Statement) == 1
+    assert remove_sample_data(engine) == 0  # nothing left to remove
+
+    again = load_sample_data(engine)  # the user asks for it back
+    assert [r.status for r in again] == ["imported"] * 8
+    assert not sample_removed(engine)
+    assert count(engine, Statement) == 9
+    both = analytics.overview(engine, analytics.Filters(artist="Cold Harbor Choir"), "USD")
+    assert both.total_income == OWN_TOTAL
+
+
+def test_a_removed_sample_stays_removed_in_an_empty_database(engine):
+    assert ensure_sample_data(engine) is not None
+    assert remove_sample_data(engine) == 8
+    assert not has_statements(engine)
+    assert count(engine, Artist) == count(engine, Track) == count(engine, Release) == 0
+    assert count(engine, EarningLine) == count(engine, StatementTotal) == 0
+    assert rollup_rows(engine) == {t.name: set() for t in rollup.TABLES}
+    assert not analytics.has_data(engine)
+
+    assert ensure_sample_data(engine) is None  # the next start keeps it empty
+    assert ensure_sample_data(engine) is None
+    assert not has_statements(engine)
+
+    loaded = load_sample_data(engine)
+    assert [r.status for r in loaded] == ["imported"] * 8
+    assert is_sample_only(engine) and not sample_removed(engine)
+    check_totals_are_exact(engine)  # the reloaded sample is whole again
+
+
+def test_a_failed_removal_changes_nothing(engine, monkeypatch: pytest.MonkeyPatch):
+    load_sample_data(engine)
+    before = (count(engine, Statement), count(engine, EarningLine), count(engine, Artist))
+    summed = rollup_rows(engine)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    # fails after the statements, lines and summaries are deleted, before the artists
+    monkeypatch.setattr(sample, "_still_used", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        remove_sample_data(engine)
+    assert (count(engine, Statement), count(engine, EarningLine), count(engine, Artist)) == before
+    assert rollup_rows(engine) == summed
+    assert not sample_removed(engine)
+    assert is_sample_only(engine)
