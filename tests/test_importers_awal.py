@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from stored import stored_line_list as stored_lines
 
 from royalty.importers.awal import kind_of
 from royalty.ingest import import_path
-from royalty.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
+from royalty.models import EarningLine, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JAN = FIXTURES / "awal_2024-01_gbp.csv"
@@ -39,40 +40,6 @@ def write_zip(path: Path, members: dict[str, bytes]) -> Path:
         for name, data in members.items():
             archive.writestr(name, data)
     return path
-
-
-def stored_lines(engine) -> list[dict]:
-    """Every stored line with names resolved, in file order (row numbers restart per CSV)."""
-    query = (
-        select(
-            EarningLine.row_number,
-            EarningLine.usage_month,
-            EarningLine.reporting_month,
-            EarningLine.kind,
-            EarningLine.territory,
-            EarningLine.quantity,
-            EarningLine.amount,
-            EarningLine.amount_nano,
-            EarningLine.currency,
-            EarningLine.source_currency,
-            EarningLine.fx_rate,
-            Artist.name.label("artist"),
-            Platform.name.label("platform"),
-            Store.raw_name.label("store"),
-            Track.isrc,
-            Track.title,
-            Release.upc,
-            Release.title.label("release"),
-        )
-        .join(Artist, Artist.id == EarningLine.artist_id)
-        .join(Platform, Platform.id == EarningLine.platform_id)
-        .join(Store, Store.id == EarningLine.store_id)
-        .outerjoin(Track, Track.id == EarningLine.track_id)
-        .outerjoin(Release, Release.id == EarningLine.release_id)
-        .order_by(EarningLine.id)
-    )
-    with engine.connect() as conn:
-        return [r._asdict() for r in conn.execute(query)]
 
 
 def line_count(engine) -> int:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
+from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
+from royalty.models import EarningLine, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LABEL_FILE = FIXTURES / "bandcamp_2023-q1_label.csv"
@@ -33,35 +34,6 @@ def file_totals(rows: list[dict[str, str]]) -> dict[str, Decimal]:
         if r["item type"] != "payout":
             totals[r["currency"]] = totals.get(r["currency"], Decimal(0)) + Decimal(r["net amount"])
     return totals
-
-
-def stored_lines(engine) -> dict[int, dict]:
-    query = (
-        select(
-            EarningLine.row_number,
-            EarningLine.usage_month,
-            EarningLine.reporting_month,
-            EarningLine.kind,
-            EarningLine.territory,
-            EarningLine.quantity,
-            EarningLine.amount,
-            EarningLine.currency,
-            Artist.name.label("artist"),
-            Platform.name.label("platform"),
-            Store.raw_name.label("store"),
-            Track.isrc,
-            Track.title,
-            Release.upc,
-            Release.title.label("release"),
-        )
-        .join(Artist, Artist.id == EarningLine.artist_id)
-        .join(Platform, Platform.id == EarningLine.platform_id)
-        .join(Store, Store.id == EarningLine.store_id)
-        .outerjoin(Track, Track.id == EarningLine.track_id)
-        .outerjoin(Release, Release.id == EarningLine.release_id)
-    )
-    with engine.connect() as conn:
-        return {r.row_number: r._asdict() for r in conn.execute(query)}
 
 
 def test_utf16_label_report(engine):

@@ -12,9 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
+from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
+from royalty.models import Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EUR_FILE = FIXTURES / "believe_2024-03_eur_decimal_comma.csv"
@@ -29,36 +30,6 @@ def file_rows(path: Path) -> list[dict[str, str]]:
 def comma_decimal(text: str) -> Decimal:
     """``1.033,21614`` -> Decimal('1033.21614')."""
     return Decimal(text.replace(".", "").replace(",", "."))
-
-
-def stored_lines(engine) -> dict[int, dict]:
-    query = (
-        select(
-            EarningLine.row_number,
-            EarningLine.usage_month,
-            EarningLine.reporting_month,
-            EarningLine.kind,
-            EarningLine.territory,
-            EarningLine.quantity,
-            EarningLine.amount,
-            EarningLine.amount_nano,
-            EarningLine.currency,
-            Artist.name.label("artist"),
-            Platform.name.label("platform"),
-            Store.raw_name.label("store"),
-            Track.isrc,
-            Track.title,
-            Release.upc,
-            Release.title.label("release"),
-        )
-        .join(Artist, Artist.id == EarningLine.artist_id)
-        .join(Platform, Platform.id == EarningLine.platform_id)
-        .join(Store, Store.id == EarningLine.store_id)
-        .outerjoin(Track, Track.id == EarningLine.track_id)
-        .outerjoin(Release, Release.id == EarningLine.release_id)
-    )
-    with engine.connect() as conn:
-        return {r.row_number: r._asdict() for r in conn.execute(query)}
 
 
 def test_decimal_comma_report_with_day_first_dates(engine):

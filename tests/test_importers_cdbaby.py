@@ -7,9 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
+from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
+from royalty.models import EarningLine, Release, Statement, Track
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MAIN_FILE = FIXTURES / "cdbaby_2023-10.txt"
@@ -19,36 +20,6 @@ ISO_FILE = FIXTURES / "cdbaby_2024-01_iso.txt"
 def file_subtotal(path: Path) -> Decimal:
     with path.open(encoding="utf-8", newline="") as f:
         return sum((Decimal(r["Subtotal"]) for r in csv.DictReader(f, delimiter="\t")), Decimal(0))
-
-
-def stored_lines(engine) -> dict[int, dict]:
-    query = (
-        select(
-            EarningLine.row_number,
-            EarningLine.usage_month,
-            EarningLine.reporting_month,
-            EarningLine.kind,
-            EarningLine.territory,
-            EarningLine.quantity,
-            EarningLine.amount,
-            EarningLine.amount_nano,
-            EarningLine.currency,
-            Artist.name.label("artist"),
-            Platform.name.label("platform"),
-            Store.raw_name.label("store"),
-            Track.isrc,
-            Track.title,
-            Release.upc,
-            Release.title.label("release"),
-        )
-        .join(Artist, Artist.id == EarningLine.artist_id)
-        .join(Platform, Platform.id == EarningLine.platform_id)
-        .join(Store, Store.id == EarningLine.store_id)
-        .outerjoin(Track, Track.id == EarningLine.track_id)
-        .outerjoin(Release, Release.id == EarningLine.release_id)
-    )
-    with engine.connect() as conn:
-        return {r.row_number: r._asdict() for r in conn.execute(query)}
 
 
 def test_report_with_us_dates_and_ten_decimal_subtotals(engine):

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from stored import stored_line_list
 
 from royalty import importers
 from royalty.importers import ImportOptions
 from royalty.importers.disclosure import currency_in, period_in
 from royalty.ingest import import_path
-from royalty.models import Artist, EarningLine, Platform, Statement, StatementTotal, Store
+from royalty.models import EarningLine, Statement, StatementTotal
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GBP_FILE = FIXTURES / "disclosure_2024-25_gbp.csv"
@@ -26,29 +27,7 @@ YEAR = (202407, 202506)
 
 
 def stored_lines(engine) -> dict[str, dict]:
-    query = (
-        select(
-            EarningLine.row_number,
-            EarningLine.usage_month,
-            EarningLine.usage_month_end,
-            EarningLine.reporting_month,
-            EarningLine.kind,
-            EarningLine.quantity,
-            EarningLine.amount,
-            EarningLine.amount_nano,
-            EarningLine.currency,
-            EarningLine.track_id,
-            EarningLine.release_id,
-            Artist.name.label("artist"),
-            Platform.name.label("platform"),
-            Store.raw_name.label("store"),
-        )
-        .join(Artist, Artist.id == EarningLine.artist_id)
-        .join(Platform, Platform.id == EarningLine.platform_id)
-        .join(Store, Store.id == EarningLine.store_id)
-    )
-    with engine.connect() as conn:
-        return {r.store: r._asdict() for r in conn.execute(query)}
+    return {line["store"]: line for line in stored_line_list(engine)}
 
 
 def counts(engine) -> tuple[int, int]:

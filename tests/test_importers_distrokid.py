@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import Artist, EarningLine, Platform, Statement, Store, Territory, Track
+from royalty.models import EarningLine, Statement, Territory, Track
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -30,32 +31,6 @@ def file_earnings(path: Path, encoding: str, delimiter: str) -> Decimal:
     with path.open(encoding=encoding, newline="") as f:
         rows = csv.DictReader(f, delimiter=delimiter)
         return sum((Decimal(r["Earnings (USD)"]) for r in rows), Decimal(0))
-
-
-def stored_lines(engine) -> dict[int, dict]:
-    query = (
-        select(
-            EarningLine.row_number,
-            EarningLine.usage_month,
-            EarningLine.reporting_month,
-            EarningLine.kind,
-            EarningLine.territory,
-            EarningLine.quantity,
-            EarningLine.amount,
-            EarningLine.currency,
-            Artist.name.label("artist"),
-            Platform.name.label("platform"),
-            Store.raw_name.label("store"),
-            Track.isrc,
-            Track.title,
-        )
-        .join(Artist, Artist.id == EarningLine.artist_id)
-        .join(Platform, Platform.id == EarningLine.platform_id)
-        .join(Store, Store.id == EarningLine.store_id)
-        .outerjoin(Track, Track.id == EarningLine.track_id)
-    )
-    with engine.connect() as conn:
-        return {r.row_number: r._asdict() for r in conn.execute(query)}
 
 
 def line_count(engine) -> int:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from stored import stored_lines
 
 from royalty.importers.soundcloud import kind_of
 from royalty.ingest import import_path
-from royalty.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
+from royalty.models import EarningLine, Release, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STATEMENT = (
@@ -24,35 +25,6 @@ def file_revenue(path: Path) -> Decimal:
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))[3:]  # "Account ID", the UUID, then the header
     return sum((Decimal(r[11]) for r in rows), Decimal(0))
-
-
-def stored_lines(engine) -> dict[int, dict]:
-    query = (
-        select(
-            EarningLine.row_number,
-            EarningLine.usage_month,
-            EarningLine.reporting_month,
-            EarningLine.kind,
-            EarningLine.territory,
-            EarningLine.quantity,
-            EarningLine.amount,
-            EarningLine.currency,
-            Artist.name.label("artist"),
-            Platform.name.label("platform"),
-            Store.raw_name.label("store"),
-            Track.isrc,
-            Track.title,
-            Release.upc,
-            Release.title.label("release"),
-        )
-        .join(Artist, Artist.id == EarningLine.artist_id)
-        .join(Platform, Platform.id == EarningLine.platform_id)
-        .join(Store, Store.id == EarningLine.store_id)
-        .outerjoin(Track, Track.id == EarningLine.track_id)
-        .outerjoin(Release, Release.id == EarningLine.release_id)
-    )
-    with engine.connect() as conn:
-        return {r.row_number: r._asdict() for r in conn.execute(query)}
 
 
 def test_lifetime_statement(engine):

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import openpyxl
 from sqlalchemy import func, select
+from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
+from royalty.models import EarningLine, Release, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -35,40 +36,6 @@ def file_totals(path: Path) -> dict[str, Decimal]:
             row["Total Earned"]
         )
     return totals
-
-
-def stored_lines(engine) -> dict[int, dict]:
-    """Every stored line with its names resolved, by the file row it came from."""
-    query = (
-        select(
-            EarningLine.row_number,
-            EarningLine.usage_month,
-            EarningLine.reporting_month,
-            EarningLine.kind,
-            EarningLine.territory,
-            EarningLine.quantity,
-            EarningLine.amount,
-            EarningLine.amount_nano,
-            EarningLine.currency,
-            EarningLine.source_amount,
-            EarningLine.source_currency,
-            EarningLine.fx_rate,
-            Artist.name.label("artist"),
-            Platform.name.label("platform"),
-            Store.raw_name.label("store"),
-            Track.isrc,
-            Track.title,
-            Release.upc,
-            Release.title.label("release"),
-        )
-        .join(Artist, Artist.id == EarningLine.artist_id)
-        .join(Platform, Platform.id == EarningLine.platform_id)
-        .join(Store, Store.id == EarningLine.store_id)
-        .outerjoin(Track, Track.id == EarningLine.track_id)
-        .outerjoin(Release, Release.id == EarningLine.release_id)
-    )
-    with engine.connect() as conn:
-        return {r.row_number: r._asdict() for r in conn.execute(query)}
 
 
 def stored_totals(lines: dict[int, dict]) -> dict[str, Decimal]:
