@@ -286,6 +286,23 @@ def figures(db: Path, currency: str) -> None:
     engine.dispose()
 
 
+def benchmark_database(args: argparse.Namespace, scratch: Path) -> Path:
+    """The database to time: ``--db`` as given, else freshly generated (kept with ``--keep``)."""
+    if args.db:
+        return args.db
+    folder = args.keep or scratch
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "analytics_benchmark.db"
+    db.unlink(missing_ok=True)
+    print(f"writing about {args.lines:,} lines ...", flush=True)
+    info = generate(db, args.lines)
+    print(f"written in {info['write_s']:.1f} s, rollup rebuilt in {info['rollup_s']:.1f} s, "
+          f"database {info['db_mb']:.0f} MB; rows: "
+          + ", ".join(f"{k} {v:,}" for k, v in info["rows"].items())
+          + "; rollup total == SUM(amount_nano) of the lines: exact", flush=True)  # fmt: skip
+    return db
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, default=5_000_000)
@@ -300,19 +317,7 @@ def main() -> int:
         child(args.child[0], names, scope, currency)
         return 0
     tmp = tempfile.TemporaryDirectory()
-    if args.db:
-        db = args.db
-    else:
-        folder = args.keep or Path(tmp.name)
-        folder.mkdir(parents=True, exist_ok=True)
-        db = folder / "analytics_benchmark.db"
-        db.unlink(missing_ok=True)
-        print(f"writing about {args.lines:,} lines ...", flush=True)
-        info = generate(db, args.lines)
-        print(f"written in {info['write_s']:.1f} s, rollup rebuilt in {info['rollup_s']:.1f} s, "
-              f"database {info['db_mb']:.0f} MB; rows: "
-              + ", ".join(f"{k} {v:,}" for k, v in info["rows"].items())
-              + "; rollup total == SUM(amount_nano) of the lines: exact")  # fmt: skip
+    db = benchmark_database(args, Path(tmp.name))
     names = sorted({n for page in PAGES.values() for n in page})
     print(f"\nreporting currency {args.currency} (USD lines converted at ECB rates); median of "
           f"{args.repeat} fresh processes; load average now {os.getloadavg()[0]:.1f} "

@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from analytics_benchmark import ARTISTS, generate  # noqa: E402
+from analytics_benchmark import ARTISTS, benchmark_database  # noqa: E402
 
 SCOPES = {
     "all artists, all months": {},
@@ -93,17 +93,7 @@ def main() -> int:
         child(args.child[0], what, scope, currency)
         return 0
     tmp = tempfile.TemporaryDirectory()
-    if args.db:
-        db = args.db
-    else:
-        folder = args.keep or Path(tmp.name)
-        folder.mkdir(parents=True, exist_ok=True)
-        db = folder / "analytics_benchmark.db"
-        db.unlink(missing_ok=True)
-        print(f"writing about {args.lines:,} lines ...", flush=True)
-        info = generate(db, args.lines)
-        print(f"written in {info['write_s']:.1f} s, rollup in {info['rollup_s']:.1f} s, "
-              f"{info['db_mb']:.0f} MB", flush=True)  # fmt: skip
+    db = benchmark_database(args, Path(tmp.name))
     print(f"\nreporting currency {args.currency}")
     print(f"{'scope':<26}{'lines':>11}{'import s':>10}{'HTML cold s':>13}{'cpu s':>7}{'warm s':>8}"
           f"{'MB':>6}{'PNG cold s':>12}{'warm s':>9}")  # fmt: skip
