@@ -366,6 +366,11 @@ def test_build_picks_format_by_extension(loaded, tmp_path: Path) -> None:
         reports.build(loaded, F, USD, tmp_path / "r.docx")
 
 
+def test_build_creates_the_folder_it_writes_into(loaded, tmp_path: Path) -> None:
+    out = reports.build(loaded, F, USD, tmp_path / "new" / "2025" / "r.json")
+    assert json.loads(out.read_text("utf-8"))["currency"] == USD
+
+
 def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from royalty.db import make_engine
 

@@ -126,6 +126,7 @@ def build(
     suffix = out.suffix.lower()
     if suffix not in SUFFIXES:
         raise ValueError(f"{out.name}: the report file must end in {', '.join(SUFFIXES)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".json":
         payload = json_summary(engine, f, currency, rates_only=rates_only)
         out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
