@@ -1,8 +1,9 @@
-"""Import page: upload statements, check what was detected, import, see what happened per file."""
+"""Import page: upload statements, check what was detected, import, see what happened per file;
+remove the fictional sample once there is real data (or bring it back)."""
 
 import streamlit as st
 
-from royalty import ui_state, ui_views
+from royalty import sample, ui_state, ui_views
 from royalty.importers import ImportOptions, known_layouts
 from royalty.ingest import import_bytes, preview
 from royalty.months import parse_period
@@ -25,7 +26,8 @@ st.caption(f"Known layouts: {known_layouts()}.")
 if ui_state.lookup("has_data", engine) and ui_state.lookup("is_sample_only", engine):
     st.caption(
         "The database holds the fictional sample now. Your statements are added next to it: "
-        "pick your artist in the sidebar's Artist filter to see only your own figures."
+        "pick your artist in the sidebar's Artist filter, or remove the sample at the foot of "
+        "this page, to see only your own figures."
     )
 
 files = st.file_uploader(
@@ -127,3 +129,56 @@ if results:
         st.page_link("app_pages/overview.py", label="See the overview", icon=":material/dashboard:")
 elif not files:
     st.info("Choose one or more statement files above (or drop them on the box).")
+
+
+# --- the fictional sample: remove it (after a confirmation) or load it again -----------------------
+
+
+def remove_sample() -> None:
+    """Button callback: runs before the rerun, so every page already sees the data without it."""
+    removed = sample.remove_sample_data(engine)
+    st.session_state["sample_remove_confirm"] = False
+    ui_state.reset_filters()  # currency, period and artist chosen for the sample's figures
+    st.session_state["sample_notice"] = (
+        True,
+        f"Removed the sample data ({removed} statement{'s' if removed != 1 else ''}). "
+        "It will not come back on the next start.",
+    )
+
+
+notice = st.session_state.pop("sample_notice", None)
+if notice:
+    ok, text = notice
+    if ok:
+        st.success(text, icon=":material/check_circle:")
+    else:
+        st.error(text, icon=":material/error:")
+if ui_state.lookup("has_sample_data", engine):
+    with st.container(border=True, key="sample_box"):
+        st.markdown(
+            "**Sample data.** The fictional statements loaded on the first run are still here "
+            "and count in *All artists*. Remove them to see only your own figures."
+        )
+        confirmed = st.checkbox(
+            "Yes, delete the sample's statements, artists and tracks", key="sample_remove_confirm"
+        )
+        st.button(
+            "Remove the sample data",
+            key="sample_remove_button",
+            icon=":material/delete:",
+            disabled=not confirmed,
+            on_click=remove_sample,
+        )
+elif sample.sample_files():
+    st.caption("Want something to look at first? The fictional sample statements can be loaded.")
+    if st.button("Load the sample data", key="sample_load_button", type="tertiary"):
+        with st.spinner("Loading the sample statements (fictional artists)…"):
+            loaded = sample.load_sample_data(engine)
+        ui_state.reset_filters()
+        failed = [r.message for r in loaded if r.status == "error"]
+        st.session_state["sample_notice"] = (
+            (True, "Loaded the sample data.")
+            if not failed
+            else (False, "The sample did not load: " + "; ".join(failed))
+        )
+        st.rerun()

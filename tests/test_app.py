@@ -17,7 +17,7 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from royalty import analytics, db, formatting, sample
+from royalty import analytics, db, formatting, ingest, sample
 from royalty.models import EarningLine, Statement
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -298,6 +298,61 @@ def test_import_page_uploads_previews_and_imports(on_empty: str) -> None:
     at.button(key="import_button").click().run()
     assert list(_frame(at, "Status")["Status"]) == ["duplicate"]
     assert _statements(on_empty) == 1
+
+
+def test_the_sample_is_removed_after_a_confirmation_and_can_come_back(on_sample: str) -> None:
+    at = _open("app_pages/overview.py")
+    assert "sample data" in _texts(at).lower()
+    at.switch_page("app_pages/import_statements.py").run()
+    assert at.button(key="sample_remove_button").disabled  # not without the confirmation
+    at.checkbox(key="sample_remove_confirm").check().run()
+    at.button(key="sample_remove_button").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == [
+        "Removed the sample data (8 statements). It will not come back on the next start."
+    ]
+    assert _statements(on_sample) == 0
+    assert not at.get("checkbox")  # nothing left to remove: only the offer to load it again
+    assert at.button(key="sample_load_button")
+
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, at.exception
+    assert "sample data" not in _texts(at).lower()
+    assert any("No data yet" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+    # the next start (a new session) leaves the database empty
+    again = _open("app_pages/overview.py")
+    assert any("No data yet" in i.value for i in again.info)
+    assert _statements(on_sample) == 0
+
+    again.switch_page("app_pages/import_statements.py").run()
+    again.button(key="sample_load_button").click().run()
+    assert not again.exception, again.exception
+    assert [s.value for s in again.success] == ["Loaded the sample data."]
+    assert _statements(on_sample) == 8
+    again.switch_page("app_pages/overview.py").run()
+    assert "sample data" in _texts(again).lower()
+    assert _charts(again)
+
+
+def test_removing_the_sample_keeps_the_users_own_figures(on_sample: str) -> None:
+    eng = db.get_engine(on_sample)
+    own = ingest.import_path(eng, FIXTURES / "distrokid_2023-02.tsv")
+    assert own.status == "imported", own.message
+    at = _open("app_pages/import_statements.py")
+    at.checkbox(key="sample_remove_confirm").check().run()
+    at.button(key="sample_remove_button").click().run()
+    assert not at.exception, at.exception
+    at.switch_page("app_pages/overview.py").run()
+    assert not at.exception, at.exception
+    assert "sample data" not in _texts(at).lower()
+    assert at.selectbox(key="f_artist").options == ["All artists", "Cold Harbor Choir"]
+    # filters chosen on the sample's figures start over: the user's statement is in dollars
+    assert at.selectbox(key="f_currency").value == "USD"
+    at.selectbox(key="f_period").set_value("All time").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Total income"] == formatting.money(Decimal("8.54545271"), "USD")
 
 
 def test_a_bad_file_shows_an_error_and_stores_nothing(on_empty: str) -> None:
