@@ -378,8 +378,13 @@ class _Import:
             if not r.title:
                 self.untitled_releases.add(r.id)
         self.ids["track"] = {}
-        for r in c.execute(select(Track.id, Track.artist_id, Track.isrc, Track.title)):
+        self.tracks_without_release: set[int] = set()
+        for r in c.execute(
+            select(Track.id, Track.artist_id, Track.isrc, Track.title, Track.release_id)
+        ):
             self.ids["track"].setdefault((r.artist_id, r.isrc, "" if r.isrc else r.title), r.id)
+            if r.release_id is None:
+                self.tracks_without_release.add(r.id)
 
     def _insert_many(self, table: type, rows: list[dict[str, object]]) -> list[int]:
         """Insert new dimension rows in one round trip; their ids, in the order given."""
@@ -468,20 +473,38 @@ class _Import:
         trk["title"] = trk["title"].where(trk["isrc"] == "", "")
         keys = ["artist_id", "isrc", "title"]
         candidates = trk.assign(name=lines["title"], release_id=ids["release_id"])
-        candidates = candidates[(trk["isrc"] != "") | (trk["title"] != "")].drop_duplicates(keys)
-        new_tracks = []
+        candidates = candidates[(trk["isrc"] != "") | (trk["title"] != "")]
+        # a row naming the track's release names it, even after rows that did not
+        with_release = candidates[candidates["release_id"].notna()].drop_duplicates(keys)
+        candidates = pd.concat([with_release, candidates.drop_duplicates(keys)])
+        candidates = candidates.drop_duplicates(keys)
+        new_tracks, released = [], []
         for artist_id, isrc, key_title, name, release_id in candidates[
             [*keys, "name", "release_id"]
         ].itertuples(index=False, name=None):
             key = (int(artist_id), isrc, key_title)
-            if key not in self.ids["track"]:
-                release = None if pd.isna(release_id) else int(release_id)
+            release = None if pd.isna(release_id) else int(release_id)
+            known = self.ids["track"].get(key)
+            if known is None:
                 new_tracks.append(
                     (key, {"artist_id": key[0], "isrc": isrc, "title": name, "release_id": release})
                 )
+            elif release is not None and known in self.tracks_without_release:
+                # first seen where no release was named (Bandcamp before TuneCore): fill it
+                released.append({"track_id": known, "new_release_id": release})
+                self.tracks_without_release.discard(known)
         new_ids = self._insert_many(Track, [v for _, v in new_tracks])
-        for (key, _), new_id in zip(new_tracks, new_ids, strict=True):
+        for (key, values), new_id in zip(new_tracks, new_ids, strict=True):
             self.ids["track"][key] = new_id
+            if values["release_id"] is None:
+                self.tracks_without_release.add(new_id)
+        if released:
+            self.conn.execute(
+                update(Track)
+                .where(Track.id == bindparam("track_id"))
+                .values(release_id=bindparam("new_release_id")),
+                released,
+            )
         ids["track_id"] = _lookup(trk, keys, self.ids["track"])
         return ids
 

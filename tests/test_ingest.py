@@ -387,3 +387,32 @@ def test_an_album_row_names_a_release_first_seen_without_a_title(engine):
         )
         release_ids = set(conn.execute(select(EarningLine.release_id)).scalars())
     assert len(release_ids) == 1
+
+
+def test_a_track_first_seen_without_a_release_gets_it_when_a_later_line_names_it(engine):
+    no_upc = dk_row("2022-10", "1.00000000").replace(UPC, "")
+    first = import_bytes(engine, "dk_oct.tsv", dk_file([no_upc]))
+    with engine.connect() as conn:
+        assert conn.execute(select(Track.title, Track.release_id)).one() == ("Tin Roof Psalm", None)
+
+    # in one batch: a row without the UPC first, then one naming it
+    later = dk_file([dk_row("2022-11", "2.00000000").replace(UPC, ""), dk_row("2022-12", "3")])
+    second = import_bytes(engine, "dk_nov.tsv", later)
+
+    assert first.status == second.status == "imported", second.message
+    with engine.connect() as conn:
+        track = conn.execute(select(Track.title, Track.release_id)).one()
+        release = conn.execute(select(Release.id, Release.upc)).one()
+    assert track == ("Tin Roof Psalm", release.id)
+    assert release.upc == UPC
+
+
+def test_a_new_track_takes_the_release_of_any_of_its_rows_in_the_batch(engine):
+    rows = [dk_row("2022-11", "2.00000000").replace(UPC, ""), dk_row("2022-12", "3")]
+
+    result = import_bytes(engine, "dk.tsv", dk_file(rows))
+
+    assert result.status == "imported", result.message
+    with engine.connect() as conn:
+        release_id = conn.execute(select(Release.id)).scalar_one()
+        assert conn.execute(select(Track.release_id)).scalar_one() == release_id
