@@ -170,8 +170,13 @@ if ui_state.lookup("has_sample_data", engine):
             on_click=remove_sample,
         )
 elif sample.sample_files():
-    st.caption("Want something to look at first? The fictional sample statements can be loaded.")
-    if st.button("Load the sample data", key="sample_load_button", type="tertiary"):
+    st.caption(
+        "The fictional sample statements are not loaded. Load them to try the dashboard out; "
+        "they can be removed again here."
+    )
+    if st.button(
+        "Load the sample data", key="sample_load_button", type="tertiary", icon=":material/add:"
+    ):
         with st.spinner("Loading the sample statements (fictional artists)…"):
             loaded = sample.load_sample_data(engine)
         ui_state.reset_filters()
