@@ -145,6 +145,21 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 # --- parser ------------------------------------------------------------------------------------
 
 
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from royalty import sample
+
+    engine = make_engine(args.db)
+    if args.action == "remove":
+        removed = sample.remove_sample_data(engine)
+        print(f"removed {removed} sample statement(s); the app will not load them again")
+        return 0
+    results = sample.load_sample_data(engine)
+    failed = [r for r in results if r.status == "error"]
+    for r in results:
+        print(f"[{r.status}] {r.message}")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="royalty", description="Royalty statements: import, compare, share."
@@ -209,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     _add_db(p)
     p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("sample", help="load or remove the fictional sample statements in data/")
+    p.add_argument("action", choices=["load", "remove"])
+    _add_db(p)
+    p.set_defaults(func=_cmd_sample)
 
     return parser
 

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from royalty import analytics, ingest, rollup, sample, settings
+from royalty.db import make_engine
 from royalty.models import (
     Artist,
     EarningLine,
@@ -379,3 +380,17 @@ def test_a_failed_removal_changes_nothing(engine, monkeypatch: pytest.MonkeyPatc
     assert rollup_rows(engine) == summed
     assert not sample_removed(engine)
     assert is_sample_only(engine)
+
+
+def test_command_line_loads_and_removes_the_sample(tmp_path: Path, capsys) -> None:
+    from royalty import cli
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli.main(["sample", "load", "--db", url]) == 0
+    assert capsys.readouterr().out.count("[imported]") == len(sample.sample_files())
+    assert cli.main(["sample", "remove", "--db", url]) == 0
+    assert f"removed {len(sample.sample_files())} sample statement(s)" in capsys.readouterr().out
+    engine = make_engine(url)
+    assert not sample.has_statements(engine)
+    assert sample.ensure_sample_data(engine) is None
+    engine.dispose()
