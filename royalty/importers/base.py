@@ -123,11 +123,11 @@ def _text(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series("", index=frame.index, dtype=str)
 
 
-def _mapped(values: pd.Series, fn: Callable[[str], object]) -> list[object]:
-    """Apply ``fn`` once per distinct value (statements repeat stores, countries, kinds)."""
+def _mapped_text(values: pd.Series, fn: Callable[[str], str]) -> pd.api.extensions.ExtensionArray:
+    """Apply ``fn`` once per distinct value (statements repeat stores, countries, ISRCs), as a
+    string array built without a Python object per row."""
     codes, uniques = pd.factorize(values, sort=False)
-    results = [fn(u) for u in uniques]
-    return [results[c] for c in codes] if len(values) else []
+    return pd.array([fn(u) for u in uniques], dtype="str").take(codes)
 
 
 def normalize(
@@ -194,7 +194,7 @@ def normalize(
             file, "does not say its currency; choose one (for example --currency GBP)"
         )
     _fail(file, data, currency, bad, label["currency"], "is not a currency code")
-    out["currency"] = currency.to_numpy()
+    out["currency"] = currency.array
 
     for fld in ("source_amount", "fx_rate"):
         values = _text(data, fld)
@@ -219,27 +219,33 @@ def normalize(
     # who, what, where
     out["artist"] = (options.artist or "").strip() or None
     if out["artist"].isna().all():
-        out["artist"] = _text(data, "artist").replace("", "Unknown artist").to_numpy()
+        out["artist"] = _text(data, "artist").replace("", "Unknown artist").array
     store = _text(data, "store").replace("", "Unknown store")
-    out["store"] = store.to_numpy()
-    canon = _mapped(store, platforms.canonical)
-    out["platform"] = [c[0] for c in canon]
-    store_kind = [c[1] for c in canon]
+    out["store"] = store.array
+    # one lookup per distinct (store, kind text): the kind named in the row, else the store's
     raw_kind = _text(data, "kind").str.lower()
-    mapped_kind = (
-        raw_kind.map(lambda k: layout.kinds.get(k))
-        if layout.kinds
-        else pd.Series(None, index=data.index)
-    )
-    kind = mapped_kind.where(mapped_kind.notna(), pd.Series(store_kind, index=data.index))
-    if "kind" in data.columns and set(kind.unique()) - set(KINDS):
-        kind = kind.where(kind.isin(KINDS), "other")
-    out["kind"] = kind.to_numpy()
-    out["title"] = _text(data, "title").to_numpy()
-    out["release"] = _text(data, "release").to_numpy()
-    out["isrc"] = _mapped(_text(data, "isrc"), _clean_isrc)
-    out["upc"] = _mapped(_text(data, "upc"), _clean_upc)
-    out["territory"] = _mapped(_text(data, "territory"), territories.normalize)
+    store_codes, stores = pd.factorize(store, sort=False)
+    kind_codes, kind_texts = pd.factorize(raw_kind, sort=False)
+    codes, pairs = pd.factorize(store_codes * len(kind_texts) + kind_codes, sort=False)
+    known_kind = "kind" in data.columns
+    platform_of, kind_of = [], []
+    for pair in pairs:
+        store_name, kind_text = stores[pair // len(kind_texts)], kind_texts[pair % len(kind_texts)]
+        platform, store_kind = platforms.canonical(store_name)
+        kind = layout.kinds.get(kind_text) if layout.kinds else None
+        if kind is None:
+            kind = store_kind
+        if known_kind and kind not in KINDS:
+            kind = "other"
+        platform_of.append(platform)
+        kind_of.append(kind)
+    out["platform"] = pd.array(platform_of, dtype="str").take(codes)
+    out["kind"] = pd.array(kind_of, dtype="str").take(codes)
+    out["title"] = _text(data, "title").array
+    out["release"] = _text(data, "release").array
+    out["isrc"] = _mapped_text(_text(data, "isrc"), _clean_isrc)
+    out["upc"] = _mapped_text(_text(data, "upc"), _clean_upc)
+    out["territory"] = _mapped_text(_text(data, "territory"), territories.normalize)
     return out.reset_index(drop=True)
 
 
