@@ -22,7 +22,9 @@ import pandas as pd
 
 from royalty.errors import StatementError
 
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 50_000
+"""Rows read (and normalized and stored) at a time. On 1M DistroKid rows: peak RSS 466-484 MB
+at 50k, 502-506 MB at 100k, 696 MB at 250k, at the same CPU time within the noise."""
 HEADER_SEARCH_ROWS = 30
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = ("\t", ",", ";", "|")
