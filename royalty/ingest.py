@@ -301,6 +301,7 @@ class _Import:
         self.known: pd.Index | None = None
         self.stored_nano: dict[str, int] = {}
         self.stored_counts: dict[str, int] = {}
+        self.sums = rollup.Sums()
 
     def run(self, tables: list[Table]) -> ImportResult:
         layout, _ = _layout_of(tables[0])
@@ -335,7 +336,7 @@ class _Import:
         if self.rows == 0:
             raise StatementError(self.source.name, "has a header but no rows")
         self._reconcile()
-        rollup.add_statement(self.conn, self.statement_id)
+        self.sums.write(self.conn, self.statement_id)
         self._finish()
         totals = {c: decimal_text(v) for c, v in sorted(self.file_totals.items())}
         period = (
@@ -617,6 +618,7 @@ class _Import:
             }
         )[LINE_COLUMNS]
         _insert_lines(self.conn, rows)
+        self.sums.add(rows)
         self.stored += len(rows)
         for currency, nano in lines.groupby("currency", sort=False)["amount_nano"]:
             self.stored_nano[currency] = self.stored_nano.get(currency, 0) + _exact_int_sum(nano)

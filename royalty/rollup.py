@@ -15,15 +15,19 @@ currency and the statement's own exchange rate, plus:
 ``royalty.aggregate`` picks the smallest table that has every column a query groups or filters
 on, and reads ``earning_line`` itself only when none does (a track *and* a territory filter).
 Because conversion keys and the statement stay in every key, conversion and filters give
-exactly what the lines would. The sums are filled by ``INSERT ... SELECT ... GROUP BY`` for one
-statement inside its import transaction (``add_statement``): a file and its summaries are
-stored together or not at all.
+exactly what the lines would. An import sums its lines batch by batch as it stores them
+(``Sums``) and writes the summaries inside its own transaction, so a file and its summaries
+are stored together or not at all; ``add_statement`` sums an already stored statement with
+``INSERT ... SELECT ... GROUP BY`` (rebuilds, databases from before the summaries).
 """
 
 from __future__ import annotations
 
 from weakref import WeakSet
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
 from royalty.models import (
@@ -85,6 +89,77 @@ def _fill(conn: Connection, target: Table, source: Table, statement_id: int) -> 
     )
     columns = [*KEY, *EXTRA[target.name], "quantity", "amount_nano", "lines"]
     conn.execute(insert(target).from_select(columns, query))
+
+
+FINEST = (TRACK_PLATFORM, TERRITORY_PLATFORM)
+"""The grains summed from the lines; the others are summed from these (``FILL_ORDER``)."""
+SUMMED = ("quantity", "amount_nano", "lines")
+
+
+class Sums:
+    """One statement's finest summaries, summed from its lines as they are stored.
+
+    Summing each batch in memory (integer nano-units: exact; values that could overflow int64
+    are summed as Python integers) spares reading every stored line back with ``GROUP BY``.
+    """
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[pd.DataFrame]] = {t.name: [] for t in FINEST}
+
+    def add(self, lines: pd.DataFrame) -> None:
+        """Sum a batch of lines exactly as inserted (columns of ``earning_line``)."""
+        if lines.empty:
+            return
+        frame = lines.assign(lines=np.int64(1))
+        for target in FINEST:
+            keys = [*KEY, *EXTRA[target.name]]
+            self.parts[target.name].append(_grouped(frame[[*keys, *SUMMED]], keys))
+
+    def write(self, conn: Connection, statement_id: int) -> None:
+        """Insert the sums (in the caller's transaction), then the coarser grains from them."""
+        for target in FINEST:
+            parts = self.parts[target.name]
+            if not parts:
+                continue
+            keys = [*KEY, *EXTRA[target.name]]
+            sums = _grouped(pd.concat(parts, ignore_index=True), keys)
+            if set(sums["statement_id"].unique()) != {statement_id}:
+                raise ValueError("summed lines of another statement")
+            _insert_rows(conn, target, sums)
+        for target, source in FILL_ORDER:
+            if source is not LINE:
+                _fill(conn, target, source, statement_id)
+
+
+def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``GROUP BY keys`` with ``SUM`` of ``SUMMED``; NULL keys are one group, as in SQL."""
+    frame = frame.copy()
+    for name in SUMMED:
+        values = frame[name].to_numpy(dtype=np.int64)
+        if len(values) and int(np.abs(values).max()) >= (2**63 - 1) // len(values):
+            frame[name] = pd.Series([int(v) for v in values], index=frame.index, dtype=object)
+        else:
+            frame[name] = values
+    # sorted by the key, so the summary tables' indexes are filled in order
+    summed = frame.groupby(keys, dropna=False, sort=True)[list(SUMMED)].sum()
+    return summed.reset_index()
+
+
+def _insert_rows(conn: Connection, target: Table, rows: pd.DataFrame) -> None:
+    """executemany of plain tuples (None for missing values, never NaN or NA)."""
+    columns = [_python_values(rows[name]) for name in rows.columns]
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {target.name} ({', '.join(rows.columns)}) "
+        f"VALUES ({', '.join([marker] * len(rows.columns))})"
+    )
+    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def _python_values(column: pd.Series) -> list[object]:
+    if column.dtype == np.int64:
+        return column.to_numpy().tolist()
+    return pa.array(column, from_pandas=True).to_pylist()
 
 
 def add_statement(conn: Connection, statement_id: int) -> None:

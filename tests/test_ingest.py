@@ -7,11 +7,13 @@ totals are summed with Decimal from the same text.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from royalty import ingest, reader
+from royalty import ingest, reader, rollup
+from royalty.importers.base import ImportOptions
 from royalty.ingest import import_bytes
 from royalty.models import (
     Artist,
@@ -416,3 +418,44 @@ def test_a_new_track_takes_the_release_of_any_of_its_rows_in_the_batch(engine):
     with engine.connect() as conn:
         release_id = conn.execute(select(Release.id)).scalar_one()
         assert conn.execute(select(Track.release_id)).scalar_one() == release_id
+
+
+# --- summaries ---------------------------------------------------------------------------------
+
+
+def _summaries(engine) -> dict[str, list[tuple]]:
+    """Every summary row (without its id), in a stable order."""
+    out = {}
+    with engine.connect() as conn:
+        for table in rollup.TABLES:
+            columns = [c for c in table.c if c.name != "id"]
+            out[table.name] = sorted((tuple(r) for r in conn.execute(select(*columns))), key=repr)
+    return out
+
+
+def test_summaries_summed_while_importing_equal_summing_the_stored_lines(engine):
+    """Every summary row, summed from the batches as they are stored, is exactly what
+    ``GROUP BY`` over the stored lines gives: all fixture layouts (currencies, rates, albums,
+    missing territories), rows split over batches, and an overlapping export."""
+    fixtures = Path(__file__).parent / "fixtures"
+    imported = 0
+    for path in sorted(fixtures.iterdir()):
+        result = ingest.import_path(engine, path, ImportOptions(currency="USD"))
+        imported += result.status == "imported"
+    rows = [dk_row(f"2022-{m:02d}", f"0.{m:02d}31", country=c) for m in (1, 2, 3) for c in "ABC"]
+    rows = [r.replace("\tA\t", "\t\t") for r in rows]  # no territory on some lines
+    old_chunk = reader.CHUNK_ROWS
+    reader.CHUNK_ROWS = 4
+    try:
+        first = import_bytes(engine, "dk_q1.tsv", dk_file(rows[:6]))
+        overlap = import_bytes(engine, "dk_q1_full.tsv", dk_file(rows))
+    finally:
+        reader.CHUNK_ROWS = old_chunk
+    assert (first.stored, overlap.stored, overlap.skipped) == (6, 3, 6), overlap.message
+    assert imported >= 15
+
+    summed_while_importing = _summaries(engine)
+    rollup.rebuild(engine)
+
+    assert summed_while_importing == _summaries(engine)
+    assert all(summed_while_importing[t.name] for t in rollup.TABLES)
