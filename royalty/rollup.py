@@ -103,6 +103,10 @@ class Sums:
     are summed as Python integers) spares reading every stored line back with ``GROUP BY``.
     """
 
+    COMPACT_ROWS = 200_000
+    """Batch sums kept apart until they hold this many rows (and as many as the sums so far):
+    then they are summed into one, which bounds memory at little cost."""
+
     def __init__(self) -> None:
         self.parts: dict[str, list[pd.DataFrame]] = {t.name: [] for t in FINEST}
 
@@ -113,7 +117,11 @@ class Sums:
         frame = lines.assign(lines=np.int64(1))
         for target in FINEST:
             keys = [*KEY, *EXTRA[target.name]]
-            self.parts[target.name].append(_grouped(frame[[*keys, *SUMMED]], keys))
+            parts = self.parts[target.name]
+            parts.append(_grouped(frame[[*keys, *SUMMED]], keys))
+            pending = sum(len(p) for p in parts[1:])
+            if len(parts) > 2 and pending >= max(self.COMPACT_ROWS, len(parts[0])):
+                parts[:] = [_grouped(pd.concat(parts, ignore_index=True), keys)]
 
     def write(self, conn: Connection, statement_id: int) -> None:
         """Insert the sums (in the caller's transaction), then the coarser grains from them."""
@@ -146,14 +154,16 @@ def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _insert_rows(conn: Connection, target: Table, rows: pd.DataFrame) -> None:
-    """executemany of plain tuples (None for missing values, never NaN or NA)."""
-    columns = [_python_values(rows[name]) for name in rows.columns]
+    """executemany of plain tuples (None for missing values, never NaN or NA), 50k at a time."""
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {target.name} ({', '.join(rows.columns)}) "
         f"VALUES ({', '.join([marker] * len(rows.columns))})"
     )
-    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+    for start in range(0, len(rows), 50_000):
+        part = rows.iloc[start : start + 50_000]
+        columns = [_python_values(part[name]) for name in part.columns]
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
 
 
 def _python_values(column: pd.Series) -> list[object]:

@@ -433,7 +433,10 @@ def _summaries(engine) -> dict[str, list[tuple]]:
     return out
 
 
-def test_summaries_summed_while_importing_equal_summing_the_stored_lines(engine):
+@pytest.mark.parametrize("compact_rows", [1, 200_000], ids=["compacted", "kept-apart"])
+def test_summaries_summed_while_importing_equal_summing_the_stored_lines(
+    engine, monkeypatch, compact_rows
+):
     """Every summary row, summed from the batches as they are stored, is exactly what
     ``GROUP BY`` over the stored lines gives: all fixture layouts (currencies, rates, albums,
     missing territories), rows split over batches, and an overlapping export."""
@@ -444,13 +447,10 @@ def test_summaries_summed_while_importing_equal_summing_the_stored_lines(engine)
         imported += result.status == "imported"
     rows = [dk_row(f"2022-{m:02d}", f"0.{m:02d}31", country=c) for m in (1, 2, 3) for c in "ABC"]
     rows = [r.replace("\tA\t", "\t\t") for r in rows]  # no territory on some lines
-    old_chunk = reader.CHUNK_ROWS
-    reader.CHUNK_ROWS = 4
-    try:
-        first = import_bytes(engine, "dk_q1.tsv", dk_file(rows[:6]))
-        overlap = import_bytes(engine, "dk_q1_full.tsv", dk_file(rows))
-    finally:
-        reader.CHUNK_ROWS = old_chunk
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(rollup.Sums, "COMPACT_ROWS", compact_rows)
+    first = import_bytes(engine, "dk_q1.tsv", dk_file(rows[:6]))
+    overlap = import_bytes(engine, "dk_q1_full.tsv", dk_file(rows))
     assert (first.stored, overlap.stored, overlap.skipped) == (6, 3, 6), overlap.message
     assert imported >= 15
 
