@@ -93,6 +93,12 @@ def source_for(cols: set[str]) -> Table:
 def where(t: Table, f: Filters) -> list[ColumnElement[bool]]:
     """Filters -> SQL conditions on summary table (or line table) ``t``."""
     clauses: list[ColumnElement[bool]] = []
+    if t is rollup.LINE and (f.artist is not None or f.period is not None):
+        # Lines are indexed by statement only: find the statements with such lines in the
+        # small platform summary, so the database reads those statements' lines, not all.
+        narrow = Filters(artist=f.artist, period=f.period)
+        statements = select(rollup.PLATFORM.c.statement_id).where(*where(rollup.PLATFORM, narrow))
+        clauses.append(t.c.statement_id.in_(statements.distinct()))
     if f.artist is not None:
         clauses.append(
             t.c.artist_id == select(Artist.id).where(Artist.name == f.artist).scalar_subquery()

@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from royalty import importers, rollup, territories
+from royalty.db import bulk_transaction
 from royalty.errors import StatementError
 from royalty.importers.base import ImportOptions, Layout
 from royalty.models import (
@@ -162,7 +163,7 @@ def import_source(
                 ),
             )
         tables = find_tables(source)
-        with engine.begin() as conn:
+        with bulk_transaction(engine) as conn:
             return _Import(conn, source, digest, options, progress).run(tables)
     except StatementError as exc:
         return ImportResult(file=source.name, status="error", message=str(exc))

@@ -112,13 +112,15 @@ class EarningLine(SQLModel, table=True):
     rows inside one file (``occurrence`` 0, 1, ...) all count. They are deliberately not a
     unique index: hashes are random, and a random-order index made bulk loads 3x slower; the
     import compares them per source and month range instead (see ``ingest``).
+
+    The only index is by statement: lines go in statement after statement, so it grows at its
+    end and costs a load little. An index by artist and month cost a million-line load a third
+    of its insert time; pages read the summaries instead, and the few queries that read lines
+    find their statements in a summary first (``aggregate.where``).
     """
 
     __tablename__ = "earning_line"
-    __table_args__ = (
-        Index("ix_line_artist_month", "artist_id", "usage_month"),
-        Index("ix_line_statement", "statement_id"),
-    )
+    __table_args__ = (Index("ix_line_statement", "statement_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id")

@@ -214,6 +214,14 @@ def test_filters(juniper):
     # track and territory together are answered from the lines themselves
     assert income(tracks=(tin_bell,), territories=("GB",)) == (D("28.00"), 6000)
     assert income(tracks=(tin_bell,), territories=("US",), platforms=("TIDAL",)) == (D("6.25"), 500)
+    # ... and with an artist or period, only the statements holding such lines are read
+    assert income(tracks=(tin_bell,), territories=("GB",), artist="Juniper Vale") == (
+        D("28.00"),
+        6000,
+    )
+    assert income(tracks=(tin_bell,), territories=("GB",), artist="Kestrel Bay") == (D(0), 0)
+    assert income(tracks=(tin_bell,), territories=("US",), period=(202312, 202312)) == (D(0), 0)
+    assert income(tracks=(tin_bell,), territories=("US",), period=PERIOD) == (D("6.25"), 500)
 
 
 def test_unwrapped(juniper):

@@ -459,3 +459,18 @@ def test_summaries_summed_while_importing_equal_summing_the_stored_lines(
 
     assert summed_while_importing == _summaries(engine)
     assert all(summed_while_importing[t.name] for t in rollup.TABLES)
+
+
+def test_every_stored_id_exists_though_sqlite_skips_checking_them_during_a_load(sqlite_engine):
+    """Imports switch off SQLite's per-row foreign key checks for speed; every reference the
+    import wrote must still exist, and the connection must check foreign keys again after."""
+    fixtures = Path(__file__).parent / "fixtures"
+    for path in sorted(fixtures.iterdir()):
+        ingest.import_path(sqlite_engine, path, ImportOptions(currency="USD"))
+    failed = import_bytes(sqlite_engine, "bad.tsv", dk_file([dk_row("2022-01", "oops")]))
+    assert failed.status == "error"
+
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert conn.execute(select(func.count()).select_from(EarningLine)).scalar() > 1000
