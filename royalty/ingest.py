@@ -45,7 +45,7 @@ from royalty.models import (
 )
 from royalty.money import decimal_text, exact_sum, nano_to_decimal
 from royalty.months import month_text
-from royalty.reader import Source, Table, open_tables
+from royalty.reader import IrregularRows, Source, Table, open_tables
 
 STATEMENT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
 HASH_FIELDS = [
@@ -163,8 +163,12 @@ def import_source(
                 ),
             )
         tables = find_tables(source)
-        with bulk_transaction(engine) as conn:
-            return _Import(conn, source, digest, options, progress).run(tables)
+        try:
+            with bulk_transaction(engine) as conn:
+                return _Import(conn, source, digest, options, progress).run(tables)
+        except IrregularRows:  # rolled back; once more with the reader that names the bad row
+            with bulk_transaction(engine) as conn:
+                return _Import(conn, source, digest, options, progress, careful=True).run(tables)
     except StatementError as exc:
         return ImportResult(file=source.name, status="error", message=str(exc))
     except FileNotFoundError:
@@ -285,8 +289,11 @@ class _Import:
         digest: str,
         options: ImportOptions,
         progress: Progress | None,
+        *,
+        careful: bool = False,
     ) -> None:
         self.conn, self.source, self.options, self.progress = conn, source, options, progress
+        self.careful = careful
         self.digest = digest
         self.rows = 0
         self.stored = 0
@@ -323,7 +330,7 @@ class _Import:
                     f"is a {table_layout.title}, but the archive started with a {layout.title}",
                 )
             first_row = table.header_row + 2
-            for chunk in table.chunks():
+            for chunk in table.chunks(careful=self.careful):
                 lines = importers.normalize(
                     chunk, layout=table_layout, mapping=mapping, options=self.options,
                     file=table.name, first_row=first_row,

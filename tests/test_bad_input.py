@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from royalty import reader
 from royalty.ingest import import_bytes, size_text
 from royalty.models import (
     Artist,
@@ -292,3 +293,47 @@ def test_far_too_many_cells_names_file_and_row(engine, where):
         f"dk.tsv, row {where + 2}: has {len(HEADER) + 40} cells in this row but {len(HEADER)} "
         "columns in its header",
     )
+
+
+# --- the same rules deep inside a large file, past what the fast reader has handed out ---------
+
+
+def many_rows(n: int) -> list[list[str]]:
+    return [row(f"2023-{1 + i % 12:02d}", f"0.{i:08d}") for i in range(n)]
+
+
+def test_padded_rows_deep_in_a_large_file_import_every_row(engine, monkeypatch):
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)  # ~30 rows a block
+    rows = ["\t".join(r) for r in many_rows(300)]
+    rows[250] += "\t\t"
+    data = ("\r\n".join(["\t".join(HEADER), *rows]) + "\r\n").encode()
+    expected = sum(Decimal(f"0.{i:08d}") for i in range(300))
+
+    result = import_bytes(engine, "dk_padded_late.tsv", data)
+
+    assert (result.status, result.rows, result.stored) == ("imported", 300, 300), result.message
+    assert Decimal(result.totals["USD"]) == expected
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(EarningLine)).scalar_one() == 300
+
+
+def test_a_value_past_the_last_column_deep_in_a_large_file_names_the_row(engine, monkeypatch):
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)
+    rows = many_rows(300)
+    rows[250] = [*rows[250], "0.5"]
+    assert_error(
+        engine,
+        "dk_late.tsv",
+        tsv(rows),
+        f"dk_late.tsv, row 252: has {len(HEADER) + 1} cells in this row but {len(HEADER)} "
+        "columns in its header; the extra cells hold ['0.5']",
+    )
+
+
+def test_a_short_row_deep_in_a_large_file_reads_as_the_careful_reader_does(engine, monkeypatch):
+    rows = many_rows(300)
+    rows[250] = rows[250][:-1]  # no amount cell at all
+    data = tsv(rows)
+    message = "dk_short.tsv, row 252, column 'Earnings (USD)': is not an amount of money: ''"
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)
+    assert_error(engine, "dk_short.tsv", data, message)

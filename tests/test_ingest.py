@@ -473,4 +473,4 @@ def test_every_stored_id_exists_though_sqlite_skips_checking_them_during_a_load(
     with sqlite_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
-        assert conn.execute(select(func.count()).select_from(EarningLine)).scalar() > 1000
+        assert conn.execute(select(func.count()).select_from(EarningLine)).scalar() > 200
