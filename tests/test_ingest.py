@@ -474,3 +474,28 @@ def test_every_stored_id_exists_though_sqlite_skips_checking_them_during_a_load(
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert conn.execute(select(func.count()).select_from(EarningLine)).scalar() > 200
+
+
+def test_read_ahead_keeps_order_raises_in_place_and_closes_what_it_reads():
+    closed = []
+
+    def produce():
+        try:
+            yield 1
+            yield 2
+            raise ValueError("row 3 is bad")
+        finally:
+            closed.append(True)
+
+    got = []
+    with pytest.raises(ValueError, match="row 3"):
+        for item in ingest.read_ahead(produce()):
+            got.append(item)
+    assert got == [1, 2]
+    assert closed == [True]
+
+    closed.clear()
+    items = ingest.read_ahead(produce())
+    assert next(items) == 1
+    items.close()  # the caller stops early (its own error): the producer is closed, not left open
+    assert closed == [True]
