@@ -96,14 +96,18 @@ FINEST = (TRACK_PLATFORM, TERRITORY_PLATFORM)
 SUMMED = ("quantity", "amount_nano", "lines")
 
 
-class Sums:
-    """One statement's finest summaries, summed from its lines as they are stored.
+COARSE_FROM = ((PLATFORM, TRACK_PLATFORM), (TRACK, TRACK_PLATFORM), (TERRITORY, TERRITORY_PLATFORM))
+"""(coarser grain, the finest grain it is summed from) when an import writes its sums."""
 
-    Summing each batch in memory (integer nano-units: exact; values that could overflow int64
-    are summed as Python integers) spares reading every stored line back with ``GROUP BY``.
-    Keys are grouped as small integer codes, the same in every batch: grouping on text and
-    NULL keys took pandas several times longer, and the codes turn back into the stored values
-    once, when the sums are written.
+
+class Sums:
+    """One statement's summaries, summed from its lines in memory as they are stored.
+
+    Summing each batch in memory spares reading every stored line back with ``GROUP BY``.
+    Keys become small integer codes, the same in every batch, and are grouped with numpy
+    (sort, then sum each run of equal keys): exact int64 sums, or Python integers where int64
+    could overflow. Grouping text and NULL keys in pandas took several times longer; the codes
+    turn back into the stored values once, when the sums are written.
     """
 
     COMPACT_ROWS = 200_000
@@ -111,48 +115,56 @@ class Sums:
     then they are summed into one, which bounds memory at little cost."""
 
     def __init__(self) -> None:
-        self.parts: dict[str, list[pd.DataFrame]] = {t.name: [] for t in FINEST}
-        self.codes: dict[str, dict[object, int]] = {}
+        self.names = sorted({n for t in FINEST for n in (*KEY, *EXTRA[t.name])})
+        self.codes: dict[str, dict[object, int]] = {n: {} for n in self.names}
+        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {t.name: [] for t in FINEST}
 
     def add(self, lines: pd.DataFrame) -> None:
         """Sum a batch of lines exactly as inserted (columns of ``earning_line``)."""
         if lines.empty:
             return
-        names = {name for t in FINEST for name in (*KEY, *EXTRA[t.name])}
-        frame = pd.DataFrame({name: self._encode(name, lines[name]) for name in sorted(names)})
-        frame["quantity"] = lines["quantity"].to_numpy()
-        frame["amount_nano"] = lines["amount_nano"].to_numpy()
-        frame["lines"] = np.int64(1)
+        codes = {name: self._encode(name, lines[name]) for name in self.names}
+        values = np.column_stack(
+            [
+                lines["quantity"].to_numpy(dtype=np.int64),
+                lines["amount_nano"].to_numpy(dtype=np.int64),
+                np.ones(len(lines), dtype=np.int64),
+            ]
+        )
         for target in FINEST:
-            keys = [*KEY, *EXTRA[target.name]]
+            keys = np.column_stack([codes[n] for n in (*KEY, *EXTRA[target.name])])
             parts = self.parts[target.name]
-            parts.append(_grouped(frame[[*keys, *SUMMED]], keys))
-            pending = sum(len(p) for p in parts[1:])
-            if len(parts) > 2 and pending >= max(self.COMPACT_ROWS, len(parts[0])):
-                parts[:] = [_grouped(pd.concat(parts, ignore_index=True), keys)]
+            parts.append(_group_sum(keys, values))
+            pending = sum(len(k) for k, _ in parts[1:])
+            if len(parts) > 2 and pending >= max(self.COMPACT_ROWS, len(parts[0][0])):
+                parts[:] = [_group_sum(*_concat(parts))]
 
     def write(self, conn: Connection, statement_id: int) -> None:
-        """Insert the sums (in the caller's transaction), then the coarser grains from them."""
+        """Insert every grain's sums, in the caller's transaction."""
+        finest = {}
         for target in FINEST:
-            parts = self.parts[target.name]
-            if not parts:
+            if self.parts[target.name]:
+                finest[target.name] = _group_sum(*_concat(self.parts[target.name]))
+        for target, source in (*((t, t) for t in FINEST), *COARSE_FROM):
+            if source.name not in finest:
                 continue
-            keys = [*KEY, *EXTRA[target.name]]
-            sums = _grouped(pd.concat(parts, ignore_index=True), keys)
-            for name in keys:
-                sums[name] = self._decode(name, sums[name].to_numpy())
-            if set(sums["statement_id"].unique()) != {statement_id}:
+            keys, sums = finest[source.name]
+            names = [*KEY, *EXTRA[source.name]]
+            if target is not source:  # a coarser grain: the same sums without some keys
+                wanted = [*KEY, *EXTRA[target.name]]
+                keys, sums = _group_sum(keys[:, [names.index(n) for n in wanted]], sums)
+                names = wanted
+            rows = pd.DataFrame({n: self._decode(n, keys[:, i]) for i, n in enumerate(names)})
+            for i, name in enumerate(SUMMED):
+                rows[name] = sums[:, i]
+            if set(rows["statement_id"].unique()) != {statement_id}:
                 raise ValueError("summed lines of another statement")
             # in key order, so the summary tables' indexes are filled in order
-            sums = sums.sort_values(["artist_id", "usage_month"], kind="stable")
-            _insert_rows(conn, target, sums)
-        for target, source in FILL_ORDER:
-            if source is not LINE:
-                _fill(conn, target, source, statement_id)
+            _insert_rows(conn, target, rows.sort_values(["artist_id", "usage_month"]))
 
     def _encode(self, name: str, values: pd.Series) -> np.ndarray:
         """Values -> int codes kept for the whole statement; NULL is a value of its own."""
-        known = self.codes.setdefault(name, {})
+        known = self.codes[name]
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
         lookup = [known.setdefault(_plain(u), len(known)) for u in uniques]
         return np.asarray(lookup, dtype=np.int64)[codes]
@@ -175,17 +187,46 @@ def _plain(value: object) -> object:
     return value
 
 
-def _grouped(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """``GROUP BY keys`` with ``SUM`` of ``SUMMED``; keys are int codes (see ``Sums``)."""
-    frame = frame.copy()
-    for name in SUMMED:
-        values = frame[name].to_numpy(dtype=np.int64)
-        if len(values) and int(np.abs(values).max()) >= (2**63 - 1) // len(values):
-            frame[name] = pd.Series([int(v) for v in values], index=frame.index, dtype=object)
-        else:
-            frame[name] = values
-    summed = frame.groupby(keys, sort=False)[list(SUMMED)].sum()
-    return summed.reset_index()
+def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    return np.concatenate([k for k, _ in parts]), np.concatenate([v for _, v in parts])
+
+
+INT64_SAFE = float(2**62)
+"""Sums whose absolute values add up to less than this cannot overflow int64 (with margin
+for the float estimate)."""
+
+
+def _one_key(keys: np.ndarray) -> np.ndarray | None:
+    """Rows of small non-negative codes as one int64 each (mixed radix), if they fit."""
+    sizes = keys.max(axis=0) + 1
+    if float(np.prod(sizes, dtype=np.float64)) >= 2**62:
+        return None
+    one = np.zeros(len(keys), dtype=np.int64)
+    for column, size in zip(keys.T, sizes, strict=True):
+        one = one * size + column
+    return one
+
+
+def _group_sum(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``GROUP BY`` the rows of ``keys`` with ``SUM`` of each column of ``values``, exactly."""
+    if len(keys) == 0:
+        return keys, values
+    one = _one_key(keys)
+    if one is not None:  # one int64 per row: a single sort
+        order = np.argsort(one)
+        one = one[order]
+        starts = np.flatnonzero(np.r_[True, one[1:] != one[:-1]])
+    else:
+        order = np.lexsort(keys.T[::-1])
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
+    keys, values = keys[order[starts]], values[order]
+    if np.abs(values).sum(axis=0, dtype=np.float64).max() < INT64_SAFE:
+        return keys, np.add.reduceat(values.astype(np.int64), starts, axis=0)
+    ends = np.r_[starts[1:], len(values)]  # could overflow int64: Python integers
+    sums = [[sum(int(v) for v in values[a:b, j]) for j in range(values.shape[1])]
+            for a, b in zip(starts, ends, strict=True)]  # fmt: skip
+    return keys, np.array(sums, dtype=object).reshape(len(starts), values.shape[1])
 
 
 def _insert_rows(conn: Connection, target: Table, rows: pd.DataFrame) -> None:
