@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlmodel import SQLModel
 
 from royalty import models  # noqa: F401  (registers the tables)
@@ -37,27 +35,3 @@ def make_engine(url: str | None = None) -> Engine:
 def get_engine(url: str | None = None) -> Engine:
     """One engine per URL per process."""
     return make_engine(url)
-
-
-@contextmanager
-def bulk_transaction(engine: Engine) -> Iterator[Connection]:
-    """One transaction for a bulk load, without SQLite's per-row foreign key lookups.
-
-    The loader takes every id from rows it has just read or inserted in this same transaction,
-    so SQLite re-checking five foreign keys on each of a million lines and summaries only costs
-    time (about 10% of an import). SQLite ignores the pragma inside a transaction, so it is set
-    before the transaction begins and restored after it ends; PostgreSQL checks as always.
-    """
-    with engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            conn.commit()
-        try:
-            with conn.begin():
-                yield conn
-        finally:
-            if sqlite:
-                conn.rollback()
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()

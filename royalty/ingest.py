@@ -30,8 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
-from royalty import importers, rollup, territories
-from royalty.db import bulk_transaction
+from royalty import bulk, importers, rollup, territories
+from royalty.bulk import bulk_transaction
 from royalty.errors import StatementError
 from royalty.importers.base import ImportOptions, Layout
 from royalty.models import (
@@ -297,6 +297,7 @@ class _Import:
     ) -> None:
         self.conn, self.source, self.options, self.progress = conn, source, options, progress
         self.careful = careful
+        self.writer = bulk.Writer(conn)
         self.digest = digest
         self.rows = 0
         self.stored = 0
@@ -340,8 +341,9 @@ class _Import:
                     self.progress(self.source.name, self.rows)
         if self.rows == 0:
             raise StatementError(self.source.name, "has a header but no rows")
+        self.sums.write(self.writer, self.statement_id)
+        self.writer.flush()
         self._reconcile()
-        self.sums.write(self.conn, self.statement_id)
         self._finish()
         totals = {c: decimal_text(v) for c, v in sorted(self.file_totals.items())}
         period = (
@@ -635,7 +637,7 @@ class _Import:
                 "occurrence": occurrence,
             }
         )[LINE_COLUMNS]
-        _insert_lines(self.conn, rows)
+        self.writer.append(EarningLine.__table__, rows)
         self.sums.add(rows)
         self.stored += len(rows)
         for currency, nano in lines.groupby("currency", sort=False)["amount_nano"]:
@@ -753,30 +755,6 @@ def _lookup(
         table["artist_id"] = table["artist_id"].astype("int64")
     merged = keys[columns].astype({"artist_id": "int64"}).merge(table, how="left", on=columns)
     return pd.Series(merged["_id"].to_numpy(), index=keys.index)
-
-
-INSERT_BATCH = 50_000
-"""Rows converted to Python values at a time: bounds memory, costs no speed."""
-
-
-def _insert_lines(conn: Connection, rows: pd.DataFrame) -> None:
-    """executemany of plain tuples: the fastest path through the driver (see benchmarks/)."""
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {EarningLine.__tablename__} ({', '.join(rows.columns)}) "
-        f"VALUES ({', '.join([marker] * len(rows.columns))})"
-    )
-    for start in range(0, len(rows), INSERT_BATCH):
-        part = rows.iloc[start : start + INSERT_BATCH]
-        columns = [_python_values(part[name]) for name in part.columns]
-        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
-
-
-def _python_values(column: pd.Series) -> list[object]:
-    """A column as the Python values the driver takes (None for missing, never NaN or NA)."""
-    if column.dtype == np.int64:
-        return column.to_numpy().tolist()
-    return pa.array(column, from_pandas=True).to_pylist()
 
 
 class _Counts:

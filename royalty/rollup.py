@@ -27,9 +27,9 @@ from weakref import WeakSet
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
+from royalty.bulk import Writer
 from royalty.models import (
     EarningLine,
     LineRollup,
@@ -139,8 +139,8 @@ class Sums:
             if len(parts) > 2 and pending >= max(self.COMPACT_ROWS, len(parts[0][0])):
                 parts[:] = [_group_sum(*_concat(parts))]
 
-    def write(self, conn: Connection, statement_id: int) -> None:
-        """Insert every grain's sums, in the caller's transaction."""
+    def write(self, writer: Writer, statement_id: int) -> None:
+        """Insert every grain's sums, in the writer's transaction."""
         finest = {}
         for target in FINEST:
             if self.parts[target.name]:
@@ -160,7 +160,7 @@ class Sums:
             if set(rows["statement_id"].unique()) != {statement_id}:
                 raise ValueError("summed lines of another statement")
             # in key order, so the summary tables' indexes are filled in order
-            _insert_rows(conn, target, rows.sort_values(["artist_id", "usage_month"]))
+            writer.append(target, rows.sort_values(["artist_id", "usage_month"]))
 
     def _encode(self, name: str, values: pd.Series) -> np.ndarray:
         """Values -> int codes kept for the whole statement; NULL is a value of its own."""
@@ -227,25 +227,6 @@ def _group_sum(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nda
     sums = [[sum(int(v) for v in values[a:b, j]) for j in range(values.shape[1])]
             for a, b in zip(starts, ends, strict=True)]  # fmt: skip
     return keys, np.array(sums, dtype=object).reshape(len(starts), values.shape[1])
-
-
-def _insert_rows(conn: Connection, target: Table, rows: pd.DataFrame) -> None:
-    """executemany of plain tuples (None for missing values, never NaN or NA), 50k at a time."""
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {target.name} ({', '.join(rows.columns)}) "
-        f"VALUES ({', '.join([marker] * len(rows.columns))})"
-    )
-    for start in range(0, len(rows), 50_000):
-        part = rows.iloc[start : start + 50_000]
-        columns = [_python_values(part[name]) for name in part.columns]
-        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
-
-
-def _python_values(column: pd.Series) -> list[object]:
-    if column.dtype == np.int64:
-        return column.to_numpy().tolist()
-    return pa.array(column, from_pandas=True).to_pylist()
 
 
 def add_statement(conn: Connection, statement_id: int) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from royalty import ingest, reader, rollup
+from royalty import bulk, ingest, reader, rollup
 from royalty.importers.base import ImportOptions
 from royalty.ingest import import_bytes
 from royalty.models import (
@@ -220,15 +220,16 @@ def test_a_bad_amount_in_the_last_chunk_stores_nothing(engine, monkeypatch):
 
 
 def test_a_reconcile_mismatch_raises_and_stores_nothing(engine, monkeypatch):
-    real_insert = ingest._insert_lines
+    real_append = bulk.Writer.append
 
-    def corrupting_insert(conn, rows):
-        rows = rows.copy()
-        rows.loc[0, "amount"] = "0.41536244"  # one line stored a unit short
-        rows.loc[0, "amount_nano"] = 415_362_440
-        real_insert(conn, rows)
+    def corrupting_append(writer, table, rows):
+        if table.name == "earning_line":
+            rows = rows.copy()
+            rows.loc[0, "amount"] = "0.41536244"  # one line stored a unit short
+            rows.loc[0, "amount_nano"] = 415_362_440
+        real_append(writer, table, rows)
 
-    monkeypatch.setattr(ingest, "_insert_lines", corrupting_insert)
+    monkeypatch.setattr(bulk.Writer, "append", corrupting_append)
 
     result = import_bytes(engine, "dk.tsv", dk_file(HALF_YEAR))
 

@@ -1,0 +1,155 @@
+"""Many rows into the database inside one transaction, as fast as each backend allows.
+
+On SQLite, most of a million-line load is Python handing values to the driver one by one:
+``executemany`` of 1M lines x 21 columns took ~10 s of CPU, the same rows copied inside SQLite
+~2 s. So on SQLite rows are first written to a scratch SQLite file by the ADBC driver, which
+binds them straight from Arrow arrays in C (~2.4 s for those rows), and ``flush`` copies them
+into the real tables with one ``INSERT ... SELECT`` per table, inside the caller's transaction:
+the load is still all or nothing, and the scratch file is deleted when the transaction ends.
+Other databases (PostgreSQL) get ``executemany`` in batches, which psycopg pipelines.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import BigInteger, Connection, Engine, Integer, Table
+
+BATCH_ROWS = 50_000
+"""Rows converted to Python values at a time by ``executemany``: bounds memory."""
+SCRATCH = "royalty_scratch"
+"""Prefix of the scratch databases attached while a load copies them."""
+
+
+@contextmanager
+def bulk_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a bulk load, without SQLite's per-row foreign key lookups.
+
+    The loader takes every id from rows it has just read or inserted in this same transaction,
+    so SQLite re-checking five foreign keys on each of a million lines and summaries only costs
+    time (about 10% of an import). SQLite ignores the pragma inside a transaction, so it is set
+    before the transaction begins and restored after it ends; PostgreSQL checks as always.
+    Scratch files a ``Writer`` attached are detached and deleted once the transaction is over.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if sqlite:
+                conn.rollback()
+                for scratch in conn.info.pop(SCRATCH, []):
+                    scratch.close()
+                    if scratch.alias:
+                        conn.exec_driver_sql(f"DETACH DATABASE {scratch.alias}")
+                    shutil.rmtree(scratch.folder, ignore_errors=True)
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
+class Writer:
+    """Appends DataFrames to tables in ``conn``'s transaction; ``flush`` before reading them.
+
+    Call it inside ``bulk_transaction`` (which cleans up the SQLite scratch files).
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.scratch: _Scratch | None = None
+
+    def append(self, table: Table, rows: pd.DataFrame) -> None:
+        if rows.empty:
+            return
+        if not self.sqlite:
+            _executemany(self.conn, table, rows)
+            return
+        if self.scratch is None:
+            self.scratch = _Scratch()
+            self.conn.info.setdefault(SCRATCH, []).append(self.scratch)
+        self.scratch.append(table, rows)
+
+    def flush(self) -> None:
+        """Copy what SQLite staged into the real tables (in the order it was appended)."""
+        if self.scratch is None:
+            return
+        scratch, self.scratch = self.scratch, None
+        scratch.close()
+        scratch.alias = f"{SCRATCH}_{self.conn.info[SCRATCH].index(scratch)}"
+        self.conn.exec_driver_sql(f"ATTACH DATABASE ? AS {scratch.alias}", (str(scratch.path),))
+        for name, columns in scratch.tables.items():
+            listed = ", ".join(columns)
+            self.conn.exec_driver_sql(
+                f"INSERT INTO main.{name} ({listed}) SELECT {listed} FROM {scratch.alias}.{name} "
+                "ORDER BY rowid"
+            )
+
+
+class _Scratch:
+    """A scratch SQLite file filled through ADBC, one table per target table."""
+
+    def __init__(self) -> None:
+        import adbc_driver_sqlite.dbapi as adbc
+
+        self.folder = tempfile.mkdtemp(prefix="royalty-load-")
+        self.path = Path(self.folder) / "rows.sqlite"
+        self.adbc: adbc.Connection | None = adbc.connect(str(self.path), autocommit=True)
+        with self.adbc.cursor() as cursor:  # a scratch copy: no journal, no syncing to disk
+            cursor.execute("PRAGMA journal_mode=OFF")
+            cursor.execute("PRAGMA synchronous=OFF")
+        self.tables: dict[str, list[str]] = {}
+        self.alias: str | None = None
+        """Its name while attached to the loading connection."""
+
+    def append(self, table: Table, rows: pd.DataFrame) -> None:
+        columns = list(rows.columns)
+        known = self.tables.setdefault(table.name, columns)
+        if known != columns:
+            raise ValueError(f"rows for {table.name} changed columns: {columns} != {known}")
+        schema = pa.schema([(name, _arrow_type(table, name)) for name in columns])
+        data = pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
+        if self.adbc is None:
+            raise ValueError("rows appended to a scratch file already copied")
+        with self.adbc.cursor() as cursor:
+            cursor.adbc_ingest(table.name, data, mode="create_append")
+
+    def close(self) -> None:
+        if self.adbc is not None:
+            self.adbc.close()
+            self.adbc = None
+
+
+def _arrow_type(table: Table, name: str) -> pa.DataType:
+    """Integers stay integers; everything else (exact amounts included) is text."""
+    return pa.int64() if isinstance(table.c[name].type, Integer | BigInteger) else pa.string()
+
+
+def _executemany(conn: Connection, table: Table, rows: pd.DataFrame) -> None:
+    """executemany of plain tuples: the fastest path through a DB-API driver."""
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(rows.columns)}) "
+        f"VALUES ({', '.join([marker] * len(rows.columns))})"
+    )
+    for start in range(0, len(rows), BATCH_ROWS):
+        part = rows.iloc[start : start + BATCH_ROWS]
+        columns = [_python_values(part[name]) for name in part.columns]
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def _python_values(column: pd.Series) -> list[object]:
+    """A column as the Python values the driver takes (None for missing, never NaN or NA)."""
+    if column.dtype == np.int64:
+        return column.to_numpy().tolist()
+    return pa.array(column, from_pandas=True).to_pylist()
