@@ -18,11 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,6 +29,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
 from royalty import bulk, importers, rollup, territories
+from royalty.background import read_ahead
 from royalty.bulk import bulk_transaction
 from royalty.errors import StatementError
 from royalty.importers.base import ImportOptions, Layout
@@ -61,7 +60,6 @@ NUMBER_TEXT_FIELDS = ("source_amount", "fx_rate")
 HASH_KEY = "royalty-lines-v2"  # 16 bytes, as pandas requires; bump when HASH_FIELDS change
 LINE_COLUMNS = [c.name for c in EarningLine.__table__.columns if c.name != "id"]
 
-T = TypeVar("T")
 Progress = Callable[[str, int], None]
 """Called with (file name, rows read so far) as a file is imported."""
 
@@ -333,10 +331,11 @@ class _Import:
                     table.name,
                     f"is a {table_layout.title}, but the archive started with a {layout.title}",
                 )
-            for rows, lines in read_ahead(self._normalized(table, table_layout, mapping)):
-                self.rows += rows
-                if len(lines):
-                    self._store(lines)
+            for batch in read_ahead(self._normalized(table, table_layout, mapping)):
+                self.rows += batch.rows
+                if len(batch.lines):
+                    self._count(batch)
+                    self._store(batch)
                 if self.progress:
                     self.progress(self.source.name, self.rows)
         if self.rows == 0:
@@ -373,8 +372,9 @@ class _Import:
 
     def _normalized(
         self, table: Table, layout: Layout, mapping: dict[str, str]
-    ) -> Iterator[tuple[int, pd.DataFrame]]:
-        """(rows read, normalized lines) per chunk; touches no database, so it can run ahead."""
+    ) -> Iterator[_Batch]:
+        """Each chunk read, normalized, identified and summed: everything that touches no
+        database, so that it runs ahead of storing the chunk before it (``read_ahead``)."""
         first_row = table.header_row + 2
         for chunk in table.chunks(careful=self.careful):
             lines = importers.normalize(
@@ -382,7 +382,21 @@ class _Import:
                 first_row=first_row,
             )  # fmt: skip
             first_row += len(chunk)
-            yield len(chunk), lines
+            if lines.empty:
+                yield _Batch(len(chunk), lines, np.empty(0, np.int64), np.empty(0, np.int64), {})
+                continue
+            hashes, occurrence = self._identity(lines)
+            totals = {
+                currency: (exact_sum(amounts), len(amounts))
+                for currency, amounts in lines.groupby("currency", sort=False)["amount"]
+            }
+            yield _Batch(len(chunk), lines, hashes, occurrence, totals)
+
+    def _count(self, batch: _Batch) -> None:
+        """The file's own totals: every line it gives, stored or skipped as overlap."""
+        for currency, (total, lines) in batch.totals.items():
+            self.file_totals[currency] = self.file_totals.get(currency, Decimal(0)) + total
+            self.line_counts[currency] = self.line_counts.get(currency, 0) + lines
 
     # dimensions: small tables, loaded once, grown as new names appear
 
@@ -596,13 +610,8 @@ class _Import:
         old = self.existing_range or (low, high)
         self.existing_range = (min(old[0], low), max(old[1], high))
 
-    def _store(self, lines: pd.DataFrame) -> None:
-        for currency, group in lines.groupby("currency", sort=False)["amount"]:
-            self.file_totals[currency] = self.file_totals.get(currency, Decimal(0)) + exact_sum(
-                group
-            )
-            self.line_counts[currency] = self.line_counts.get(currency, 0) + len(group)
-        hashes, occurrence = self._identity(lines)
+    def _store(self, batch: _Batch) -> None:
+        lines, hashes, occurrence = batch.lines, batch.hashes, batch.occurrence
         skip = self._already_stored(hashes, occurrence, lines)
         if skip.any():
             self.skipped += int(skip.sum())
@@ -699,30 +708,17 @@ class _Import:
             )  # fmt: skip
 
 
-_END = object()
+@dataclass
+class _Batch:
+    """One chunk of a file, ready to store."""
 
-
-def read_ahead(items: Iterator[T]) -> Iterator[T]:
-    """``items``, each produced in a background thread while the caller works on the one before.
-
-    Reading and normalizing a chunk (pyarrow and pandas, which release the GIL for much of
-    it) then overlaps with storing the previous one (SQLite, which releases it while it
-    writes): on two cores a million-line import took 5-10% less wall time. The items are
-    still produced one at a time and in order, and an error raised producing one is raised
-    here, when the caller reaches it.
-    """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
-        future = pool.submit(next, items, _END)
-        try:
-            while (item := future.result()) is not _END:
-                future = pool.submit(next, items, _END)
-                yield item
-        finally:
-            future.cancel()
-            wait([future])
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
+    rows: int
+    """Rows read from the file (a layout may drop some, such as Bandcamp payouts)."""
+    lines: pd.DataFrame
+    hashes: np.ndarray
+    occurrence: np.ndarray
+    totals: dict[str, tuple[Decimal, int]]
+    """Currency -> (exact sum of the amounts, lines)."""
 
 
 def _number_value_text(values: pd.Series) -> pd.Series:

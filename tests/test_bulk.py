@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from royalty import bulk
 from royalty.bulk import Writer, bulk_transaction
 from royalty.models import Artist, Platform, Store
 
@@ -59,4 +60,59 @@ def test_an_error_stores_nothing_and_leaves_no_scratch_file(engine, when):
             attached = [r[1] for r in conn.exec_driver_sql("PRAGMA database_list")]
             assert not [name for name in attached if name not in ("main", "temp")]
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert scratch_folders() == before
+
+
+def test_a_long_load_is_copied_in_segments_that_keep_the_order(engine, monkeypatch):
+    """Segments of 2, 2, 4 and then the rest (the attach limit): every row once, in order."""
+    monkeypatch.setattr(bulk, "SEGMENT_ROWS", 2)
+    monkeypatch.setattr(bulk, "MAX_SEGMENTS", 4)
+    with engine.begin() as conn:
+        conn.execute(Platform.__table__.insert(), [{"name": "Spotify"}])
+    names = [f"Store {i:02d}" for i in range(15)]
+    before = scratch_folders()
+    with bulk_transaction(engine) as conn:
+        writer = Writer(conn)
+        for name in names:
+            writer.append(STORES, pd.DataFrame({"raw_name": [name], "platform_id": [1]}))
+        writer.flush()
+        inside = [r[0] for r in conn.execute(select(Store.raw_name).order_by(Store.id))]
+        if engine.dialect.name == "sqlite":
+            assert [s.rows for s in conn.info[bulk.SCRATCH]] == [2, 2, 4, 7]
+    assert inside == names
+    assert stores(engine) == [(n, 1) for n in names]
+    assert scratch_folders() == before
+
+
+def test_an_error_after_segments_were_copied_stores_nothing(engine, monkeypatch):
+    monkeypatch.setattr(bulk, "SEGMENT_ROWS", 1)
+    with engine.begin() as conn:
+        conn.execute(Platform.__table__.insert(), [{"name": "Deezer"}])
+    before = scratch_folders()
+    with pytest.raises(RuntimeError), bulk_transaction(engine) as conn:
+        writer = Writer(conn)
+        for i in range(6):
+            writer.append(STORES, pd.DataFrame({"raw_name": [f"Deezer {i}"], "platform_id": [1]}))
+        writer.flush()
+        writer.append(STORES, pd.DataFrame({"raw_name": ["never copied"], "platform_id": [1]}))
+        raise RuntimeError("row 7 is bad")
+    assert stores(engine) == []
+    assert scratch_folders() == before
+
+
+def test_a_failed_scratch_write_is_raised_and_stores_nothing(sqlite_engine, monkeypatch):
+    """The scratch file is written in a background thread; its error reaches the caller."""
+
+    def failing(self, name, data):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bulk._Scratch, "_ingest", failing)
+    with sqlite_engine.begin() as conn:
+        conn.execute(Platform.__table__.insert(), [{"name": "Tidal"}])
+    before = scratch_folders()
+    with pytest.raises(OSError, match="disk full"), bulk_transaction(sqlite_engine) as conn:
+        writer = Writer(conn)
+        writer.append(STORES, pd.DataFrame({"raw_name": ["Tidal"], "platform_id": [1]}))
+        writer.flush()
+    assert stores(sqlite_engine) == []
     assert scratch_folders() == before

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from royalty import bulk, ingest, reader, rollup
+from royalty import background, bulk, ingest, reader, rollup
 from royalty.importers.base import ImportOptions
 from royalty.ingest import import_bytes
 from royalty.models import (
@@ -490,13 +490,13 @@ def test_read_ahead_keeps_order_raises_in_place_and_closes_what_it_reads():
 
     got = []
     with pytest.raises(ValueError, match="row 3"):
-        for item in ingest.read_ahead(produce()):
+        for item in background.read_ahead(produce()):
             got.append(item)
     assert got == [1, 2]
     assert closed == [True]
 
     closed.clear()
-    items = ingest.read_ahead(produce())
+    items = background.read_ahead(produce())
     assert next(items) == 1
     items.close()  # the caller stops early (its own error): the producer is closed, not left open
     assert closed == [True]
