@@ -446,12 +446,22 @@ class _Import:
             known[key] = new_id
 
     def _dimension_ids(self, lines: pd.DataFrame) -> pd.DataFrame:
-        self._ensure("artist", Artist, lines["artist"].unique(), lambda n: {"name": n})
-        self._ensure("platform", Platform, lines["platform"].unique(), lambda n: {"name": n})
-        stores = lines[["store", "platform"]].drop_duplicates()
-        platform_of = dict(zip(stores["store"], stores["platform"], strict=True))
+        """Ids of every line's artist, platform, store, release and track, new ones inserted.
+
+        Each is looked up once per distinct key in the batch (a statement repeats a few hundred
+        tracks over many lines), then spread to the lines by their key codes.
+        """
+        artists, artist_rows = _distinct([lines["artist"]])
+        platforms, platform_rows = _distinct([lines["platform"]])
+        stores, store_rows = _distinct([lines["store"]])
+        artist_names = _at(lines["artist"], artist_rows)
+        platform_names = _at(lines["platform"], platform_rows)
+        store_names = _at(lines["store"], store_rows)
+        platform_of = dict(zip(store_names, _at(lines["platform"], store_rows), strict=True))
+        self._ensure("artist", Artist, artist_names, lambda n: {"name": n})
+        self._ensure("platform", Platform, platform_names, lambda n: {"name": n})
         self._ensure(
-            "store", Store, stores["store"],
+            "store", Store, store_names,
             lambda s: {"raw_name": s, "platform_id": self.ids["platform"][platform_of[s]]},
         )  # fmt: skip
         codes = [c for c in lines["territory"].unique() if c and c not in self.ids["territory"]]
@@ -463,30 +473,30 @@ class _Import:
             )
             self.ids["territory"].update(dict.fromkeys(codes, 1))
         ids = pd.DataFrame(index=lines.index)
-        ids["artist_id"] = _ids_of(lines["artist"], self.ids["artist"])
-        ids["platform_id"] = _ids_of(lines["platform"], self.ids["platform"])
-        ids["store_id"] = _ids_of(lines["store"], self.ids["store"])
+        ids["artist_id"] = _ids(self.ids["artist"], artist_names, artists)
+        ids["platform_id"] = _ids(self.ids["platform"], platform_names, platforms)
+        ids["store_id"] = _ids(self.ids["store"], store_names, stores)
+        artist = ids["artist_id"].to_numpy()
 
         # releases: by UPC when known, else by title; none when the row names neither
-        rel = pd.DataFrame(
-            {"artist_id": ids["artist_id"], "upc": lines["upc"], "title": lines["release"]}
-        )
-        rel["title"] = rel["title"].where(rel["upc"] == "", "")
-        keys = ["artist_id", "upc", "title"]
-        candidates = rel.assign(release=lines["release"])[(rel["upc"] != "") | (rel["title"] != "")]
+        upc, title = lines["upc"], lines["release"]
+        key_title = title.where(upc == "", "")
         # a row naming the release (an album sale) names it, even after rows that did not
-        named = candidates[candidates["release"] != ""].drop_duplicates(keys)
-        firsts = pd.concat([named, candidates.drop_duplicates(keys)]).drop_duplicates(keys)
-        new_releases, renamed = [], []
-        for artist_id, upc, key_title, title in firsts[[*keys, "release"]].itertuples(
-            index=False, name=None
-        ):
-            key = (int(artist_id), upc, key_title)
+        codes, rows = _distinct([artist, upc, key_title], prefer=(title != "").to_numpy())
+        new_releases, renamed, release_of = [], [], []
+        for artist_id, upc_, key_title_, title_ in zip(
+            artist[rows].tolist(), _at(upc, rows), _at(key_title, rows), _at(title, rows),
+            strict=True,
+        ):  # fmt: skip
+            key = (artist_id, upc_, key_title_)
+            release_of.append(key if upc_ or key_title_ else None)
+            if release_of[-1] is None:
+                continue
             known = self.ids["release"].get(key)
             if known is None:
-                new_releases.append((key, {"artist_id": key[0], "upc": upc, "title": title}))
-            elif title and known in self.untitled_releases:
-                renamed.append({"release_id": known, "new_title": title})
+                new_releases.append((key, {"artist_id": artist_id, "upc": upc_, "title": title_}))
+            elif title_ and known in self.untitled_releases:
+                renamed.append({"release_id": known, "new_title": title_})
                 self.untitled_releases.discard(known)
         new_ids = self._insert_many(Release, [v for _, v in new_releases])
         for (key, values), new_id in zip(new_releases, new_ids, strict=True):
@@ -500,34 +510,33 @@ class _Import:
                 .values(title=bindparam("new_title")),
                 renamed,
             )
-        ids["release_id"] = _lookup(rel, keys, self.ids["release"])
+        ids["release_id"] = _spread([self.ids["release"].get(k) for k in release_of], codes)
+        release = ids["release_id"]
 
         # tracks: by ISRC when known, else by title; none for album-level rows without a title
-        trk = pd.DataFrame(
-            {"artist_id": ids["artist_id"], "isrc": lines["isrc"], "title": lines["title"]}
-        )
-        trk["title"] = trk["title"].where(trk["isrc"] == "", "")
-        keys = ["artist_id", "isrc", "title"]
-        candidates = trk.assign(name=lines["title"], release_id=ids["release_id"])
-        candidates = candidates[(trk["isrc"] != "") | (trk["title"] != "")]
+        isrc, name = lines["isrc"], lines["title"]
+        key_title = name.where(isrc == "", "")
         # a row naming the track's release names it, even after rows that did not
-        with_release = candidates[candidates["release_id"].notna()].drop_duplicates(keys)
-        candidates = pd.concat([with_release, candidates.drop_duplicates(keys)])
-        candidates = candidates.drop_duplicates(keys)
-        new_tracks, released = [], []
-        for artist_id, isrc, key_title, name, release_id in candidates[
-            [*keys, "name", "release_id"]
-        ].itertuples(index=False, name=None):
-            key = (int(artist_id), isrc, key_title)
-            release = None if pd.isna(release_id) else int(release_id)
+        codes, rows = _distinct([artist, isrc, key_title], prefer=release.notna().to_numpy())
+        new_tracks, released, track_of = [], [], []
+        for artist_id, isrc_, key_title_, name_, release_id in zip(
+            artist[rows].tolist(), _at(isrc, rows), _at(key_title, rows), _at(name, rows),
+            [None if pd.isna(r) else int(r) for r in _at(release, rows)],
+            strict=True,
+        ):  # fmt: skip
+            key = (artist_id, isrc_, key_title_)
+            track_of.append(key if isrc_ or key_title_ else None)
+            if track_of[-1] is None:
+                continue
             known = self.ids["track"].get(key)
             if known is None:
                 new_tracks.append(
-                    (key, {"artist_id": key[0], "isrc": isrc, "title": name, "release_id": release})
-                )
-            elif release is not None and known in self.tracks_without_release:
+                    (key, {"artist_id": artist_id, "isrc": isrc_, "title": name_,
+                           "release_id": release_id})
+                )  # fmt: skip
+            elif release_id is not None and known in self.tracks_without_release:
                 # first seen where no release was named (Bandcamp before TuneCore): fill it
-                released.append({"track_id": known, "new_release_id": release})
+                released.append({"track_id": known, "new_release_id": release_id})
                 self.tracks_without_release.discard(known)
         new_ids = self._insert_many(Track, [v for _, v in new_tracks])
         for (key, values), new_id in zip(new_tracks, new_ids, strict=True):
@@ -541,7 +550,7 @@ class _Import:
                 .values(release_id=bindparam("new_release_id")),
                 released,
             )
-        ids["track_id"] = _lookup(trk, keys, self.ids["track"])
+        ids["track_id"] = _spread([self.ids["track"].get(k) for k in track_of], codes)
         return ids
 
     # lines
@@ -731,26 +740,44 @@ def _number_value_text(values: pd.Series) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
-def _ids_of(names: pd.Series, known: dict[object, int]) -> np.ndarray:
-    """Names -> ids, looking each distinct name up once (a statement repeats a few names)."""
-    codes, uniques = pd.factorize(names, sort=False)
-    return np.array([known[u] for u in uniques], dtype=np.int64)[codes]
+def _distinct(
+    columns: list[pd.Series | np.ndarray], prefer: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row's key, one row per code) for the compound key ``columns``.
+
+    Codes number the distinct keys in the order they first appear. The row given for a key
+    is its first row where ``prefer`` is true, else its first row.
+    """
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, sort=False, use_na_sentinel=False)
+        combined = combined * len(uniques) + codes
+        if len(uniques) > 1:  # keep the mixed radix small: a statement's keys fit in int64
+            combined, _ = pd.factorize(combined, sort=False)
+    codes, uniques = pd.factorize(combined, sort=False)
+    order = np.arange(len(codes))
+    rows = np.full(len(uniques), len(codes), dtype=np.int64)
+    np.minimum.at(rows, codes, order)
+    if prefer is not None and prefer.any():
+        preferred = np.full(len(uniques), len(codes), dtype=np.int64)
+        np.minimum.at(preferred, codes[prefer], order[prefer])
+        rows = np.where(preferred < len(codes), preferred, rows)
+    return codes, rows
 
 
-def _lookup(
-    keys: pd.DataFrame, columns: list[str], known: dict[tuple[object, ...], int]
-) -> pd.Series:
-    """Vectorized dict lookup on a compound key (a merge, not a Python loop per row)."""
-    table = (
-        pd.DataFrame(list(known.keys()), columns=columns)
-        if known
-        else pd.DataFrame(columns=columns)
-    )
-    table["_id"] = pd.array(list(known.values()), dtype="Int64")
-    if len(table):
-        table["artist_id"] = table["artist_id"].astype("int64")
-    merged = keys[columns].astype({"artist_id": "int64"}).merge(table, how="left", on=columns)
-    return pd.Series(merged["_id"].to_numpy(), index=keys.index)
+def _at(values: pd.Series, rows: np.ndarray) -> list[object]:
+    """The values at ``rows`` (positions) as Python objects."""
+    return values.iloc[rows].tolist()
+
+
+def _ids(known: dict[object, int], names: list[object], codes: np.ndarray) -> np.ndarray:
+    """Ids of the distinct ``names`` -> one per row, by the rows' codes."""
+    return np.array([known[n] for n in names], dtype=np.int64)[codes]
+
+
+def _spread(ids: list[int | None], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """One id (or none) per distinct key -> one per row."""
+    return pd.array(ids, dtype="Int64").take(codes)
 
 
 class _Counts:

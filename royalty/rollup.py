@@ -104,20 +104,16 @@ class Sums:
     """One statement's summaries, summed from its lines in memory as they are stored.
 
     Summing each batch in memory spares reading every stored line back with ``GROUP BY``.
-    Keys become small integer codes, the same in every batch, and are grouped with numpy
-    (sort, then sum each run of equal keys): exact int64 sums, or Python integers where int64
-    could overflow. Grouping text and NULL keys in pandas took several times longer; the codes
-    turn back into the stored values once, when the sums are written.
+    Keys become small integer codes, the same in every batch (grouping text and NULL keys in
+    pandas took several times longer), and each of the two finest grains keeps running sums
+    per distinct key (``_Grain``); the codes turn back into the stored values once, when the
+    sums are written, and the coarser grains are summed from the finest then.
     """
-
-    COMPACT_ROWS = 200_000
-    """Batch sums kept apart until they hold this many rows (and as many as the sums so far):
-    then they are summed into one, which bounds memory at little cost."""
 
     def __init__(self) -> None:
         self.names = sorted({n for t in FINEST for n in (*KEY, *EXTRA[t.name])})
         self.codes: dict[str, dict[object, int]] = {n: {} for n in self.names}
-        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {t.name: [] for t in FINEST}
+        self.grains = {t.name: _Grain(len(KEY) + len(EXTRA[t.name])) for t in FINEST}
 
     def add(self, lines: pd.DataFrame) -> None:
         """Sum a batch of lines exactly as inserted (columns of ``earning_line``)."""
@@ -133,18 +129,11 @@ class Sums:
         )
         for target in FINEST:
             keys = np.column_stack([codes[n] for n in (*KEY, *EXTRA[target.name])])
-            parts = self.parts[target.name]
-            parts.append(_group_sum(keys, values))
-            pending = sum(len(k) for k, _ in parts[1:])
-            if len(parts) > 2 and pending >= max(self.COMPACT_ROWS, len(parts[0][0])):
-                parts[:] = [_group_sum(*_concat(parts))]
+            self.grains[target.name].add(keys, values)
 
     def write(self, writer: Writer, statement_id: int) -> None:
         """Insert every grain's sums, in the writer's transaction."""
-        finest = {}
-        for target in FINEST:
-            if self.parts[target.name]:
-                finest[target.name] = _group_sum(*_concat(self.parts[target.name]))
+        finest = {t.name: self.grains[t.name].result() for t in FINEST if self.grains[t.name]}
         for target, source in (*((t, t) for t in FINEST), *COARSE_FROM):
             if source.name not in finest:
                 continue
@@ -174,6 +163,101 @@ class Sums:
         if all(isinstance(v, int) for v in values):
             return np.asarray(values, dtype=np.int64)[codes]
         return np.asarray(values, dtype=object)[codes]
+
+
+class _Grain:
+    """Running exact sums per distinct key row (of integer codes), batch after batch.
+
+    A key row is found by a 64-bit hash of its codes in a sorted array of the hashes seen so
+    far: one binary search per line, one ``np.add.at`` per sum, no re-sorting of what was
+    summed before. The hash only finds a candidate: every line's key is compared with the key
+    it was summed under, and a line whose hash collides with another key's is summed apart,
+    in Python, so the sums stay exact whatever the hash does. They switch to Python integers
+    before int64 could overflow.
+    """
+
+    def __init__(self, width: int) -> None:
+        self.hashes = np.empty(0, dtype=np.int64)
+        """Hashes seen, sorted; ``slot_of[i]`` is the slot of ``hashes[i]``."""
+        self.slot_of = np.empty(0, dtype=np.int64)
+        self.keys = np.empty((0, width), dtype=np.int64)
+        """Key row per slot (slots in the order first seen; the array grows by doubling)."""
+        self.sums = np.zeros((0, len(SUMMED)), dtype=np.int64)
+        self.slots = 0
+        self.magnitude = np.zeros(len(SUMMED), dtype=np.float64)
+        """Sum of absolute values so far, per column: below ``INT64_SAFE`` no sum can wrap."""
+        self.apart: dict[tuple[int, ...], list[int]] = {}
+        """Sums of keys whose hash collided with another key's."""
+
+    def __bool__(self) -> bool:
+        return self.slots > 0 or bool(self.apart)
+
+    def add(self, keys: np.ndarray, values: np.ndarray) -> None:
+        if len(keys) == 0:
+            return
+        hashes = row_hash(keys)
+        pos = np.searchsorted(self.hashes, hashes)
+        found = np.zeros(len(hashes), dtype=bool)
+        if len(self.hashes):
+            at = np.minimum(pos, len(self.hashes) - 1)
+            found = self.hashes[at] == hashes
+        slots = np.empty(len(hashes), dtype=np.int64)
+        slots[found] = self.slot_of[at[found]] if found.any() else 0
+        new, first, inverse = np.unique(hashes[~found], return_index=True, return_inverse=True)
+        if len(new):
+            new_slots = np.arange(self.slots, self.slots + len(new), dtype=np.int64)
+            slots[~found] = new_slots[inverse]
+            self._grow(keys[~found][first])
+            where = np.searchsorted(self.hashes, new)
+            self.hashes = np.insert(self.hashes, where, new)
+            self.slot_of = np.insert(self.slot_of, where, new_slots)
+        same = (self.keys[slots] == keys).all(axis=1)
+        if not same.all():  # a hash collision: those lines are summed apart, exactly
+            for key, row in zip(keys[~same].tolist(), values[~same].tolist(), strict=True):
+                sums = self.apart.setdefault(tuple(key), [0] * len(row))
+                for i, value in enumerate(row):
+                    sums[i] += value
+            slots, values = slots[same], values[same]
+        self.magnitude += np.abs(values).sum(axis=0, dtype=np.float64)
+        if self.sums.dtype != object and self.magnitude.max() >= INT64_SAFE:
+            self.sums = self.sums.astype(object)  # Python integers from now on
+        for column in range(values.shape[1]):
+            np.add.at(self.sums[:, column], slots, values[:, column].astype(self.sums.dtype))
+
+    def _grow(self, keys: np.ndarray) -> None:
+        end = self.slots + len(keys)
+        if end > len(self.keys):
+            size = max(end, 2 * len(self.keys), 1024)
+            grown = np.zeros((size, self.keys.shape[1]), dtype=np.int64)
+            grown[: self.slots] = self.keys[: self.slots]
+            sums = np.zeros((size, self.sums.shape[1]), dtype=self.sums.dtype)
+            sums[: self.slots] = self.sums[: self.slots]
+            self.keys, self.sums = grown, sums
+        self.keys[self.slots : end] = keys
+        self.slots = end
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """(key rows, sums) of every distinct key."""
+        keys, sums = self.keys[: self.slots], self.sums[: self.slots]
+        if self.apart:
+            keys = np.vstack([keys, np.array(list(self.apart), dtype=np.int64)])
+            sums = np.vstack(
+                [sums.astype(object), np.array(list(self.apart.values()), dtype=object)]
+            )
+        return keys, sums
+
+
+def row_hash(keys: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each row of non-negative int64 codes (splitmix64 over the columns)."""
+    h = np.full(len(keys), 0x9E3779B97F4A7C15, dtype=np.uint64)
+    for column in keys.T:
+        h ^= column.astype(np.uint64)
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    return h.view(np.int64)
 
 
 def _plain(value: object) -> object:
