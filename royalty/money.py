@@ -7,6 +7,7 @@ decimals, which are exact and vectorized (a million values in well under a secon
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
@@ -91,11 +92,11 @@ def _scientific_to_plain(text: str) -> str | None:
 
 def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> ParsedAmounts:
     """Parse a column of money text exactly. Empty cells are invalid (callers decide defaults)."""
-    if decimal_comma is None:
-        decimal_comma = guess_decimal_comma(values)
     text = _arrow(values)
     plain = pc.match_substring_regex(text, _PLAIN)
     if not pc.all(plain).as_py():  # the common case, plain numbers, skips the clean-up
+        if decimal_comma is None:
+            decimal_comma = guess_decimal_comma(values)
         text = clean_numbers(text, decimal_comma=decimal_comma)
         plain = pc.match_substring_regex(text, _PLAIN)
     if not pc.all(plain).as_py():
@@ -109,7 +110,8 @@ def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> Pa
     # Nano-units in int64 hold up to 9.2 billion per line; more is a mis-parse, not a royalty.
     too_big = pc.match_substring_regex(text, r"^-?0*\d{10,}")
     bad = pc.or_(pc.invert(plain), too_big)
-    text = pc.replace_substring_regex(text, pattern=r"^-(0(\.0+)?)$", replacement=r"\1")
+    if pc.any(pc.starts_with(text, "-0")).as_py():  # a negative zero is zero
+        text = pc.replace_substring_regex(text, pattern=r"^-(0(\.0+)?)$", replacement=r"\1")
     good = pc.if_else(bad, "0", text)
     return ParsedAmounts(
         text=_series(pc.if_else(bad, pa.scalar(None, pa.string()), text), values.index),
@@ -119,26 +121,61 @@ def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> Pa
 
 
 def _scale_of(arr: pa.Array) -> int:
+    return _digits(arr)[1]
+
+
+def _digits(arr: pa.Array) -> tuple[int, int]:
+    """(most characters before the point, sign included; most digits after it)."""
     dot = pc.find_substring(arr, ".")
-    length = pc.utf8_length(arr)
-    frac = pc.if_else(pc.greater_equal(dot, 0), pc.subtract(pc.subtract(length, dot), 1), 0)
-    return int(pc.max(frac).as_py() or 0)
+    length = pc.binary_length(arr)
+    has_dot = pc.greater_equal(dot, 0)
+    whole = pc.if_else(has_dot, dot, length)
+    frac = pc.if_else(has_dot, pc.subtract(pc.subtract(length, dot), 1), 0)
+    return int(pc.max(whole).as_py() or 0), int(pc.max(frac).as_py() or 0)
+
+
+DECIMAL128_DIGITS = 38
 
 
 def to_nano(text: pd.Series | pa.Array) -> np.ndarray:
-    """Exact text -> int64 nano-units (round half-even past the 9th decimal)."""
+    """Exact text -> int64 nano-units (round half-even past the 9th decimal).
+
+    Amounts of up to 9 whole digits are parsed as 128-bit decimals (twice as fast as 256-bit
+    ones); at 9 decimals their unscaled integers are the nano-units themselves.
+    """
     arr = _arrow(text)
     if len(arr) == 0:
         return np.zeros(0, dtype=np.int64)
-    scale = _scale_of(arr)
+    whole, scale = _digits(arr)
     if scale > MAX_SCALE:
         return np.array([decimal_to_nano(Decimal(t)) for t in arr.to_pylist()], dtype=np.int64)
+    fits = whole <= 9 and whole + max(scale, 9) <= DECIMAL128_DIGITS
+    if fits and sys.byteorder == "little":
+        exact = pc.cast(arr, pa.decimal128(DECIMAL128_DIGITS, max(scale, 9)))
+        if scale > 9:
+            exact = pc.round(exact, ndigits=9, round_mode="half_to_even")
+        nano = _unscaled(pc.cast(exact, pa.decimal128(DECIMAL128_DIGITS, 9)))
+        if nano is not None:
+            return nano
     exact = pc.cast(arr, pa.decimal256(76, max(scale, 9)))
     if scale > 9:
         exact = pc.round(exact, ndigits=9, round_mode="half_to_even")
     nine = pc.cast(exact, pa.decimal256(40, 9))
     scaled = pc.multiply(nine, pa.scalar(Decimal(NANO), pa.decimal256(10, 0)))
     return pc.cast(scaled, pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _unscaled(values: pa.Array) -> np.ndarray | None:
+    """The unscaled integers of a 128-bit decimal array without nulls, or None when one does
+    not fit in int64. (Each value is 16 bytes, low half first, on little-endian machines.)"""
+    if values.null_count:
+        return None
+    words = np.frombuffer(values.buffers()[1], dtype=np.int64)
+    words = words[2 * values.offset : 2 * (values.offset + len(values))]
+    low, high = words[0::2], words[1::2]
+    if not np.array_equal(high, low >> 63):
+        return None
+    return low.copy()
 
 
 def decimal_to_nano(value: Decimal) -> int:
@@ -154,10 +191,13 @@ def exact_sum(text: pd.Series | pa.Array) -> Decimal:
     arr = pc.drop_null(_arrow(text)) if isinstance(text, pa.Array) else _arrow(text.dropna())
     if len(arr) == 0:
         return Decimal(0)
-    scale = _scale_of(arr)
+    whole, scale = _digits(arr)
     if scale > MAX_SCALE:
         return sum((Decimal(t) for t in arr.to_pylist()), Decimal(0))
-    total = pc.sum(pc.cast(arr, pa.decimal256(76, scale))).as_py()
+    # the sum has at most as many whole digits as a value plus as many as the count
+    narrow = whole + len(str(len(arr))) + scale <= DECIMAL128_DIGITS
+    exact = pa.decimal128(DECIMAL128_DIGITS, scale) if narrow else pa.decimal256(76, scale)
+    total = pc.sum(pc.cast(arr, exact)).as_py()
     return Decimal(total) if total is not None else Decimal(0)
 
 
@@ -171,10 +211,13 @@ def decimal_text(value: Decimal) -> str:
 
 def parse_quantities(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Units are whole numbers; ``1,200`` and a spreadsheet's ``3.0`` are accepted."""
-    s = pc.replace_substring_regex(_arrow(values), pattern=_STRIP, replacement="")
-    s = pc.replace_substring(s, ",", "")
-    s = pc.replace_substring_regex(s, pattern=r"\.0+$", replacement="")
-    s = pc.if_else(pc.equal(s, ""), "0", s)
-    bad = pc.invert(pc.match_substring_regex(s, r"^-?\d{1,15}$"))
+    s = _arrow(values)
+    whole = r"^-?\d{1,15}$"
+    if not pc.all(pc.match_substring_regex(s, whole)).as_py():  # plain whole numbers need none
+        s = pc.replace_substring_regex(s, pattern=_STRIP, replacement="")
+        s = pc.replace_substring(s, ",", "")
+        s = pc.replace_substring_regex(s, pattern=r"\.0+$", replacement="")
+        s = pc.if_else(pc.equal(s, ""), "0", s)
+    bad = pc.invert(pc.match_substring_regex(s, whole))
     good = pc.cast(pc.if_else(bad, "0", s), pa.int64()).to_numpy(zero_copy_only=False)
     return good, pd.Series(bad.to_numpy(zero_copy_only=False), index=values.index)

@@ -119,8 +119,15 @@ def _fail(
 
 def _text(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
-        return frame[name].fillna("").astype(str).str.strip()
+        return _as_text(frame[name]).str.strip()
     return pd.Series("", index=frame.index, dtype=str)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cells as strings, empty for missing ones (the text reader's columns already are)."""
+    if values.dtype == "str" and not values.hasnans:
+        return values
+    return values.fillna("").astype(str)
 
 
 def _mapped_text(values: pd.Series, fn: Callable[[str], str]) -> pd.api.extensions.ExtensionArray:
@@ -146,7 +153,7 @@ def normalize(
     headers = dict(mapping)
     data = pd.DataFrame(index=frame.index)
     for fld, col in headers.items():
-        data[fld] = frame[col].fillna("").astype(str)
+        data[fld] = _as_text(frame[col])
     data["row_number"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
     label = {fld: headers.get(fld, fld) for fld in FIELDS}
     if layout.prepare is not None:
@@ -159,10 +166,9 @@ def normalize(
     out["row_number"] = data["row_number"].to_numpy()
 
     # months
-    months, bad = parse_months(_text(data, "usage_month"), day_first=layout.day_first)
-    _fail(
-        file, data, _text(data, "usage_month"), bad, label["usage_month"], "is not a date or month"
-    )
+    usage = _text(data, "usage_month")
+    months, bad = parse_months(usage, day_first=layout.day_first)
+    _fail(file, data, usage, bad, label["usage_month"], "is not a date or month")
     out["usage_month"] = months
     if "usage_month_end" in data.columns:
         end, bad_end = parse_months(_text(data, "usage_month_end"), day_first=layout.day_first)
@@ -171,7 +177,7 @@ def normalize(
         out["usage_month_end"] = months
     if "reporting_month" in data.columns:
         rep, _ = parse_months(_text(data, "reporting_month"), day_first=layout.day_first)
-        out["reporting_month"] = pd.array(np.where(rep == 0, None, rep), dtype="Int64")
+        out["reporting_month"] = pd.arrays.IntegerArray(rep.astype(np.int64), rep == 0)
     else:
         out["reporting_month"] = pd.array([None] * len(data), dtype="Int64")
 
@@ -184,21 +190,24 @@ def normalize(
     out["amount"] = amounts.text.astype(object)
     out["amount_nano"] = amounts.nano
 
-    currency = _text(data, "currency").str.upper()
-    fixed = layout.currency or options.currency
-    if fixed:
-        currency = currency.where(currency != "", fixed.upper())
-    bad = ~currency.str.fullmatch(r"[A-Z]{3}")
-    if bool(bad.any()) and "currency" not in data.columns:
-        raise StatementError(
-            file, "does not say its currency; choose one (for example --currency GBP)"
-        )
-    _fail(file, data, currency, bad, label["currency"], "is not a currency code")
-    out["currency"] = currency.array
+    fixed = (layout.currency or options.currency or "").upper()
+    if "currency" not in data.columns:
+        if not re.fullmatch(r"[A-Z]{3}", fixed):
+            raise StatementError(
+                file, "does not say its currency; choose one (for example --currency GBP)"
+            )
+        out["currency"] = pd.Series(fixed, index=data.index, dtype=str).array
+    else:
+        currency = _text(data, "currency").str.upper()
+        if fixed:
+            currency = currency.where(currency != "", fixed)
+        bad = ~currency.str.fullmatch(r"[A-Z]{3}")
+        _fail(file, data, currency, bad, label["currency"], "is not a currency code")
+        out["currency"] = currency.array
 
     for fld in ("source_amount", "fx_rate"):
-        values = _text(data, fld)
-        if fld in data.columns and bool((values != "").any()):
+        values = _text(data, fld) if fld in data.columns else None
+        if values is not None and bool((values != "").any()):
             parsed = parse_amounts(
                 values.where(values != "", "0"), decimal_comma=layout.decimal_comma
             )
@@ -209,6 +218,8 @@ def normalize(
             out[fld] = None
     out["source_currency"] = (
         _text(data, "source_currency").str.upper().replace("", None).astype(object)
+        if "source_currency" in data.columns
+        else None
     )
 
     quantity = _text(data, "quantity")

@@ -1,0 +1,74 @@
+"""Exact money: amounts parsed, rounded and summed exactly as ``Decimal`` does, whatever path
+(128-bit, 256-bit or Python decimals) the size of the numbers takes."""
+
+from __future__ import annotations
+
+import decimal
+import random
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from royalty.money import decimal_to_nano, exact_sum, parse_amounts, parse_quantities, to_nano
+
+
+def random_amounts(rng: random.Random, n: int, max_whole_digits: int, pad: int) -> list[str]:
+    values = []
+    for _ in range(n):
+        digits = rng.randrange(0, max_whole_digits + 1)
+        whole = "0" * pad + (str(rng.randrange(10**digits)) if digits else "0")
+        scale = rng.choice([0, 2, 8, 9, 10, 12, 13, 18, 20, 25, 28, 29, 30])
+        frac = "".join(rng.choice("0123456789") for _ in range(scale))
+        if scale > 9 and rng.random() < 0.2:  # a tie at the 10th decimal: half to even
+            frac = frac[:8] + rng.choice("0123456789") + "5" + "0" * (scale - 10)
+        values.append(rng.choice(["", "-"]) + whole + (f".{frac}" if scale else ""))
+    return values
+
+
+@pytest.mark.parametrize(("max_whole_digits", "pad"), [(3, 0), (9, 0), (9, 3)])
+def test_nano_units_and_sums_equal_decimal_arithmetic(max_whole_digits, pad):
+    """(Leading zeros make the text too wide for the 128-bit path: the 256-bit one is used.)"""
+    rng = random.Random(max_whole_digits + pad)
+    exact = decimal.Context(prec=200)
+    for _ in range(150):
+        values = random_amounts(rng, rng.randrange(1, 200), max_whole_digits, pad)
+        arr = pa.array(values)
+        expected = np.array([decimal_to_nano(Decimal(v)) for v in values], dtype=np.int64)
+        assert to_nano(arr).tolist() == expected.tolist(), values
+        assert to_nano(arr.slice(1)).tolist() == expected[1:].tolist()  # an offset array
+        with decimal.localcontext(exact):  # the default context would round to 28 digits
+            assert exact_sum(arr) == sum((Decimal(v) for v in values), Decimal(0)), values
+
+
+def test_half_even_at_the_tenth_decimal():
+    values = ["0.0000000005", "0.0000000015", "0.00000000050001", "-0.0000000025", "-1.9999999995"]
+    assert to_nano(pa.array(values)).tolist() == [0, 2, 1, -2, -2_000_000_000]
+
+
+def test_statement_spellings_parse_exactly():
+    raw = pd.Series(["1,234.50", "(0.25)", "$0.0031", "-0.000", "1.2E-05", "+7", "abc", ""])
+    parsed = parse_amounts(raw, decimal_comma=False)
+    assert parsed.text.tolist()[:6] == ["1234.50", "-0.25", "0.0031", "0.000", "0.000012", "7"]
+    assert parsed.nano.tolist()[:6] == [
+        1_234_500_000_000,
+        -250_000_000,
+        3_100_000,
+        0,
+        12_000,
+        7 * 10**9,
+    ]
+    assert parsed.bad.tolist() == [False] * 6 + [True, True]
+
+
+def test_decimal_commas_are_guessed_when_the_text_needs_cleaning():
+    parsed = parse_amounts(pd.Series(["0,0055", "12,5", "1.234,56"]))
+    assert parsed.text.tolist() == ["0.0055", "12.5", "1234.56"]
+
+
+def test_quantities_whole_numbers_only():
+    qty, bad = parse_quantities(pd.Series(["12", "1,200", "3.0", "", "-2", "2.5", "x"]))
+    assert qty.tolist()[:5] == [12, 1200, 3, 0, -2]
+    assert bad.tolist() == [False] * 5 + [True, True]
