@@ -46,15 +46,31 @@ class Worker:
     calls not started yet and never raises: for clean-up after an error elsewhere.
     """
 
-    def __init__(self, name: str, backlog: int = 2) -> None:
+    def __init__(self, name: str, backlog: int = 2, *, inline: bool = False) -> None:
+        self.inline = inline
+        """Run each call at once in the caller's thread (for work that cannot move threads)."""
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self.backlog = backlog
         self.pending: deque[Future[None]] = deque()
+        self.failed = False
+        """Once a call failed, the calls after it are skipped: they would build on it."""
 
     def submit(self, fn: Callable[..., None], *args: object) -> None:
+        if self.inline:
+            fn(*args)
+            return
         while len(self.pending) >= self.backlog:
             self.pending.popleft().result()
-        self.pending.append(self.pool.submit(fn, *args))
+        self.pending.append(self.pool.submit(self._call, fn, args))
+
+    def _call(self, fn: Callable[..., None], args: tuple[object, ...]) -> None:
+        if self.failed:
+            return
+        try:
+            fn(*args)
+        except BaseException:
+            self.failed = True
+            raise
 
     def idle(self) -> bool:
         """Whether every call so far has finished (or failed: ``join`` says)."""

@@ -30,6 +30,8 @@ BATCH_ROWS = 50_000
 """Rows converted to Python values at a time by ``executemany``: bounds memory."""
 SCRATCH = "royalty_scratch"
 """Prefix of the scratch databases attached while a load copies them."""
+WRITERS = "royalty_writers"
+"""Writers whose background copies use the connection (stopped when the transaction ends)."""
 SEGMENT_ROWS = 200_000
 """Rows staged in the first scratch segments (see ``Writer``)."""
 MAX_SEGMENTS = 8
@@ -53,7 +55,11 @@ def bulk_transaction(engine: Engine) -> Iterator[Connection]:
             conn.commit()
         try:
             with conn.begin():
-                yield conn
+                try:
+                    yield conn
+                finally:  # before the transaction ends, no copy may still use the connection
+                    for writer in conn.info.pop(WRITERS, []):
+                        writer.copier.stop()
         finally:
             if sqlite:
                 conn.rollback()
@@ -86,6 +92,9 @@ class Writer:
         """Segments no longer appended to and not yet copied, oldest first."""
         self.staged_rows = 0
         """Rows in the segments before the current one."""
+        self.copier = Worker("scratch-copier", backlog=MAX_SEGMENTS, inline=_one_thread(conn))
+        """Copies full segments on ``conn`` while the caller goes on; ``wait`` before using it."""
+        conn.info.setdefault(WRITERS, []).append(self)
 
     def append(self, table: Table, rows: pd.DataFrame) -> None:
         if rows.empty:
@@ -103,15 +112,25 @@ class Writer:
             self.staged_rows += self.scratch.rows
             self.scratch = None
         while self.full and self.full[0].written():
-            self._copy(self.full.popleft())
+            self.copier.submit(self._copy, self.full.popleft())
 
-    def flush(self) -> None:
-        """Copy what SQLite staged into the real tables (in the order it was appended)."""
+    def wait(self) -> None:
+        """Wait until no copy uses the connection (raising a copy's error): call it before
+        using the connection yourself while rows are being appended."""
+        self.copier.join()
+
+    def seal(self) -> None:
+        """Start copying everything appended so far, in the background (``flush`` waits)."""
         if self.scratch is not None:
             self.full.append(self.scratch)
             self.scratch = None
         while self.full:
-            self._copy(self.full.popleft())
+            self.copier.submit(self._copy, self.full.popleft())
+
+    def flush(self) -> None:
+        """Copy what SQLite staged into the real tables (in the order it was appended)."""
+        self.seal()
+        self.copier.join()
 
     def _copy(self, scratch: _Scratch) -> None:
         scratch.close()
@@ -182,6 +201,12 @@ class _Scratch:
         if self.adbc is not None:
             self.adbc.close()
             self.adbc = None
+
+
+def _one_thread(conn: Connection) -> bool:
+    """An in-memory SQLite database exists on one thread's connection only."""
+    database = conn.engine.url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in str(conn.engine.url.query)
 
 
 def _arrow_type(table: Table, name: str) -> pa.DataType:

@@ -116,3 +116,50 @@ def test_a_failed_scratch_write_is_raised_and_stores_nothing(sqlite_engine, monk
         writer.flush()
     assert stores(sqlite_engine) == []
     assert scratch_folders() == before
+
+
+def test_a_failed_background_copy_is_raised_and_stores_nothing(sqlite_engine, monkeypatch):
+    """Full segments are copied by a background thread on the load's own connection; an error
+    there reaches the caller (at ``flush`` or the next ``wait``) and the load rolls back."""
+    monkeypatch.setattr(bulk, "SEGMENT_ROWS", 1)
+    real_copy = bulk.Writer._copy
+    copied = []
+
+    def copy_then_fail(writer, scratch):
+        real_copy(writer, scratch)
+        copied.append(scratch.rows)
+        if len(copied) == 2:
+            raise OSError("database disk image is malformed")
+
+    monkeypatch.setattr(bulk.Writer, "_copy", copy_then_fail)
+    with sqlite_engine.begin() as conn:
+        conn.execute(Platform.__table__.insert(), [{"name": "Tidal"}])
+    before = scratch_folders()
+    with pytest.raises(OSError, match="malformed"), bulk_transaction(sqlite_engine) as conn:
+        writer = Writer(conn)
+        for i in range(5):
+            writer.append(STORES, pd.DataFrame({"raw_name": [f"Tidal {i}"], "platform_id": [1]}))
+        writer.flush()
+    assert len(copied) == 2  # the copies after the failed one were never made
+    assert stores(sqlite_engine) == []
+    assert scratch_folders() == before
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_an_in_memory_database_is_copied_on_its_own_thread(monkeypatch):
+    """``sqlite://`` exists on one thread's connection: its segments are copied in place."""
+    from royalty.db import make_engine
+
+    monkeypatch.setattr(bulk, "SEGMENT_ROWS", 1)
+    memory = make_engine("sqlite://")
+    with memory.begin() as conn:
+        conn.execute(Platform.__table__.insert(), [{"name": "Deezer"}])
+    names = [f"Deezer {i}" for i in range(6)]
+    with bulk_transaction(memory) as conn:
+        writer = Writer(conn)
+        assert writer.copier.inline
+        for name in names:
+            writer.append(STORES, pd.DataFrame({"raw_name": [name], "platform_id": [1]}))
+        writer.flush()
+    assert stores(memory) == [(n, 1) for n in names]

@@ -9,10 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from royalty import background, bulk, ingest, reader, rollup
+from royalty import bulk, ingest, reader, rollup
 from royalty.importers.base import ImportOptions
 from royalty.ingest import import_bytes
 from royalty.models import (
@@ -480,26 +481,13 @@ def test_every_stored_id_exists_though_sqlite_skips_checking_them_during_a_load(
         assert conn.execute(select(func.count()).select_from(EarningLine)).scalar() > 200
 
 
-def test_read_ahead_keeps_order_raises_in_place_and_closes_what_it_reads():
-    closed = []
-
-    def produce():
-        try:
-            yield 1
-            yield 2
-            raise ValueError("row 3 is bad")
-        finally:
-            closed.append(True)
-
-    got = []
-    with pytest.raises(ValueError, match="row 3"):
-        for item in background.read_ahead(produce()):
-            got.append(item)
-    assert got == [1, 2]
-    assert closed == [True]
-
-    closed.clear()
-    items = background.read_ahead(produce())
-    assert next(items) == 1
-    items.close()  # the caller stops early (its own error): the producer is closed, not left open
-    assert closed == [True]
+def test_occurrences_count_equal_keys_before_each_across_batches():
+    rng = np.random.default_rng(3)
+    counts, seen = ingest._Counts(), {}
+    for _ in range(20):
+        keys = rng.integers(0, 50, int(rng.integers(0, 200)))
+        expected = []
+        for key in keys.tolist():
+            expected.append(seen.get(key, 0))
+            seen[key] = seen.get(key, 0) + 1
+        assert counts.occurrences(keys).tolist() == expected
