@@ -33,7 +33,9 @@ SCRATCH = "royalty_scratch"
 WRITERS = "royalty_writers"
 """Writers whose background copies use the connection (stopped when the transaction ends)."""
 SEGMENT_ROWS = 200_000
-"""Rows staged in the first scratch segments (see ``Writer``)."""
+"""Rows staged in the first scratch segments when the writer does not know what to expect."""
+MIN_SEGMENT_ROWS = 25_000
+"""Fewer rows are not worth a scratch file of their own."""
 MAX_SEGMENTS = 8
 """Scratch files one transaction attaches at most; the last one takes whatever remains."""
 
@@ -80,8 +82,10 @@ class Writer:
     On SQLite a long load is staged in segments, each a scratch file of its own: once a segment
     is full and its background writer is done, the next ``append`` copies it into the real
     tables, so copying overlaps with reading and normalizing the rest of the file and ``flush``
-    is left with the last segment only. Segments double in size (SQLite attaches at most ten
-    databases at once, and a file cannot be detached before the transaction ends).
+    is left with the last segment only. SQLite attaches at most ten databases at once, and a
+    file cannot be detached before the transaction ends, so segments are few: told how many
+    rows to expect (``expect``), each segment takes half of what remains, so the last ones,
+    copied at the end, are small; otherwise segments double in size.
     """
 
     def __init__(self, conn: Connection) -> None:
@@ -92,6 +96,7 @@ class Writer:
         """Segments no longer appended to and not yet copied, oldest first."""
         self.staged_rows = 0
         """Rows in the segments before the current one."""
+        self.expected_rows: int | None = None
         self.copier = Worker("scratch-copier", backlog=MAX_SEGMENTS, inline=_one_thread(conn))
         """Copies full segments on ``conn`` while the caller goes on; ``wait`` before using it."""
         conn.info.setdefault(WRITERS, []).append(self)
@@ -107,12 +112,24 @@ class Writer:
             self.conn.info.setdefault(SCRATCH, []).append(self.scratch)
         self.scratch.append(table, rows)
         segments = len(self.conn.info[SCRATCH])
-        if self.scratch.rows >= max(SEGMENT_ROWS, self.staged_rows) and segments < MAX_SEGMENTS:
+        if self.scratch.rows >= self._segment_rows() and segments < MAX_SEGMENTS:
             self.full.append(self.scratch)
             self.staged_rows += self.scratch.rows
             self.scratch = None
         while self.full and self.full[0].written():
             self.copier.submit(self._copy, self.full.popleft())
+
+    def expect(self, rows: int | None) -> None:
+        """About how many rows will be appended (a hint: any number may come)."""
+        self.expected_rows = rows
+
+    def _segment_rows(self) -> int:
+        remaining = (self.expected_rows or 0) - self.staged_rows
+        if remaining > 2 * MIN_SEGMENT_ROWS:
+            return remaining // 2
+        if self.expected_rows:
+            return MIN_SEGMENT_ROWS
+        return max(SEGMENT_ROWS, self.staged_rows)
 
     def wait(self) -> None:
         """Wait until no copy uses the connection (raising a copy's error): call it before

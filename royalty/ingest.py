@@ -335,6 +335,7 @@ class _Import:
         ).inserted_primary_key[0]  # fmt: skip
         self._load_dimensions()
         self.source_has_lines = self._source_has_lines(layout.source)
+        self.writer.expect(sum(t.rows_hint or 0 for t in tables) or None)
         for table in tables:
             table_layout, mapping = _layout_of(table)
             if table_layout.source != layout.source:

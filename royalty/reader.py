@@ -73,6 +73,8 @@ class Table:
     chunks: Callable[..., Iterator[pd.DataFrame]]
     """``chunks()`` yields frames of text rows; ``chunks(careful=True)`` reads a text file with
     the slower reader that accepts padded rows (see ``IrregularRows``)."""
+    rows_hint: int | None = None
+    """About how many rows the table has (from the size of its first rows): for planning."""
 
 
 def clean_header(cell: object) -> str:
@@ -230,7 +232,9 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
         except pa.ArrowInvalid as exc:
             raise IrregularRows(source.name) from exc
 
-    return Table(source.name, header, header_row, encoding, delimiter, chunks)
+    breaks = raw.count(b"\r" if bare_cr else b"\n")
+    rows_hint = int(source.size * breaks / len(raw)) - header_row - 1 if breaks else None
+    return Table(source.name, header, header_row, encoding, delimiter, chunks, rows_hint)
 
 
 ARROW_BLOCK_BYTES = 6 << 20
@@ -360,7 +364,8 @@ def excel_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list
                 yield pd.DataFrame(body[start : start + CHUNK_ROWS], columns=header, dtype=str)
 
         label = source.name if len(sheets) == 1 else f"{source.name} › {sheet_name}"
-        tables.append(Table(label, header, header_row, "xlsx", "", chunks))
+        rows_hint = len(rows) - header_row - 1
+        tables.append(Table(label, header, header_row, "xlsx", "", chunks, rows_hint))
     return tables
 
 

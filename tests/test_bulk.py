@@ -163,3 +163,20 @@ def test_an_in_memory_database_is_copied_on_its_own_thread(monkeypatch):
             writer.append(STORES, pd.DataFrame({"raw_name": [name], "platform_id": [1]}))
         writer.flush()
     assert stores(memory) == [(n, 1) for n in names]
+
+
+def test_told_what_to_expect_each_segment_takes_half_of_what_remains(engine, monkeypatch):
+    """So the segments copied at the end of a load are the small ones."""
+    monkeypatch.setattr(bulk, "MIN_SEGMENT_ROWS", 2)
+    with engine.begin() as conn:
+        conn.execute(Platform.__table__.insert(), [{"name": "Spotify"}])
+    names = [f"Store {i:02d}" for i in range(40)]
+    with bulk_transaction(engine) as conn:
+        writer = Writer(conn)
+        writer.expect(40)
+        for name in names:
+            writer.append(STORES, pd.DataFrame({"raw_name": [name], "platform_id": [1]}))
+        writer.flush()
+        if engine.dialect.name == "sqlite":
+            assert [s.rows for s in conn.info[bulk.SCRATCH]] == [20, 10, 5, 2, 2, 1]
+    assert stores(engine) == [(n, 1) for n in names]

@@ -184,3 +184,12 @@ def test_fast_and_careful_readers_give_the_same_rows(path, monkeypatch):
         careful = pd.concat(list(table.chunks(careful=True)), ignore_index=True)
         pd.testing.assert_frame_equal(fast, careful)
         assert len(fast) > 0
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_a_table_says_about_how_many_rows_it_has(newline):
+    """The bulk writer plans its segments from this: near the truth, whatever the line ends."""
+    rows = [["2024-05", "Spotify", f"Song {i}", "0.01308573"] for i in range(5000)]
+    text = newline.join("\t".join(r) for r in [HEADER, *rows]) + newline
+    (table,) = open_tables(Source.from_bytes("dk.tsv", text.encode()), knows_header)
+    assert table.rows_hint is not None and abs(table.rows_hint - 5000) < 50
