@@ -277,6 +277,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{ours['cpu'] / base['cpu']:.2f}x CPU time"
     )
 
+    rate, ratio = ours["rows"] / ours["seconds"], ours["seconds"] / base["seconds"]
+    print(
+        f"targets: >= 150,000 rows/s: {'met' if rate >= 150_000 else 'NOT met'} ({rate:,.0f}); "
+        f"within 2x of the baseline: {'met' if ratio <= 2 else 'NOT met'} ({ratio:.2f}x); "
+        f"peak RSS under 1 GB: {'met' if ours['peak_mb'] < 1024 else 'NOT met'}"
+    )
+
     total, count = stored_total(folder / "royalty.db")
     exact = total == file_total and Decimal(ours["totals"]["USD"]) == file_total
     print(
