@@ -20,14 +20,24 @@ def scratch_folders() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("royalty-load-*")}
 
 
+def add_platform(engine, name: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(Platform.__table__.insert(), [{"name": name}])
+
+
+def append_stores(writer: Writer, names: list[str]) -> None:
+    """One append per name: each is a batch of its own."""
+    for name in names:
+        writer.append(STORES, pd.DataFrame({"raw_name": [name], "platform_id": [1]}))
+
+
 def stores(engine) -> list[tuple]:
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(select(Store.raw_name, Store.platform_id))]
 
 
 def test_rows_keep_their_exact_text_and_order(engine):
-    with engine.begin() as conn:
-        conn.execute(Platform.__table__.insert(), [{"name": "Spotify"}])
+    add_platform(engine, "Spotify")
     names = ["0.31278150", "007", "Spotify (Free)", "<script>x</script>", "Zoë"]
     before = scratch_folders()
     with bulk_transaction(engine) as conn:
@@ -43,8 +53,7 @@ def test_rows_keep_their_exact_text_and_order(engine):
 
 @pytest.mark.parametrize("when", ["after flush", "before flush"])
 def test_an_error_stores_nothing_and_leaves_no_scratch_file(engine, when):
-    with engine.begin() as conn:
-        conn.execute(Platform.__table__.insert(), [{"name": "Deezer"}])
+    add_platform(engine, "Deezer")
     before = scratch_folders()
     with pytest.raises(RuntimeError), bulk_transaction(engine) as conn:
         conn.execute(Artist.__table__.insert(), [{"name": "Wren Okafor"}])
@@ -67,14 +76,12 @@ def test_a_long_load_is_copied_in_segments_that_keep_the_order(engine, monkeypat
     """Segments of 2, 2, 4 and then the rest (the attach limit): every row once, in order."""
     monkeypatch.setattr(bulk, "SEGMENT_ROWS", 2)
     monkeypatch.setattr(bulk, "MAX_SEGMENTS", 4)
-    with engine.begin() as conn:
-        conn.execute(Platform.__table__.insert(), [{"name": "Spotify"}])
+    add_platform(engine, "Spotify")
     names = [f"Store {i:02d}" for i in range(15)]
     before = scratch_folders()
     with bulk_transaction(engine) as conn:
         writer = Writer(conn)
-        for name in names:
-            writer.append(STORES, pd.DataFrame({"raw_name": [name], "platform_id": [1]}))
+        append_stores(writer, names)
         writer.flush()
         inside = [r[0] for r in conn.execute(select(Store.raw_name).order_by(Store.id))]
         if engine.dialect.name == "sqlite":
@@ -86,13 +93,11 @@ def test_a_long_load_is_copied_in_segments_that_keep_the_order(engine, monkeypat
 
 def test_an_error_after_segments_were_copied_stores_nothing(engine, monkeypatch):
     monkeypatch.setattr(bulk, "SEGMENT_ROWS", 1)
-    with engine.begin() as conn:
-        conn.execute(Platform.__table__.insert(), [{"name": "Deezer"}])
+    add_platform(engine, "Deezer")
     before = scratch_folders()
     with pytest.raises(RuntimeError), bulk_transaction(engine) as conn:
         writer = Writer(conn)
-        for i in range(6):
-            writer.append(STORES, pd.DataFrame({"raw_name": [f"Deezer {i}"], "platform_id": [1]}))
+        append_stores(writer, [f"Deezer {i}" for i in range(6)])
         writer.flush()
         writer.append(STORES, pd.DataFrame({"raw_name": ["never copied"], "platform_id": [1]}))
         raise RuntimeError("row 7 is bad")
@@ -107,8 +112,7 @@ def test_a_failed_scratch_write_is_raised_and_stores_nothing(sqlite_engine, monk
         raise OSError("disk full")
 
     monkeypatch.setattr(bulk._Scratch, "_ingest", failing)
-    with sqlite_engine.begin() as conn:
-        conn.execute(Platform.__table__.insert(), [{"name": "Tidal"}])
+    add_platform(sqlite_engine, "Tidal")
     before = scratch_folders()
     with pytest.raises(OSError, match="disk full"), bulk_transaction(sqlite_engine) as conn:
         writer = Writer(conn)
@@ -132,13 +136,11 @@ def test_a_failed_background_copy_is_raised_and_stores_nothing(sqlite_engine, mo
             raise OSError("database disk image is malformed")
 
     monkeypatch.setattr(bulk.Writer, "_copy", copy_then_fail)
-    with sqlite_engine.begin() as conn:
-        conn.execute(Platform.__table__.insert(), [{"name": "Tidal"}])
+    add_platform(sqlite_engine, "Tidal")
     before = scratch_folders()
     with pytest.raises(OSError, match="malformed"), bulk_transaction(sqlite_engine) as conn:
         writer = Writer(conn)
-        for i in range(5):
-            writer.append(STORES, pd.DataFrame({"raw_name": [f"Tidal {i}"], "platform_id": [1]}))
+        append_stores(writer, [f"Tidal {i}" for i in range(5)])
         writer.flush()
     assert len(copied) == 2  # the copies after the failed one were never made
     assert stores(sqlite_engine) == []
@@ -153,14 +155,12 @@ def test_an_in_memory_database_is_copied_on_its_own_thread(monkeypatch):
 
     monkeypatch.setattr(bulk, "SEGMENT_ROWS", 1)
     memory = make_engine("sqlite://")
-    with memory.begin() as conn:
-        conn.execute(Platform.__table__.insert(), [{"name": "Deezer"}])
+    add_platform(memory, "Deezer")
     names = [f"Deezer {i}" for i in range(6)]
     with bulk_transaction(memory) as conn:
         writer = Writer(conn)
         assert writer.copier.inline
-        for name in names:
-            writer.append(STORES, pd.DataFrame({"raw_name": [name], "platform_id": [1]}))
+        append_stores(writer, names)
         writer.flush()
     assert stores(memory) == [(n, 1) for n in names]
 
@@ -168,14 +168,12 @@ def test_an_in_memory_database_is_copied_on_its_own_thread(monkeypatch):
 def test_told_what_to_expect_each_segment_takes_half_of_what_remains(engine, monkeypatch):
     """So the segments copied at the end of a load are the small ones."""
     monkeypatch.setattr(bulk, "MIN_SEGMENT_ROWS", 2)
-    with engine.begin() as conn:
-        conn.execute(Platform.__table__.insert(), [{"name": "Spotify"}])
+    add_platform(engine, "Spotify")
     names = [f"Store {i:02d}" for i in range(40)]
     with bulk_transaction(engine) as conn:
         writer = Writer(conn)
         writer.expect(40)
-        for name in names:
-            writer.append(STORES, pd.DataFrame({"raw_name": [name], "platform_id": [1]}))
+        append_stores(writer, names)
         writer.flush()
         if engine.dialect.name == "sqlite":
             assert [s.rows for s in conn.info[bulk.SCRATCH]] == [20, 10, 5, 2, 2, 1]
