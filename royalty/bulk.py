@@ -7,11 +7,14 @@ binds them straight from Arrow arrays in C (~1 s for those rows, in a thread of 
 runs without the GIL while the caller prepares the next batch), and ``flush`` copies them into
 the real tables with one ``INSERT ... SELECT`` per table, inside the caller's transaction: the
 load is still all or nothing, and the scratch file is deleted when the transaction ends.
-Other databases (PostgreSQL) get ``executemany`` in batches, which psycopg pipelines.
+PostgreSQL (psycopg) gets ``COPY ... FROM STDIN`` with CSV that pyarrow writes; any other
+driver ``executemany`` in batches. (On PostgreSQL most of a load's time is its per-row foreign
+key checks: 200,000 lines take ~0.5 s to insert without them and ~5 s with them.)
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 from collections import deque
@@ -22,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 from sqlalchemy import BigInteger, Connection, Engine, Integer, Table
 
 from royalty.background import Worker
@@ -105,7 +109,10 @@ class Writer:
         if rows.empty:
             return
         if not self.sqlite:
-            _executemany(self.conn, table, rows)
+            if self.conn.dialect.driver == "psycopg":
+                _copy_in(self.conn, table, rows)
+            else:
+                _executemany(self.conn, table, rows)
             return
         if self.scratch is None:
             self.scratch = _Scratch()
@@ -188,8 +195,7 @@ class _Scratch:
         known = self.tables.setdefault(table.name, columns)
         if known != columns:
             raise ValueError(f"rows for {table.name} changed columns: {columns} != {known}")
-        schema = pa.schema([(name, _arrow_type(table, name)) for name in columns])
-        data = pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
+        data = _arrow_table(table, rows)
         if self.adbc is None:
             raise ValueError("rows appended to a scratch file already copied")
         self.worker.submit(self._ingest, table.name, data)
@@ -229,6 +235,24 @@ def _one_thread(conn: Connection) -> bool:
 def _arrow_type(table: Table, name: str) -> pa.DataType:
     """Integers stay integers; everything else (exact amounts included) is text."""
     return pa.int64() if isinstance(table.c[name].type, Integer | BigInteger) else pa.string()
+
+
+def _arrow_table(table: Table, rows: pd.DataFrame) -> pa.Table:
+    schema = pa.schema([(name, _arrow_type(table, name)) for name in rows.columns])
+    return pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
+
+
+def _copy_in(conn: Connection, table: Table, rows: pd.DataFrame) -> None:
+    """PostgreSQL's ``COPY ... FROM STDIN`` of the rows as CSV, inside the caller's transaction.
+
+    pyarrow writes the CSV in C: text always quoted (``""`` is an empty string), missing values
+    as nothing at all, which ``COPY`` reads as NULL; about ten times faster than executemany.
+    """
+    data = io.BytesIO()
+    pa_csv.write_csv(_arrow_table(table, rows), data, pa_csv.WriteOptions(include_header=False))
+    sql = f"COPY {table.name} ({', '.join(rows.columns)}) FROM STDIN WITH (FORMAT csv)"
+    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        copy.write(data.getbuffer())
 
 
 def _executemany(conn: Connection, table: Table, rows: pd.DataFrame) -> None:

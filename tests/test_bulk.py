@@ -38,12 +38,13 @@ def stores(engine) -> list[tuple]:
 
 def test_rows_keep_their_exact_text_and_order(engine):
     add_platform(engine, "Spotify")
-    names = ["0.31278150", "007", "Spotify (Free)", "<script>x</script>", "Zoë"]
+    names = ["0.31278150", "007", "Spotify (Free)", "<script>x</script>", "Zoë", "", "\\N",
+             'a "quoted", name', "two\nlines", " spaced "]  # fmt: skip
     before = scratch_folders()
     with bulk_transaction(engine) as conn:
         writer = Writer(conn)
         writer.append(STORES, pd.DataFrame({"raw_name": names[:2], "platform_id": [1, 1]}))
-        writer.append(STORES, pd.DataFrame({"raw_name": names[2:], "platform_id": [1, 1, 1]}))
+        writer.append(STORES, pd.DataFrame({"raw_name": names[2:], "platform_id": [1] * 8}))
         writer.flush()
         inside = [r[0] for r in conn.execute(select(Store.raw_name).order_by(Store.id))]
     assert inside == names  # readable once flushed, inside the transaction
