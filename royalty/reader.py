@@ -181,27 +181,28 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
 
     def careful_chunks() -> Iterator[pd.DataFrame]:
         with source.opener() as f:
-            # Columns by position, never an index: without ``index_col=False`` pandas turns the
-            # extra cells of a row ending in delimiters into an index and shifts every column.
-            # Room for a few extra cells lets them be checked (empty) rather than guessed at.
-            reader = pd.read_csv(
-                f,
-                sep=delimiter,
-                encoding=encoding,
-                lineterminator="\r" if bare_cr else None,
-                skiprows=header_row + 1,
-                header=None,
-                names=range(width + EXTRA_CELLS),
-                index_col=False,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=True,
-                chunksize=CHUNK_ROWS,
-                engine="c",
-                on_bad_lines="error",
-            )
             try:
+                # Columns by position, never an index: without ``index_col=False`` pandas turns
+                # the extra cells of a row ending in delimiters into an index and shifts every
+                # column. Room for a few extra cells lets them be checked (empty) rather than
+                # guessed at. (Creating the reader already decodes the first part of the file.)
+                reader = pd.read_csv(
+                    f,
+                    sep=delimiter,
+                    encoding=encoding,
+                    lineterminator="\r" if bare_cr else None,
+                    skiprows=header_row + 1,
+                    header=None,
+                    names=range(width + EXTRA_CELLS),
+                    index_col=False,
+                    dtype=str,
+                    keep_default_na=False,
+                    na_filter=False,
+                    skip_blank_lines=True,
+                    chunksize=CHUNK_ROWS,
+                    engine="c",
+                    on_bad_lines="error",
+                )
                 for chunk in reader:
                     _check_extra_cells(source.name, chunk, width, header_row)
                     chunk = chunk.iloc[:, :width]
@@ -215,13 +216,13 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
                 ) from exc
 
     def chunks(careful: bool = False) -> Iterator[pd.DataFrame]:
-        if careful or encoding not in ("utf-8", "utf-8-sig") or cells != width:
+        if careful or cells != width:
             yield from careful_chunks()
             return
-        fast = _arrow_chunks(source, delimiter, header_row + 1, header)
+        fast = _arrow_chunks(source, delimiter, header_row + 1, header, encoding)
         try:
             head = next(fast, None)
-        except pa.ArrowInvalid:
+        except (pa.ArrowInvalid, UnicodeDecodeError):
             head = None
         if head is None or list(head.iloc[0]) != split_line(first, delimiter):
             yield from careful_chunks()  # nothing handed out yet: read it the careful way
@@ -229,7 +230,7 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
         yield head
         try:
             yield from fast
-        except pa.ArrowInvalid as exc:
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the careful reader says where
             raise IrregularRows(source.name) from exc
 
     breaks = raw.count(b"\r" if bare_cr else b"\n")
@@ -253,17 +254,21 @@ class IrregularRows(Exception):
 
 
 def _arrow_chunks(
-    source: Source, delimiter: str, skip: int, header: list[str]
+    source: Source, delimiter: str, skip: int, header: list[str], encoding: str
 ) -> Iterator[pd.DataFrame]:
-    """Rows of a UTF-8 text table, parsed by pyarrow's CSV reader: several times faster than
-    pandas' tokenizer and no Python object per cell. Only for tables whose every row has as
-    many cells as the header; anything else raises ``pyarrow.ArrowInvalid``."""
+    """Rows of a text table, parsed by pyarrow's CSV reader: several times faster than pandas'
+    tokenizer and no Python object per cell (other encodings than UTF-8 are decoded on the
+    way in). Only for tables whose every row has as many cells as the header; anything else
+    raises ``pyarrow.ArrowInvalid``."""
     names = [f"c{i}" for i in range(len(header))]
     with source.opener() as f:
         reader = pa_csv.open_csv(
             f,
             read_options=pa_csv.ReadOptions(
-                skip_rows=skip, column_names=names, block_size=ARROW_BLOCK_BYTES
+                skip_rows=skip,
+                column_names=names,
+                block_size=ARROW_BLOCK_BYTES,
+                encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
             ),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(

@@ -337,3 +337,18 @@ def test_a_short_row_deep_in_a_large_file_reads_as_the_careful_reader_does(engin
     message = "dk_short.tsv, row 252, column 'Earnings (USD)': is not an amount of money: ''"
     monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)
     assert_error(engine, "dk_short.tsv", data, message)
+
+
+def test_broken_utf16_deep_in_a_large_file_stores_nothing(engine, monkeypatch):
+    """Bandcamp-style UTF-16 is decoded while it is read (no up-front check as for UTF-8): a
+    broken character found late still fails the whole file with a clear message."""
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)
+    data = tsv(many_rows(300), encoding="utf-16")
+    cut = len(data) * 3 // 4 // 2 * 2
+    broken = data[:cut] + b"\x00\xd8" + data[cut:]  # a lone surrogate
+    assert_error(
+        engine,
+        "dk_utf16.tsv",
+        broken,
+        "dk_utf16.tsv: has text in an unexpected encoding (illegal UTF-16 surrogate)",
+    )

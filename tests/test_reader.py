@@ -193,3 +193,20 @@ def test_a_table_says_about_how_many_rows_it_has(newline):
     text = newline.join("\t".join(r) for r in [HEADER, *rows]) + newline
     (table,) = open_tables(Source.from_bytes("dk.tsv", text.encode()), knows_header)
     assert table.rows_hint is not None and abs(table.rows_hint - 5000) < 50
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_the_fast_reader_gives_what_the_careful_one_gives_in_every_encoding(encoding, monkeypatch):
+    """pyarrow reads every encoding (decoding on the way in); pandas is the careful fallback."""
+    rows = [["2024-05", "Spotify", f"Fête {i} — Ñandú", f"0.{i:08d}"] for i in range(3000)]
+    text = "\r\n".join("\t".join(r) for r in [HEADER, *rows]) + "\r\n"
+    (table,) = open_tables(Source.from_bytes("dk.tsv", text.encode(encoding)), knows_header)
+    arrow_reads = []
+    real_arrow_chunks = reader._arrow_chunks
+    monkeypatch.setattr(
+        reader, "_arrow_chunks", lambda *a: arrow_reads.append(a[-1]) or real_arrow_chunks(*a)
+    )
+    fast = pd.concat(list(table.chunks()), ignore_index=True)
+    assert arrow_reads == [table.encoding]
+    careful = pd.concat(list(table.chunks(careful=True)), ignore_index=True)
+    assert fast.values.tolist() == careful.values.tolist() == rows
