@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from sqlalchemy import BigInteger, Connection, Engine, Integer, Table
+from sqlalchemy.exc import DBAPIError
 
 from royalty.background import Worker
 
@@ -68,14 +69,27 @@ def bulk_transaction(engine: Engine) -> Iterator[Connection]:
                         writer.copier.stop()
         finally:
             if sqlite:
-                conn.rollback()
-                for scratch in conn.info.pop(SCRATCH, []):
-                    scratch.discard()
-                    if scratch.alias:
-                        conn.exec_driver_sql(f"DETACH DATABASE {scratch.alias}")
-                    shutil.rmtree(scratch.folder, ignore_errors=True)
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
+                _end_sqlite_load(conn)
+
+
+def _end_sqlite_load(conn: Connection) -> None:
+    """Scratch files detached and deleted (whatever fails), foreign keys checked again."""
+    conn.rollback()
+    detached = True
+    for scratch in conn.info.pop(SCRATCH, []):
+        scratch.discard()
+        try:
+            if scratch.alias:
+                conn.exec_driver_sql(f"DETACH DATABASE {scratch.alias}")
+        except DBAPIError:
+            detached = False
+        finally:
+            shutil.rmtree(scratch.folder, ignore_errors=True)
+    if not detached:  # still attached to a deleted file: the pool must not hand it out again
+        conn.invalidate()
+        return
+    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+    conn.commit()
 
 
 class Writer:

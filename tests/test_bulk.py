@@ -179,3 +179,29 @@ def test_told_what_to_expect_each_segment_takes_half_of_what_remains(engine, mon
         if engine.dialect.name == "sqlite":
             assert [s.rows for s in conn.info[bulk.SCRATCH]] == [20, 10, 5, 2, 2, 1]
     assert stores(engine) == [(n, 1) for n in names]
+
+
+def test_scratch_files_are_deleted_even_when_detaching_fails(sqlite_engine, monkeypatch):
+    real_copy = bulk.Writer._copy
+
+    def copy_then_lose_the_alias(writer, scratch):
+        real_copy(writer, scratch)
+        scratch.alias = "royalty_scratch_gone"  # DETACH of it fails
+
+    monkeypatch.setattr(bulk.Writer, "_copy", copy_then_lose_the_alias)
+    add_platform(sqlite_engine, "Tidal")
+    before = scratch_folders()
+    with bulk_transaction(sqlite_engine) as conn:
+        writer = Writer(conn)
+        append_stores(writer, ["Tidal HiFi"])
+        writer.flush()
+    assert scratch_folders() == before
+    assert stores(sqlite_engine) == [("Tidal HiFi", 1)]
+    monkeypatch.setattr(bulk.Writer, "_copy", real_copy)
+    with bulk_transaction(sqlite_engine) as conn:  # the next load gets a clean connection
+        writer = Writer(conn)
+        append_stores(writer, ["Tidal Max"])
+        writer.flush()
+    assert stores(sqlite_engine) == [("Tidal HiFi", 1), ("Tidal Max", 1)]
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
