@@ -271,10 +271,6 @@ def _plain(value: object) -> object:
     return value
 
 
-def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    return np.concatenate([k for k, _ in parts]), np.concatenate([v for _, v in parts])
-
-
 INT64_SAFE = float(2**62)
 """Sums whose absolute values add up to less than this cannot overflow int64 (with margin
 for the float estimate)."""
