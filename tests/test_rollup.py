@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from royalty import rollup
 from royalty.rollup import _group_sum
 
 
@@ -35,3 +37,33 @@ def test_sums_beyond_int64_stay_exact():
     keys = np.zeros((3, 1), dtype=np.int64)
     values = np.array([[big, 1], [big, -1], [big, 5]], dtype=np.int64)
     assert as_dict(*_group_sum(keys, values)) == {(0,): (3 * big, 5)}
+
+
+def grain_sums(batches, hash_values=None, monkeypatch=None) -> dict[tuple, tuple]:
+    if hash_values:
+        real = rollup.row_hash
+        monkeypatch.setattr(rollup, "row_hash", lambda keys: real(keys) % hash_values)
+    grain = rollup._Grain(width=2)
+    for keys, values in batches:
+        grain.add(np.asarray(keys, dtype=np.int64), np.asarray(values, dtype=np.int64))
+    return as_dict(*grain.result())
+
+
+@pytest.mark.parametrize("hash_values", [None, 2], ids=["hashed", "colliding"])
+def test_running_sums_over_batches_equal_a_dictionary(monkeypatch, hash_values):
+    rng = np.random.default_rng(11)
+    batches, expected = [], {}
+    for _ in range(12):
+        keys = rng.integers(0, 6, size=(int(rng.integers(0, 80)), 2))
+        values = rng.integers(-(10**12), 10**12, size=(len(keys), 3))
+        batches.append((keys, values))
+        for key, row in zip(keys.tolist(), values.tolist(), strict=True):
+            sums = expected.setdefault(tuple(key), (0, 0, 0))
+            expected[tuple(key)] = tuple(a + b for a, b in zip(sums, row, strict=True))
+    assert grain_sums(batches, hash_values, monkeypatch) == expected
+
+
+def test_running_sums_beyond_int64_stay_exact():
+    big = 2**62 + 12345
+    batches = [([[0, 1]], [[big, 1, 1]]), ([[0, 1], [2, 3]], [[big, -1, 1], [5, 5, 1]])]
+    assert grain_sums(batches) == {(0, 1): (2 * big, 0, 2), (2, 3): (5, 5, 1)}
