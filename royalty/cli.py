@@ -61,7 +61,16 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
         for path in files:
             bar.set_description(path.name[:40])
-            result = import_path(engine, path, options, progress=progress)
+            try:
+                result = import_path(engine, path, options, progress=progress)
+            except KeyboardInterrupt:  # Ctrl-C: the file's transaction was rolled back
+                bar.close()
+                print(
+                    f"Interrupted: nothing of {path} was stored; the {len(results)} file(s) "
+                    "before it were. Run the same command again to go on.",
+                    file=sys.stderr,
+                )
+                return 130
             results.append(result)
             bar.update(1)
             if not args.json:

@@ -175,3 +175,27 @@ def test_artist_and_currency_options_reach_the_import(capsys, tmp_path):
             assert conn.execute(select(Artist.name)).scalars().all() == ["Cold Harbor Choir (band)"]
     finally:
         engine.dispose()
+
+
+def test_ctrl_c_stops_after_the_files_already_imported(tmp_path, capsys, monkeypatch):
+    """Ctrl-C during a file: that file stores nothing, the ones before it stay, exit 130; the
+    same command again imports the rest (the finished files are duplicates)."""
+    from royalty import ingest
+
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    files = [FIXTURES / "distrokid_2023-02.tsv", FIXTURES / "tunecore_2024-02_gbp.csv"]
+    real_import = ingest.import_path
+
+    def interrupted(engine, path, *args, **kwargs):
+        if Path(path).name.startswith("tunecore"):
+            raise KeyboardInterrupt
+        return real_import(engine, path, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "import_path", interrupted)
+    assert main(["import", "--db", url, *map(str, files)]) == 130
+    assert "Interrupted: nothing of" in capsys.readouterr().err
+    assert db_counts(url)[0] == 1
+    monkeypatch.setattr(ingest, "import_path", real_import)
+    status, results = run_json(capsys, "--db", url, *map(str, files))
+    assert status == 0
+    assert [r["status"] for r in results] == ["duplicate", "imported"]
