@@ -90,8 +90,10 @@ if files:
         results = []
         for i, upload in enumerate(files):
 
-            def report(name: str, rows: int, i: int = i) -> None:
-                bar.progress(i / len(files), text=f"{name}: {rows:,} rows read")
+            def report(name: str, rows: int, expected: int | None, i: int = i) -> None:
+                done = min(rows / expected, 0.99) if expected else 0.0
+                about = f" of about {expected:,}" if expected else ""
+                bar.progress((i + done) / len(files), text=f"{name}: {rows:,}{about} rows read")
 
             bar.progress(i / len(files), text=f"{upload.name}: reading…")
             results.append(

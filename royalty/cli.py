@@ -56,8 +56,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     quiet = args.json or not sys.stderr.isatty()
     with tqdm(total=len(files), unit="file", disable=quiet, file=sys.stderr) as bar:
 
-        def progress(name: str, rows: int) -> None:
-            bar.set_postfix_str(f"{rows:,} rows", refresh=True)
+        def progress(name: str, rows: int, expected: int | None) -> None:
+            about = f" of ~{expected:,}" if expected else ""
+            bar.set_postfix_str(f"{rows:,}{about} rows", refresh=True)
 
         for path in files:
             bar.set_description(path.name[:40])

@@ -71,8 +71,9 @@ NUMBER_TEXT_FIELDS = ("source_amount", "fx_rate")
 HASH_KEY = "royalty-lines-v2"  # 16 bytes, as pandas requires; bump when HASH_FIELDS change
 LINE_COLUMNS = [c.name for c in EarningLine.__table__.columns if c.name != "id"]
 
-Progress = Callable[[str, int], None]
-"""Called with (file name, rows read so far) as a file is imported."""
+Progress = Callable[[str, int, int | None], None]
+"""Called with (file name, rows read so far, about how many rows it has or None) as a file
+is imported."""
 
 
 @dataclass
@@ -335,7 +336,8 @@ class _Import:
         ).inserted_primary_key[0]  # fmt: skip
         self._load_dimensions()
         self.source_has_lines = self._source_has_lines(layout.source)
-        self.writer.expect(sum(t.rows_hint or 0 for t in tables) or None)
+        expected = sum(t.rows_hint or 0 for t in tables) or None
+        self.writer.expect(expected)
         for table in tables:
             table_layout, mapping = _layout_of(table)
             if table_layout.source != layout.source:
@@ -349,7 +351,7 @@ class _Import:
                     self._count(batch)
                     self._store(batch)
                 if self.progress:
-                    self.progress(self.source.name, self.rows)
+                    self.progress(self.source.name, self.rows, expected)
         if self.rows == 0:
             raise StatementError(self.source.name, "has a header but no rows")
         self.writer.seal()  # the last lines are copied while their summaries are written

@@ -491,3 +491,16 @@ def test_occurrences_count_equal_keys_before_each_across_batches():
             expected.append(seen.get(key, 0))
             seen[key] = seen.get(key, 0) + 1
         assert counts.occurrences(keys).tolist() == expected
+
+
+def test_progress_is_reported_per_batch_with_the_rows_to_expect(engine, monkeypatch):
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)
+    rows = [dk_row(f"2022-{1 + i % 12:02d}", f"0.{i:08d}") for i in range(400)]
+    calls = []
+    result = import_bytes(engine, "dk.tsv", dk_file(rows), progress=lambda *a: calls.append(a))
+    assert result.rows == 400
+    assert len(calls) > 3  # one per batch, not only at the end
+    names, read, expected = zip(*calls, strict=True)
+    assert set(names) == {"dk.tsv"}
+    assert list(read) == sorted(read) and read[-1] == 400
+    assert len(set(expected)) == 1 and abs(expected[0] - 400) <= 20
