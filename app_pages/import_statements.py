@@ -114,7 +114,13 @@ results = st.session_state.get("import_results")
 if results:
     st.subheader("Result")
     table = ui_views.results_table(results)
-    st.dataframe(table, hide_index=True, key="import_result_table")
+    counts = st.column_config.NumberColumn(format="localized")  # 200,000 rather than 200000
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="import_result_table",
+        column_config={"Rows": counts, "Stored": counts, "Skipped": counts},
+    )
     imported = [r for r in results if r.status == "imported"]
     for r in results:
         if r.status == "error":
