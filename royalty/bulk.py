@@ -98,9 +98,9 @@ class Writer:
     Call it inside ``bulk_transaction`` (which cleans up the SQLite scratch files).
 
     On SQLite a long load is staged in segments, each a scratch file of its own: once a segment
-    is full and its background writer is done, the next ``append`` copies it into the real
-    tables, so copying overlaps with reading and normalizing the rest of the file and ``flush``
-    is left with the last segment only. SQLite attaches at most ten databases at once, and a
+    is full and written, a background thread copies it into the real tables on ``conn`` (SQLite
+    runs without the GIL), so copying overlaps with the rest of the load and ``flush`` is left
+    with the last segment only. Whoever uses ``conn`` meanwhile calls ``wait`` first. SQLite attaches at most ten databases at once, and a
     file cannot be detached before the transaction ends, so segments are few: told how many
     rows to expect (``expect``), each segment takes half of what remains, so the last ones,
     copied at the end, are small; otherwise segments double in size.
