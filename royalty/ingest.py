@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -378,7 +379,10 @@ class _Import:
             rows=self.rows,
             totals=totals,
             period=period,
-            message=f"{self.source.name}: {layout.title}, {self.stored:,} lines stored ({money}){skipped}",
+            message=(
+                f"{self.source.name}: {layout.title}, {self.stored:,} "
+                f"line{'' if self.stored == 1 else 's'} stored ({money}){skipped}"
+            ),
             stored=self.stored,
             skipped=self.skipped,
             statement_id=self.statement_id,
@@ -391,7 +395,14 @@ class _Import:
         """Each chunk read, normalized, identified and summed: everything that touches no
         database, so that it runs ahead of storing the chunk before it (``read_ahead``)."""
         first_row = table.header_row + 2
-        for chunk in table.chunks(careful=self.careful):
+        if layout.scan is not None and layout.prepare is not None:
+            facts = layout.scan(table.chunks(careful=self.careful), mapping)
+            layout = replace(layout, prepare=partial(layout.prepare, **facts))
+        chunks = table.chunks(careful=self.careful)
+        if layout.whole_table:
+            parts = list(chunks)
+            chunks = iter([pd.concat(parts, ignore_index=True)] if parts else [])
+        for chunk in chunks:
             lines = importers.normalize(
                 chunk, layout=layout, mapping=mapping, options=self.options, file=table.name,
                 first_row=first_row,

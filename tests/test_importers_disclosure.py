@@ -221,3 +221,26 @@ def test_currency_in(cell, code):
 )
 def test_period_in(cell, period):
     assert period_in(cell) == period
+
+
+def test_the_total_row_is_checked_against_every_platform_row_however_the_file_is_read(
+    engine, monkeypatch
+):
+    """A summary is checked as one table, even when the reader hands it out in pieces."""
+    from royalty import reader
+    from royalty.ingest import import_bytes
+
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 64)  # a few rows a piece
+    rows = [f"Platform {i},{1000 + i},{i}.25" for i in range(20)]
+    total = sum(Decimal(f"{i}.25") for i in range(20))
+    data = "\n".join(["Platform,Streams,Income (GBP)", *rows, f"Total,,{total}"]) + "\n"
+    result = import_bytes(
+        engine, "summary.csv", data.encode(), ImportOptions(period=(202407, 202506))
+    )
+    assert (result.status, result.stored) == ("imported", 20), result.message
+    assert Decimal(result.totals["GBP"]) == total == Decimal("195")
+    one = import_bytes(
+        engine, "one.csv", b"Platform,Streams,Income (GBP)\nTidal,10,0.03\n",
+        ImportOptions(period=(202301, 202312)),
+    )  # fmt: skip
+    assert one.message.endswith("1 line stored (0.03 GBP)")

@@ -118,3 +118,26 @@ def test_reimporting_the_same_statement_adds_nothing(engine):
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(EarningLine)).scalar_one() == 25
         assert conn.execute(select(func.count()).select_from(Statement)).scalar_one() == 1
+
+
+def test_rows_without_artist_take_it_from_a_row_of_another_chunk(engine, monkeypatch):
+    """A large statement is read in chunks; a YouTube row with no artist takes it from a row
+    with the same ISRC wherever that row is in the file, before or after it."""
+    from royalty import reader
+    from royalty.ingest import import_bytes
+
+    header = "\n".join(STATEMENT.read_text(encoding="utf-8").splitlines()[:3])
+    named = ("2025-10,2025-12,Kestrel Bay,Night Ferries,Night Ferries,,QZMHK2300101,Spotify,US,"
+             "Sub Stream,1,0.01,80,100")  # fmt: skip
+    unnamed = ("2025-11,2026-01,,,Night Ferries,,QZMHK2300101,YouTube Music,US,"
+               "YouTube Music Sub Views,1,0.01,80,100")  # fmt: skip
+    body = [unnamed] * 5 + [named] + [unnamed] * 5
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 256)
+    data = ("\n".join([header, *body]) + "\n").encode()
+    result = import_bytes(engine, "lifetime_statement_x.csv", data)
+    assert result.status == "imported", result.message
+    lines = stored_lines(engine)
+    assert {(line["artist"], line["release"]) for line in lines.values()} == {
+        ("Kestrel Bay", "Night Ferries")
+    }

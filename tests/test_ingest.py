@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import func, select
+from stored import stored_line_list
 
 from royalty import bulk, ingest, reader, rollup
 from royalty.importers.base import ImportOptions
@@ -504,3 +505,35 @@ def test_progress_is_reported_per_batch_with_the_rows_to_expect(engine, monkeypa
     assert set(names) == {"dk.tsv"}
     assert list(read) == sorted(read) and read[-1] == 400
     assert len(set(expected)) == 1 and abs(expected[0] - 400) <= 20
+
+
+def _everything(engine) -> tuple[list[dict], dict[str, list[tuple]], list[tuple]]:
+    with engine.connect() as conn:
+        totals = sorted(
+            tuple(r) for r in conn.execute(select(Statement.file_name, StatementTotal.currency,
+                                                  StatementTotal.amount, StatementTotal.lines)
+                                           .join(Statement))
+        )  # fmt: skip
+    return stored_line_list(engine), _summaries(engine), totals
+
+
+def test_tiny_batches_and_segments_store_exactly_what_one_batch_does(engine, tmp_path, monkeypatch):
+    """Every fixture layout through the whole pipeline at its finest: a few rows per batch,
+    scratch segments of a few rows, each copied in the background, so batch and segment edges
+    fall everywhere. Lines (in order), summaries and file totals equal a plain import's."""
+    from royalty.db import make_engine
+
+    fixtures = sorted((Path(__file__).parent / "fixtures").iterdir())
+    OPTIONS = ImportOptions(currency="USD", period=(202407, 202506))
+    plain = make_engine(f"sqlite:///{tmp_path / 'plain.db'}")
+    for path in fixtures:
+        ingest.import_path(plain, path, OPTIONS)
+
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 128)
+    monkeypatch.setattr(bulk, "SEGMENT_ROWS", 4)
+    monkeypatch.setattr(bulk, "MIN_SEGMENT_ROWS", 2)
+    results = [ingest.import_path(engine, p, OPTIONS) for p in fixtures]
+    assert [r.message for r in results if r.status != "imported"] == []
+
+    assert _everything(engine) == _everything(plain)

@@ -10,7 +10,7 @@ here, for all layouts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,6 +78,13 @@ class Layout:
     """Layout-specific code on the frame with field names; receives the file name for errors."""
     recognize: Callable[[list[str]], dict[str, str] | None] | None = None
     """Custom detection for headers that carry data (``Income (GBP)``): -> column map or None."""
+    whole_table: bool = False
+    """``prepare`` gets the whole table at once, not chunk by chunk: for small tables whose
+    rows are checked against each other (a summary's Total row)."""
+    scan: Callable[[Iterable[pd.DataFrame], Mapping[str, str]], dict[str, object]] | None = None
+    """For a layout whose rows need facts from other rows of the file: reads the raw chunks
+    once before the import (with the column map) and returns keyword arguments for
+    ``prepare``, so a fact found in one chunk reaches the rows of every chunk."""
     blank_amount_is_zero: bool = False
 
     def column_map(self, header: list[str]) -> dict[str, str] | None:

@@ -194,4 +194,5 @@ LAYOUT = Layout(
     kinds={"stream": "stream"},
     recognize=recognize,
     prepare=_prepare,
+    whole_table=True,  # one row per platform; the Total row is checked against all of them
 )

@@ -8,10 +8,13 @@ month credited; ``Revenue (USD)`` is the artist's money. UPCs arrive in scientif
 ``Type`` says the kind of use in many words (``Unknown Stream``, ``YouTube Music Ad Views``,
 ``Content ID - Sound Recording Sub Views``, ``Track Download``); ``prepare`` reduces it to one
 kind. YouTube rows often leave artist and release empty; they are taken from another row of the
-same file with the same ISRC, so the money is not filed under an unknown artist.
+same file with the same ISRC (anywhere in the file: ``scan`` reads it once first), so the money
+is not filed under an unknown artist.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -32,22 +35,53 @@ def kind_of(type_text: str) -> str:
     return ""
 
 
-def _fill_from_same_isrc(data: pd.DataFrame, fld: str) -> None:
+FILLED = ("artist", "release")
+"""Fields a row without them takes from another row with the same ISRC."""
+
+
+def _named_by_isrc(
+    chunks: Iterable[pd.DataFrame], mapping: Mapping[str, str]
+) -> dict[str, dict[str, str]]:
+    """ISRC -> the first artist and release any row of the whole file gives it."""
+    known: dict[str, dict[str, str]] = {fld: {} for fld in FILLED}
+    isrc_column = mapping.get("isrc")
+    for chunk in chunks:
+        if isrc_column is None:
+            break
+        isrc = chunk[isrc_column].fillna("").astype(str).str.strip()
+        for fld in FILLED:
+            if fld not in mapping:
+                continue
+            values = chunk[mapping[fld]].fillna("").astype(str)
+            named = (values.str.strip() != "") & (isrc != "")
+            firsts = pd.DataFrame({"isrc": isrc[named], fld: values[named]}).drop_duplicates("isrc")
+            for key, value in zip(firsts["isrc"], firsts[fld], strict=True):
+                known[fld].setdefault(key, value)
+    return {"known": known}
+
+
+def _fill_from_same_isrc(data: pd.DataFrame, fld: str, known: dict[str, str] | None) -> None:
     if fld not in data.columns or "isrc" not in data.columns:
         return
-    known = data.loc[data[fld].str.strip() != "", ["isrc", fld]]
-    known = known[known["isrc"].str.strip() != ""].drop_duplicates("isrc")
-    by_isrc = dict(zip(known["isrc"], known[fld], strict=True))
+    if known is None:  # this chunk alone (a preview)
+        named = data.loc[data[fld].str.strip() != "", ["isrc", fld]]
+        named = named[named["isrc"].str.strip() != ""].drop_duplicates("isrc")
+        known = dict(zip(named["isrc"], named[fld], strict=True))
     empty = data[fld].str.strip() == ""
-    data.loc[empty, fld] = data.loc[empty, "isrc"].map(by_isrc).fillna("")
+    data.loc[empty, fld] = data.loc[empty, "isrc"].str.strip().map(known).fillna("")
 
 
-def _prepare(data: pd.DataFrame, options: ImportOptions, file: str) -> pd.DataFrame:
+def _prepare(
+    data: pd.DataFrame,
+    options: ImportOptions,
+    file: str,
+    known: dict[str, dict[str, str]] | None = None,
+) -> pd.DataFrame:
     if "kind" in data.columns:
         codes, uniques = pd.factorize(data["kind"], sort=False)
         data["kind"] = np.array([kind_of(u) for u in uniques], dtype=object)[codes]
-    _fill_from_same_isrc(data, "artist")
-    _fill_from_same_isrc(data, "release")
+    for fld in FILLED:
+        _fill_from_same_isrc(data, fld, known[fld] if known else None)
     return data
 
 
@@ -73,4 +107,5 @@ LAYOUT = Layout(
     currency="USD",
     kinds={k: k for k in KINDS},
     prepare=_prepare,
+    scan=_named_by_isrc,
 )
