@@ -56,7 +56,7 @@ from royalty.models import (
     Territory,
     Track,
 )
-from royalty.money import decimal_text, exact_sum, nano_to_decimal
+from royalty.money import decimal_text, exact_sum, guess_decimal_comma, nano_to_decimal
 from royalty.months import month_text
 from royalty.reader import IrregularRows, Source, Table, open_tables
 
@@ -177,12 +177,18 @@ def import_source(
                 ),
             )
         tables = find_tables(source)
-        try:
-            with bulk_transaction(engine) as conn:
-                return _Import(conn, source, digest, options, progress).run(tables)
-        except IrregularRows:  # rolled back; once more with the reader that names the bad row
-            with bulk_transaction(engine) as conn:
-                return _Import(conn, source, digest, options, progress, careful=True).run(tables)
+        careful, decimal_comma = False, None
+        while True:  # at most three times: each restart settles one question for good
+            try:
+                with bulk_transaction(engine) as conn:
+                    return _Import(
+                        conn, source, digest, options, progress,
+                        careful=careful, decimal_comma=decimal_comma,
+                    ).run(tables)  # fmt: skip
+            except IrregularRows:  # rolled back; again with the reader that names the bad row
+                careful = True
+            except DecimalCommaFound:  # rolled back; again reading every amount that way
+                decimal_comma = True
     except StatementError as exc:
         return ImportResult(file=source.name, status="error", message=str(exc))
     except FileNotFoundError:
@@ -305,9 +311,12 @@ class _Import:
         progress: Progress | None,
         *,
         careful: bool = False,
+        decimal_comma: bool | None = None,
     ) -> None:
         self.conn, self.source, self.options, self.progress = conn, source, options, progress
         self.careful = careful
+        self.decimal_comma = decimal_comma
+        """Whether the file writes decimals with a comma, when already known."""
         self.writer = bulk.Writer(conn)
         self.digest = digest
         self.rows = 0
@@ -402,10 +411,22 @@ class _Import:
         if layout.whole_table:
             parts = list(chunks)
             chunks = iter([pd.concat(parts, ignore_index=True)] if parts else [])
+        decimal_comma = layout.decimal_comma if self.decimal_comma is None else self.decimal_comma
+        guessing = decimal_comma is None and "amount" in mapping
         for chunk in chunks:
+            if guessing:  # one reading of numbers for the whole file
+                amounts = chunk[mapping["amount"]]
+                found = guess_decimal_comma(amounts)
+                if decimal_comma is None:  # the first chunk decides, or the file if it cannot
+                    ambiguous = not found and bool(amounts.astype(str).str.contains(",").any())
+                    decimal_comma = found or (
+                        ambiguous and self._shows_decimal_comma(table, mapping)
+                    )
+                elif found and not decimal_comma:
+                    raise DecimalCommaFound(table.name)
             lines = importers.normalize(
-                chunk, layout=layout, mapping=mapping, options=self.options, file=table.name,
-                first_row=first_row,
+                chunk, layout=replace(layout, decimal_comma=decimal_comma), mapping=mapping,
+                options=self.options, file=table.name, first_row=first_row,
             )  # fmt: skip
             first_row += len(chunk)
             if lines.empty:
@@ -417,6 +438,14 @@ class _Import:
                 for currency, amounts in lines.groupby("currency", sort=False)["amount"]
             }
             yield _Batch(len(chunk), lines, hashes, occurrence, totals)
+
+    def _shows_decimal_comma(self, table: Table, mapping: dict[str, str]) -> bool:
+        """Whether any amount of the table shows a decimal comma: read when its first rows only
+        have amounts like ``1,250``, which could be a thousand or one and a quarter."""
+        return any(
+            guess_decimal_comma(chunk[mapping["amount"]])
+            for chunk in table.chunks(careful=self.careful)
+        )
 
     def _count(self, batch: _Batch) -> None:
         """The file's own totals: every line it gives, stored or skipped as overlap."""
@@ -766,6 +795,11 @@ class _Import:
                     for c, v in self.file_totals.items()
                 ],
             )  # fmt: skip
+
+
+class DecimalCommaFound(Exception):
+    """A chunk shows decimal commas (``0,0055``) after earlier ones were read with a decimal
+    point (their ``1,234`` as a thousand): the caller reads the file again, all with commas."""
 
 
 @dataclass

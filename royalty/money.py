@@ -60,6 +60,8 @@ def guess_decimal_comma(values: pd.Series) -> bool:
     reveal a decimal comma.
     """
     arr = _arrow(values.head(20_000))
+    if not pc.any(pc.match_substring(arr, ",")).as_py():  # no comma at all: nothing to decide
+        return False
     arr = pc.replace_substring_regex(arr, pattern=_STRIP, replacement="")
     return bool(pc.any(pc.match_substring_regex(arr, _DECIMAL_COMMA_HINT)).as_py())
 
@@ -207,6 +209,23 @@ def decimal_text(value: Decimal) -> str:
         return "0"
     text = format(value.normalize(), "f")
     return text
+
+
+_GROUPED_WHOLE = r"^\s*-?\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+(?:,0+)?\s*$"
+_WHOLE_WITH_COMMA_ZERO = r"^\s*-?\d+,0+\s*$"
+
+
+def ungroup_quantities(quantity: pd.Series) -> pd.Series:
+    """Counts written in a decimal-comma locale (``12.480``, ``1 204``, ``3,0``) -> plain digits.
+
+    Only whole numbers with thousands groups are touched; anything else is left for the
+    shared parser to accept or report.
+    """
+    grouped = quantity.str.match(_GROUPED_WHOLE) | quantity.str.match(_WHOLE_WITH_COMMA_ZERO)
+    plain = quantity.str.replace(r",0+\s*$", "", regex=True).str.replace(
+        r"[.\s\u00a0\u202f]", "", regex=True
+    )
+    return quantity.where(~grouped, plain)
 
 
 def parse_quantities(values: pd.Series) -> tuple[np.ndarray, pd.Series]:

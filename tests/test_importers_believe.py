@@ -134,3 +134,57 @@ def test_same_file_twice_adds_nothing(engine):
     again = import_path(engine, USD_FILE)
     assert again.status == "duplicate"
     assert len(stored_lines(engine)) == 7
+
+
+def test_one_reading_of_numbers_for_the_whole_file(engine, monkeypatch):
+    """The first chunk only has amounts like ``1,250`` (a thousand and a quarter, or one and a
+    quarter?); a later one shows decimal commas (``0,0038``). Every amount and count of the
+    file is then read the comma way, the first chunk's too, never half one way and half the
+    other."""
+    from royalty import reader
+    from royalty.ingest import import_bytes
+
+    header, first = EUR_FILE.read_text(encoding="utf-8-sig").splitlines()[:2]
+    cells = first.split(";")
+
+    def row(quantity: str, amount: str) -> str:
+        return ";".join([*cells[:14], f'"{quantity}"', *cells[15:20], f'"{amount}"'])
+
+    rows = [row("12.480", "1,250")] * 40 + [row("3", "0,0038")] * 40
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)  # the two kinds in different chunks
+    result = import_bytes(engine, "believe.csv", ("\n".join([header, *rows]) + "\n").encode())
+
+    assert result.status == "imported", result.message
+    assert Decimal(result.totals["EUR"]) == 40 * Decimal("1.250") + 40 * Decimal("0.0038")
+    lines = stored_lines(engine)
+    assert {line["quantity"] for line in lines.values()} == {12480, 3}
+
+
+def test_decimal_commas_first_seen_deep_in_a_file_are_read_so_from_the_start(engine, monkeypatch):
+    """The first chunk has no comma at all, so it says nothing; a later one shows decimal
+    commas: the import starts over reading the whole file that way (exact either way)."""
+    from royalty import ingest, reader
+    from royalty.ingest import import_bytes
+
+    header, first = EUR_FILE.read_text(encoding="utf-8-sig").splitlines()[:2]
+    cells = first.split(";")
+
+    def row(quantity: str, amount: str) -> str:
+        return ";".join([*cells[:14], f'"{quantity}"', *cells[15:20], f'"{amount}"'])
+
+    rows = [row("7", "2")] * 30 + [row("1.200", "0,0038")] * 30
+    restarts = []
+    real_import = ingest._Import
+
+    def counting(*args, **kwargs):
+        restarts.append(kwargs.get("decimal_comma"))
+        return real_import(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_Import", counting)
+    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)
+    result = import_bytes(engine, "believe.csv", ("\n".join([header, *rows]) + "\n").encode())
+
+    assert result.status == "imported", result.message
+    assert restarts == [None, True]
+    assert Decimal(result.totals["EUR"]) == 30 * 2 + 30 * Decimal("0.0038")
+    assert {line["quantity"] for line in stored_lines(engine).values()} == {7, 1200}

@@ -19,7 +19,12 @@ import pandas as pd
 from royalty import platforms, territories
 from royalty.errors import StatementError
 from royalty.models import KINDS
-from royalty.money import parse_amounts, parse_quantities
+from royalty.money import (
+    guess_decimal_comma,
+    parse_amounts,
+    parse_quantities,
+    ungroup_quantities,
+)
 from royalty.months import parse_months
 
 FIELDS = (
@@ -69,7 +74,7 @@ class Layout:
     """The currency when the file has no currency column (DistroKid: USD)."""
     day_first: bool = False
     decimal_comma: bool | None = None
-    """``None``: decide per file from the amounts themselves."""
+    """``None``: decide per file from the amounts themselves (``guess_decimal_comma``)."""
     kinds: Mapping[str, str] = field(default_factory=dict)
     """Lower-case raw kind text -> one of ``KINDS``; unknown text falls back to the store's kind."""
     excludes: tuple[str, ...] = ()
@@ -192,7 +197,11 @@ def normalize(
     raw_amount = _text(data, "amount")
     if layout.blank_amount_is_zero:
         raw_amount = raw_amount.where(raw_amount != "", "0")
-    amounts = parse_amounts(raw_amount, decimal_comma=layout.decimal_comma)
+    # one decision per file (the importer makes it); a lone chunk (a preview) decides alone
+    decimal_comma = layout.decimal_comma
+    if decimal_comma is None:
+        decimal_comma = guess_decimal_comma(raw_amount)
+    amounts = parse_amounts(raw_amount, decimal_comma=decimal_comma)
     _fail(file, data, raw_amount, amounts.bad, label["amount"], "is not an amount of money")
     out["amount"] = amounts.text.astype(object)
     out["amount_nano"] = amounts.nano
@@ -215,9 +224,7 @@ def normalize(
     for fld in ("source_amount", "fx_rate"):
         values = _text(data, fld) if fld in data.columns else None
         if values is not None and bool((values != "").any()):
-            parsed = parse_amounts(
-                values.where(values != "", "0"), decimal_comma=layout.decimal_comma
-            )
+            parsed = parse_amounts(values.where(values != "", "0"), decimal_comma=decimal_comma)
             parsed_bad = parsed.bad & (values != "")
             _fail(file, data, values, parsed_bad, label[fld], "is not a number")
             out[fld] = parsed.text.where(values != "", None).astype(object)
@@ -230,6 +237,8 @@ def normalize(
     )
 
     quantity = _text(data, "quantity")
+    if decimal_comma:  # counts in that locale: ``12.480`` is twelve thousand four hundred...
+        quantity = ungroup_quantities(quantity)
     qty, bad = parse_quantities(quantity)
     _fail(file, data, quantity, bad, label["quantity"], "is not a whole number of units")
     out["quantity"] = qty

@@ -33,8 +33,13 @@ import pycountry
 
 from royalty.errors import StatementError
 from royalty.importers.base import ImportOptions, Layout
-from royalty.importers.believe import ungroup_quantities
-from royalty.money import exact_sum, guess_decimal_comma, parse_amounts, parse_quantities
+from royalty.money import (
+    exact_sum,
+    guess_decimal_comma,
+    parse_amounts,
+    parse_quantities,
+    ungroup_quantities,
+)
 from royalty.months import month_text, parse_month
 
 UNKNOWN_ARTIST = "Unknown artist"
