@@ -45,6 +45,7 @@ from royalty.background import read_ahead
 from royalty.bulk import bulk_transaction
 from royalty.errors import StatementError
 from royalty.importers.base import ImportOptions, Layout
+from royalty.keyindex import KeyIndex
 from royalty.models import (
     Artist,
     EarningLine,
@@ -866,16 +867,12 @@ def _spread(ids: list[int | None], codes: np.ndarray) -> pd.api.extensions.Exten
 
 
 class _Counts:
-    """How often each int64 key was seen, as sorted arrays.
-
-    A pandas Series re-aligned per batch rebuilds its hash table over every key seen so far,
-    which made a million-line import quadratic in its batches; a binary search per key and one
-    ``np.insert`` per batch stay linear.
-    """
+    """How often each int64 key was seen, across the batches of a file."""
 
     def __init__(self) -> None:
-        self.keys = np.empty(0, dtype=np.int64)
+        self.index = KeyIndex()
         self.counts = np.empty(0, dtype=np.int64)
+        """Per slot of ``index``."""
 
     def occurrences(self, keys: np.ndarray) -> np.ndarray:
         """Count ``keys``; returns, per key, how many equal keys came before it (in earlier
@@ -886,21 +883,17 @@ class _Counts:
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if n else order
         unique, counts = ordered[starts], np.diff(np.r_[starts, n])
         group = np.repeat(np.arange(len(unique)), counts)
-        pos = np.searchsorted(self.keys, unique)
-        found = self._found(unique, pos)
-        before = np.zeros(len(unique), dtype=np.int64)
-        before[found] = self.counts[pos[found]]
-        self.counts[pos[found]] += counts[found]
-        self.keys = np.insert(self.keys, pos[~found], unique[~found])
-        self.counts = np.insert(self.counts, pos[~found], counts[~found])
+        slots, _ = self.index.slots(unique)
+        if self.index.size > len(self.counts):
+            grown = max(self.index.size, 2 * len(self.counts))
+            self.counts = np.concatenate(
+                [self.counts, np.zeros(grown - len(self.counts), np.int64)]
+            )
+        before = self.counts[slots]
+        self.counts[slots] += counts
         out = np.empty(n, dtype=np.int64)
         out[order] = before[group] + np.arange(n) - starts[group]
         return out
-
-    def _found(self, keys: np.ndarray, pos: np.ndarray) -> np.ndarray:
-        if len(self.keys) == 0:
-            return np.zeros(len(keys), dtype=bool)
-        return self.keys[np.minimum(pos, len(self.keys) - 1)] == keys
 
 
 def _line_keys(hashes: np.ndarray, occurrence: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
 from royalty.bulk import Writer
+from royalty.keyindex import KeyIndex
 from royalty.models import (
     EarningLine,
     LineRollup,
@@ -168,20 +169,18 @@ class Sums:
 class _Grain:
     """Running exact sums per distinct key row (of integer codes), batch after batch.
 
-    A key row is found by a 64-bit hash of its codes in a sorted array of the hashes seen so
-    far: one binary search per line, one ``np.add.at`` per sum, no re-sorting of what was
-    summed before. The hash only finds a candidate: every line's key is compared with the key
+    A key row is found by a 64-bit hash of its codes (``KeyIndex``): one binary search per
+    line, one ``np.add.at`` per sum, no re-sorting of what was summed before. The hash only finds a candidate: every line's key is compared with the key
     it was summed under, and a line whose hash collides with another key's is summed apart,
     in Python, so the sums stay exact whatever the hash does. They switch to Python integers
     before int64 could overflow.
     """
 
     def __init__(self, width: int) -> None:
-        self.hashes = np.empty(0, dtype=np.int64)
-        """Hashes seen, sorted; ``slot_of[i]`` is the slot of ``hashes[i]``."""
-        self.slot_of = np.empty(0, dtype=np.int64)
+        self.index = KeyIndex()
+        """Slot of each hash seen."""
         self.keys = np.empty((0, width), dtype=np.int64)
-        """Key row per slot (slots in the order first seen; the array grows by doubling)."""
+        """Key row per slot (the array grows by doubling)."""
         self.sums = np.zeros((0, len(SUMMED)), dtype=np.int64)
         self.slots = 0
         self.magnitude = np.zeros(len(SUMMED), dtype=np.float64)
@@ -195,22 +194,9 @@ class _Grain:
     def add(self, keys: np.ndarray, values: np.ndarray) -> None:
         if len(keys) == 0:
             return
-        hashes = row_hash(keys)
-        pos = np.searchsorted(self.hashes, hashes)
-        found = np.zeros(len(hashes), dtype=bool)
-        if len(self.hashes):
-            at = np.minimum(pos, len(self.hashes) - 1)
-            found = self.hashes[at] == hashes
-        slots = np.empty(len(hashes), dtype=np.int64)
-        slots[found] = self.slot_of[at[found]] if found.any() else 0
-        new, first, inverse = np.unique(hashes[~found], return_index=True, return_inverse=True)
+        slots, new = self.index.slots(row_hash(keys))
         if len(new):
-            new_slots = np.arange(self.slots, self.slots + len(new), dtype=np.int64)
-            slots[~found] = new_slots[inverse]
-            self._grow(keys[~found][first])
-            where = np.searchsorted(self.hashes, new)
-            self.hashes = np.insert(self.hashes, where, new)
-            self.slot_of = np.insert(self.slot_of, where, new_slots)
+            self._grow(keys[new])
         same = (self.keys[slots] == keys).all(axis=1)
         if not same.all():  # a hash collision: those lines are summed apart, exactly
             for key, row in zip(keys[~same].tolist(), values[~same].tolist(), strict=True):

@@ -1,0 +1,22 @@
+"""Slots for int64 keys across batches: one per distinct key, kept for good."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from royalty.keyindex import KeyIndex
+
+
+def test_each_distinct_key_keeps_one_slot_across_batches():
+    rng = np.random.default_rng(5)
+    index, seen = KeyIndex(), {}
+    for _ in range(30):
+        keys = rng.integers(-(2**62), 2**62, 5)[rng.integers(0, 5, int(rng.integers(0, 60)))]
+        keys = np.concatenate([keys, rng.choice(list(seen) or [7], 3)]).astype(np.int64)
+        before = index.size
+        slots, new = index.slots(keys)
+        for key, slot in zip(keys.tolist(), slots.tolist(), strict=True):
+            assert seen.setdefault(key, slot) == slot
+        assert sorted(slots[new].tolist()) == list(range(before, index.size))
+        assert len(set(keys[new].tolist())) == len(new) == index.size - before
+    assert index.size == len(seen) == len(set(seen.values()))
