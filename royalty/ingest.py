@@ -16,6 +16,7 @@ The rules a person can rely on:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -47,6 +48,7 @@ from royalty.errors import StatementError
 from royalty.importers.base import ImportOptions, Layout
 from royalty.keyindex import KeyIndex
 from royalty.models import (
+    NANO,
     Artist,
     EarningLine,
     Platform,
@@ -57,7 +59,14 @@ from royalty.models import (
     Territory,
     Track,
 )
-from royalty.money import decimal_text, exact_sum, guess_decimal_comma, nano_to_decimal
+from royalty.money import (
+    EXACT,
+    decide_style,
+    decimal_text,
+    exact_sum,
+    nano_to_decimal,
+    style_evidence,
+)
 from royalty.months import month_text
 from royalty.reader import IrregularRows, Source, Table, open_tables
 
@@ -70,6 +79,7 @@ HASH_FIELDS = [
 """What identifies a line's content. Values, not their spelling: a spreadsheet re-save writes
 ``0.3127815`` for ``0.31278150`` and must still be recognized as the same line."""
 NUMBER_TEXT_FIELDS = ("source_amount", "fx_rate")
+INT64_MAX = 2**63 - 1
 HASH_KEY = "royalty-lines-v2"  # 16 bytes, as pandas requires; bump when HASH_FIELDS change
 LINE_COLUMNS = [c.name for c in EarningLine.__table__.columns if c.name != "id"]
 
@@ -178,18 +188,15 @@ def import_source(
                 ),
             )
         tables = find_tables(source)
-        careful, decimal_comma = False, None
-        while True:  # at most three times: each restart settles one question for good
+        careful = False
+        while True:  # at most twice: the careful reader settles the question for good
             try:
                 with bulk_transaction(engine) as conn:
-                    return _Import(
-                        conn, source, digest, options, progress,
-                        careful=careful, decimal_comma=decimal_comma,
-                    ).run(tables)  # fmt: skip
+                    return _Import(conn, source, digest, options, progress, careful=careful).run(
+                        tables
+                    )
             except IrregularRows:  # rolled back; again with the reader that names the bad row
                 careful = True
-            except DecimalCommaFound:  # rolled back; again reading every amount that way
-                decimal_comma = True
     except StatementError as exc:
         return ImportResult(file=source.name, status="error", message=str(exc))
     except FileNotFoundError:
@@ -312,12 +319,9 @@ class _Import:
         progress: Progress | None,
         *,
         careful: bool = False,
-        decimal_comma: bool | None = None,
     ) -> None:
         self.conn, self.source, self.options, self.progress = conn, source, options, progress
         self.careful = careful
-        self.decimal_comma = decimal_comma
-        """Whether the file writes decimals with a comma, when already known."""
         self.writer = bulk.Writer(conn)
         self.digest = digest
         self.rows = 0
@@ -334,6 +338,8 @@ class _Import:
         self.known: pd.Index | None = None
         self.stored_nano: dict[str, int] = {}
         self.stored_counts: dict[str, int] = {}
+        self.stored_size: dict[str, int] = {}
+        """Sum of the lines' absolute nano-units: bounds every partial sum SQL will make."""
         self.sums = rollup.Sums()
 
     def run(self, tables: list[Table]) -> ImportResult:
@@ -382,6 +388,14 @@ class _Import:
             else ""
         )
         money = ", ".join(f"{v} {c}" for c, v in totals.items())
+        if not self.skipped:  # what the pages add up, where 9 decimals cannot hold the file's
+            rounded = {
+                c: decimal_text(nano_to_decimal(self.stored_nano.get(c, 0)))
+                for c in sorted(self.file_totals)
+            }
+            if any(rounded[c] != totals[c] for c in rounded):
+                money += "; pages count " + ", ".join(f"{v} {c}" for c, v in rounded.items())
+                money += ", each line rounded to 9 decimals"
         return ImportResult(
             file=self.source.name,
             status="imported",
@@ -412,19 +426,10 @@ class _Import:
         if layout.whole_table:
             parts = list(chunks)
             chunks = iter([pd.concat(parts, ignore_index=True)] if parts else [])
-        decimal_comma = layout.decimal_comma if self.decimal_comma is None else self.decimal_comma
-        guessing = decimal_comma is None and "amount" in mapping
+        decimal_comma = layout.decimal_comma
+        if decimal_comma is None and "amount" in mapping:
+            chunks, decimal_comma = self._number_style(table, mapping, chunks)
         for chunk in chunks:
-            if guessing:  # one reading of numbers for the whole file
-                amounts = chunk[mapping["amount"]]
-                found = guess_decimal_comma(amounts)
-                if decimal_comma is None:  # the first chunk decides, or the file if it cannot
-                    ambiguous = not found and bool(amounts.astype(str).str.contains(",").any())
-                    decimal_comma = found or (
-                        ambiguous and self._shows_decimal_comma(table, mapping)
-                    )
-                elif found and not decimal_comma:
-                    raise DecimalCommaFound(table.name)
             lines = importers.normalize(
                 chunk, layout=replace(layout, decimal_comma=decimal_comma), mapping=mapping,
                 options=self.options, file=table.name, first_row=first_row,
@@ -440,18 +445,35 @@ class _Import:
             }
             yield _Batch(len(chunk), lines, hashes, occurrence, totals)
 
-    def _shows_decimal_comma(self, table: Table, mapping: dict[str, str]) -> bool:
-        """Whether any amount of the table shows a decimal comma: read when its first rows only
-        have amounts like ``1,250``, which could be a thousand or one and a quarter."""
-        return any(
-            guess_decimal_comma(chunk[mapping["amount"]])
-            for chunk in table.chunks(careful=self.careful)
-        )
+    def _number_style(
+        self, table: Table, mapping: dict[str, str], chunks: Iterator[pd.DataFrame]
+    ) -> tuple[Iterator[pd.DataFrame], bool]:
+        """The file's one number style, decided before any of its rows is read as money.
+
+        The amounts of the first chunk decide (the style most of them show); when they show
+        none (all like ``1,250`` or whole numbers), every chunk of the file is looked at; a
+        file that shows neither anywhere is read with a decimal point. Cells of the other
+        style are then errors naming their row, never read another way.
+        """
+        first = next(chunks, None)
+        if first is None:
+            return iter([]), False
+        chunks = itertools.chain([first], chunks)
+        decided = decide_style(*style_evidence(first[mapping["amount"]]))
+        if decided is None:
+            point = comma = 0
+            for chunk in table.chunks(careful=self.careful):
+                p, c = style_evidence(chunk[mapping["amount"]])
+                point, comma = point + p, comma + c
+            decided = decide_style(point, comma)
+        return chunks, bool(decided)
 
     def _count(self, batch: _Batch) -> None:
         """The file's own totals: every line it gives, stored or skipped as overlap."""
         for currency, (total, lines) in batch.totals.items():
-            self.file_totals[currency] = self.file_totals.get(currency, Decimal(0)) + total
+            self.file_totals[currency] = EXACT.add(
+                self.file_totals.get(currency, Decimal(0)), total
+            )
             self.line_counts[currency] = self.line_counts.get(currency, 0) + lines
 
     # dimensions: small tables, loaded once, grown as new names appear
@@ -722,6 +744,15 @@ class _Import:
         for currency, nano in lines.groupby("currency", sort=False)["amount_nano"]:
             self.stored_nano[currency] = self.stored_nano.get(currency, 0) + _exact_int_sum(nano)
             self.stored_counts[currency] = self.stored_counts.get(currency, 0) + len(nano)
+            size = self.stored_size.get(currency, 0) + _exact_int_sum(nano.abs())
+            self.stored_size[currency] = size
+            if size > INT64_MAX:  # SQL sums in 64-bit integers: refuse rather than overflow
+                raise StatementError(
+                    self.source.name,
+                    f"its amounts in {currency} add up to more than "
+                    f"{INT64_MAX // NANO:,} (in absolute value), which no statement does; "
+                    "is a column read as money that holds something else?",
+                )
         low, high = int(lines["usage_month"].min()), int(lines["usage_month_end"].max())
         self.first_month = low if self.first_month is None else min(self.first_month, low)
         self.last_month = high if self.last_month is None else max(self.last_month, high)
@@ -796,11 +827,6 @@ class _Import:
                     for c, v in self.file_totals.items()
                 ],
             )  # fmt: skip
-
-
-class DecimalCommaFound(Exception):
-    """A chunk shows decimal commas (``0,0055``) after earlier ones were read with a decimal
-    point (their ``1,234`` as a thousand): the caller reads the file again, all with commas."""
 
 
 @dataclass

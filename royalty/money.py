@@ -8,8 +8,18 @@ decimals, which are exact and vectorized (a million values in well under a secon
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    InvalidOperation,
+    Overflow,
+)
 
 import numpy as np
 import pandas as pd
@@ -19,9 +29,30 @@ import pyarrow.compute as pc
 from royalty.models import NANO
 
 _PLAIN = r"^-?\d+(\.\d+)?$"
-_DECIMAL_COMMA_HINT = r"^[-+(]?\d*,\d{1,2}\)?$|^[-+(]?\d*,\d{4,}\)?$|\.\d{3},"
 _STRIP = r"[\s\x{00a0}\x{202f}$£€¥'\"]"
 MAX_SCALE = 30
+
+# A number style is a file's way of writing decimals: a point (``1,234.56``) or a comma
+# (``1.234,56``, ``1 234,56``). A cell is *evidence* of a style when only that style reads it:
+# ``0.05``, ``12.5``, ``1,234.56`` or ``1,234,567`` say point; ``0,05``, ``12,5``, ``1.234,56``
+# say comma. ``1,250``, ``1.250`` and whole numbers could be either and say nothing.
+_POINT_EVIDENCE = (
+    r"^-?\d*\.(\d{1,2}|\d{4,})$|^-?0*\.\d+$|,\d{3}\.|,\d{3},|^-?\d+(\.\d+)?[eE][-+]?\d+$"
+)
+_COMMA_EVIDENCE = r"^-?\d*,(\d{1,2}|\d{4,})$|^-?0*,\d+$|\.\d{3},|\.\d{3}\."
+# What each style accepts (after currency signs, spaces and signs are tidied): plain digits or
+# correct thousands groups, then the decimal part; the point style also takes ``1.2E-05``.
+_POINT_FORM = r"^-?((\d+|\d{1,3}(,\d{3})+)(\.\d*)?|\.\d+|\d+(\.\d+)?[eE][-+]?\d+)$"
+_COMMA_FORM = r"^-?((\d+|\d{1,3}(\.\d{3})+)(,\d*)?|,\d+)$"
+_FAST = {False: _PLAIN, True: r"^-?\d+$"}
+"""Cells that need no clean-up in each style (the common case skips it)."""
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, Overflow])
+"""Decimal arithmetic that never rounds: the default context keeps 28 significant digits,
+and a statement may give 40."""
+
+
+def style_name(decimal_comma: bool) -> str:
+    return "a decimal comma (1.234,56)" if decimal_comma else "a decimal point (1,234.56)"
 
 
 @dataclass
@@ -53,33 +84,60 @@ def _series(arr: pa.Array, index: pd.Index) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=index, dtype=object)
 
 
+def _tidy(arr: pa.Array) -> pa.Array:
+    """Currency signs and spaces dropped, ``(1.23)`` and ``+1.23`` as plain signs."""
+    s = pc.replace_substring_regex(arr, pattern=_STRIP, replacement="")
+    s = pc.replace_substring_regex(s, pattern=r"^\((.*)\)$", replacement=r"-\1")
+    return pc.replace_substring_regex(s, pattern=r"^\+", replacement="")
+
+
+def style_evidence(values: pd.Series | pa.Array) -> tuple[int, int]:
+    """(cells only a decimal point reads, cells only a decimal comma reads)."""
+    arr = _arrow(values)
+    if not pc.any(pc.match_substring_regex(arr, r"[.,]")).as_py():
+        return 0, 0
+    arr = _tidy(arr)
+    point = pc.sum(pc.match_substring_regex(arr, _POINT_EVIDENCE)).as_py() or 0
+    comma = pc.sum(pc.match_substring_regex(arr, _COMMA_EVIDENCE)).as_py() or 0
+    return int(point), int(comma)
+
+
+def decide_style(point: int, comma: int) -> bool | None:
+    """Decimal comma (True), point (False), or None when nothing tells them apart.
+
+    The style most cells show wins; the cells of the other style are then errors, each named
+    by its row and column, so one stray ``12,5`` among ``0.05``s is reported, not obeyed.
+    """
+    if point == comma == 0:
+        return None
+    return comma > point
+
+
 def guess_decimal_comma(values: pd.Series) -> bool:
     """True when a column writes decimals with a comma (Believe, European re-saves).
 
-    ``1,200`` alone is read as a thousands separator; ``0,0055``, ``12,5`` or ``1.234,56``
-    reveal a decimal comma.
+    ``1,200`` alone says nothing and is read with a decimal point (a thousands separator).
     """
-    arr = _arrow(values.head(20_000))
-    if not pc.any(pc.match_substring(arr, ",")).as_py():  # no comma at all: nothing to decide
-        return False
-    arr = pc.replace_substring_regex(arr, pattern=_STRIP, replacement="")
-    return bool(pc.any(pc.match_substring_regex(arr, _DECIMAL_COMMA_HINT)).as_py())
+    return bool(decide_style(*style_evidence(values)))
 
 
-def clean_numbers(values: pd.Series | pa.Array, *, decimal_comma: bool) -> pa.Array:
-    """Turn statement number text into plain ``-?digits(.digits)?`` text where possible."""
-    s = pc.replace_substring_regex(_arrow(values), pattern=_STRIP, replacement="")
-    s = pc.replace_substring_regex(s, pattern=r"^\((.*)\)$", replacement=r"-\1")
+def clean_numbers(
+    values: pd.Series | pa.Array, *, decimal_comma: bool
+) -> tuple[pa.Array, pa.Array]:
+    """Statement number text -> (plain ``-?digits(.digits)?`` text, cells not in the style).
+
+    A cell is read only by the file's one style: in a decimal-point file ``12,5`` and
+    ``1 234,56`` are errors, never 125 or 123456; in a decimal-comma file so is ``11.4008``.
+    """
+    s = _tidy(_arrow(values))
+    fits = pc.match_substring_regex(s, _COMMA_FORM if decimal_comma else _POINT_FORM)
     if decimal_comma:
         s = pc.replace_substring(pc.replace_substring(s, ".", ""), ",", ".")
     else:
         s = pc.replace_substring(s, ",", "")
-    s = pc.replace_substring_regex(s, pattern=r"^\+", replacement="")
-    s = pc.replace_substring_regex(
-        s, pattern=r"^(-?)\.", replacement=r"\10."
-    )  # RE2: group 1, then "0."
+    s = pc.replace_substring_regex(s, pattern=r"^(-?)\.", replacement=r"\10.")  # RE2: \1 "0."
     s = pc.replace_substring_regex(s, pattern=r"^(-?\d+)\.$", replacement=r"\1")
-    return s
+    return s, pc.invert(fits)
 
 
 def _scientific_to_plain(text: str) -> str | None:
@@ -93,13 +151,16 @@ def _scientific_to_plain(text: str) -> str | None:
 
 
 def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> ParsedAmounts:
-    """Parse a column of money text exactly. Empty cells are invalid (callers decide defaults)."""
+    """Parse a column of money text exactly, in one number style (``None``: the style the
+    column itself shows, see ``decide_style``). Empty cells are invalid (callers decide
+    defaults); so is every cell the style does not read."""
     text = _arrow(values)
-    plain = pc.match_substring_regex(text, _PLAIN)
+    if decimal_comma is None:
+        decimal_comma = guess_decimal_comma(values)
+    plain = pc.match_substring_regex(text, _FAST[decimal_comma])
+    misfit = None
     if not pc.all(plain).as_py():  # the common case, plain numbers, skips the clean-up
-        if decimal_comma is None:
-            decimal_comma = guess_decimal_comma(values)
-        text = clean_numbers(text, decimal_comma=decimal_comma)
+        text, misfit = clean_numbers(text, decimal_comma=decimal_comma)
         plain = pc.match_substring_regex(text, _PLAIN)
     if not pc.all(plain).as_py():
         # Rare forms such as 1.2E-05 (a spreadsheet re-save) are still exact via Decimal.
@@ -112,6 +173,8 @@ def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> Pa
     # Nano-units in int64 hold up to 9.2 billion per line; more is a mis-parse, not a royalty.
     too_big = pc.match_substring_regex(text, r"^-?0*\d{10,}")
     bad = pc.or_(pc.invert(plain), too_big)
+    if misfit is not None:
+        bad = pc.or_(bad, misfit)
     if pc.any(pc.starts_with(text, "-0")).as_py():  # a negative zero is zero
         text = pc.replace_substring_regex(text, pattern=r"^-(0(\.0+)?)$", replacement=r"\1")
     good = pc.if_else(bad, "0", text)
@@ -120,10 +183,6 @@ def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> Pa
         nano=to_nano(good),
         bad=pd.Series(bad.to_numpy(zero_copy_only=False), index=values.index),
     )
-
-
-def _scale_of(arr: pa.Array) -> int:
-    return _digits(arr)[1]
 
 
 def _digits(arr: pa.Array) -> tuple[int, int]:
@@ -181,11 +240,12 @@ def _unscaled(values: pa.Array) -> np.ndarray | None:
 
 
 def decimal_to_nano(value: Decimal) -> int:
-    return int((value * NANO).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    """Rounded once, half-even at the 9th decimal (never first to 28 digits, then again)."""
+    return int(EXACT.multiply(value, NANO).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def nano_to_decimal(nano: int) -> Decimal:
-    return Decimal(int(nano)).scaleb(-9).normalize() if nano else Decimal(0)
+    return Decimal(int(nano)).scaleb(-9, EXACT).normalize(EXACT) if nano else Decimal(0)
 
 
 def exact_sum(text: pd.Series | pa.Array) -> Decimal:
@@ -195,7 +255,7 @@ def exact_sum(text: pd.Series | pa.Array) -> Decimal:
         return Decimal(0)
     whole, scale = _digits(arr)
     if scale > MAX_SCALE:
-        return sum((Decimal(t) for t in arr.to_pylist()), Decimal(0))
+        return exact_add(Decimal(t) for t in arr.to_pylist())
     # the sum has at most as many whole digits as a value plus as many as the count
     narrow = whole + len(str(len(arr))) + scale <= DECIMAL128_DIGITS
     exact = pa.decimal128(DECIMAL128_DIGITS, scale) if narrow else pa.decimal256(76, scale)
@@ -203,40 +263,46 @@ def exact_sum(text: pd.Series | pa.Array) -> Decimal:
     return Decimal(total) if total is not None else Decimal(0)
 
 
+def exact_add(values: Iterable[Decimal]) -> Decimal:
+    """The sum of Decimals with every digit kept."""
+    total = Decimal(0)
+    for value in values:
+        total = EXACT.add(total, value)
+    return total
+
+
 def decimal_text(value: Decimal) -> str:
-    """A Decimal as plain text, without exponent and without trailing zeros beyond the unit."""
+    """A Decimal as plain text, without exponent and without trailing zeros beyond the unit
+    (every digit kept: ``normalize`` in the default context would round to 28)."""
     if value == 0:
         return "0"
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(EXACT), "f")
 
 
-_GROUPED_WHOLE = r"^\s*-?\d{1,3}(?:[.\s\u00a0\u202f]\d{3})+(?:,0+)?\s*$"
-_WHOLE_WITH_COMMA_ZERO = r"^\s*-?\d+,0+\s*$"
+_WHOLE = r"^-?\d{1,15}$"
+_QUANTITY_FORM = {
+    False: r"^-?(\d+|\d{1,3}(,\d{3})+)(\.0*)?$",  # 1,200 and a spreadsheet's 3.0
+    True: r"^-?(\d+|\d{1,3}(\.\d{3})+)(,0*)?$",  # 12.480 and 3,0
+}
 
 
-def ungroup_quantities(quantity: pd.Series) -> pd.Series:
-    """Counts written in a decimal-comma locale (``12.480``, ``1 204``, ``3,0``) -> plain digits.
+def parse_quantities(
+    values: pd.Series, *, decimal_comma: bool = False
+) -> tuple[np.ndarray, pd.Series]:
+    """Units are whole numbers, written in the file's number style; empty is none.
 
-    Only whole numbers with thousands groups are touched; anything else is left for the
-    shared parser to accept or report.
+    ``1,200`` is twelve hundred with a decimal point and ``12.480`` twelve thousand four
+    hundred and eighty with a decimal comma; ``12,5`` units is an error in either.
     """
-    grouped = quantity.str.match(_GROUPED_WHOLE) | quantity.str.match(_WHOLE_WITH_COMMA_ZERO)
-    plain = quantity.str.replace(r",0+\s*$", "", regex=True).str.replace(
-        r"[.\s\u00a0\u202f]", "", regex=True
-    )
-    return quantity.where(~grouped, plain)
-
-
-def parse_quantities(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Units are whole numbers; ``1,200`` and a spreadsheet's ``3.0`` are accepted."""
     s = _arrow(values)
-    whole = r"^-?\d{1,15}$"
-    if not pc.all(pc.match_substring_regex(s, whole)).as_py():  # plain whole numbers need none
-        s = pc.replace_substring_regex(s, pattern=_STRIP, replacement="")
-        s = pc.replace_substring(s, ",", "")
-        s = pc.replace_substring_regex(s, pattern=r"\.0+$", replacement="")
+    if not pc.all(pc.match_substring_regex(s, _WHOLE)).as_py():  # plain whole numbers need none
+        s = _tidy(s)
+        fits = pc.or_(pc.match_substring_regex(s, _QUANTITY_FORM[decimal_comma]), pc.equal(s, ""))
+        group, point = (".", ",") if decimal_comma else (",", ".")
+        s = pc.replace_substring(s, group, "")
+        s = pc.replace_substring_regex(s, pattern=f"\\{point}0*$", replacement="")
         s = pc.if_else(pc.equal(s, ""), "0", s)
-    bad = pc.invert(pc.match_substring_regex(s, whole))
+        s = pc.if_else(fits, s, "not a count")
+    bad = pc.invert(pc.match_substring_regex(s, _WHOLE))
     good = pc.cast(pc.if_else(bad, "0", s), pa.int64()).to_numpy(zero_copy_only=False)
     return good, pd.Series(bad.to_numpy(zero_copy_only=False), index=values.index)

@@ -19,12 +19,7 @@ import pandas as pd
 from royalty import platforms, territories
 from royalty.errors import StatementError
 from royalty.models import KINDS
-from royalty.money import (
-    guess_decimal_comma,
-    parse_amounts,
-    parse_quantities,
-    ungroup_quantities,
-)
+from royalty.money import guess_decimal_comma, parse_amounts, parse_quantities, style_name
 from royalty.months import parse_months
 
 FIELDS = (
@@ -74,7 +69,8 @@ class Layout:
     """The currency when the file has no currency column (DistroKid: USD)."""
     day_first: bool = False
     decimal_comma: bool | None = None
-    """``None``: decide per file from the amounts themselves (``guess_decimal_comma``)."""
+    """``None``: decided once per file from the amounts themselves (``money.decide_style``);
+    every cell that does not fit the decided style is then an error naming its row."""
     kinds: Mapping[str, str] = field(default_factory=dict)
     """Lower-case raw kind text -> one of ``KINDS``; unknown text falls back to the store's kind."""
     excludes: tuple[str, ...] = ()
@@ -126,6 +122,20 @@ def _fail(
         f"{problem}: {str(values.iloc[first])!r}{more}",
         row=int(rows["row_number"].iloc[first]),
         column=column,
+    )
+
+
+def _not_a_number(what: str, values: pd.Series, bad: pd.Series, decimal_comma: bool) -> str:
+    """What is wrong with the first bad cell; when the other number style would read it, say
+    which style the file was found to use, since that cell is the one that does not fit."""
+    if not bool(bad.any()):
+        return f"is not {what}"
+    first = values[bad].iloc[:1]
+    if bool(parse_amounts(first, decimal_comma=not decimal_comma).bad.iloc[0]):
+        return f"is not {what}"
+    return (
+        f"is not {what} as this file writes them (with {style_name(decimal_comma)}, "
+        "decided once for the whole file)"
     )
 
 
@@ -202,7 +212,10 @@ def normalize(
     if decimal_comma is None:
         decimal_comma = guess_decimal_comma(raw_amount)
     amounts = parse_amounts(raw_amount, decimal_comma=decimal_comma)
-    _fail(file, data, raw_amount, amounts.bad, label["amount"], "is not an amount of money")
+    _fail(
+        file, data, raw_amount, amounts.bad, label["amount"],
+        _not_a_number("an amount of money", raw_amount, amounts.bad, decimal_comma),
+    )  # fmt: skip
     out["amount"] = amounts.text.astype(object)
     out["amount_nano"] = amounts.nano
 
@@ -226,7 +239,10 @@ def normalize(
         if values is not None and bool((values != "").any()):
             parsed = parse_amounts(values.where(values != "", "0"), decimal_comma=decimal_comma)
             parsed_bad = parsed.bad & (values != "")
-            _fail(file, data, values, parsed_bad, label[fld], "is not a number")
+            _fail(
+                file, data, values, parsed_bad, label[fld],
+                _not_a_number("a number", values, parsed_bad, decimal_comma),
+            )  # fmt: skip
             out[fld] = parsed.text.where(values != "", None).astype(object)
         else:
             out[fld] = None
@@ -237,9 +253,8 @@ def normalize(
     )
 
     quantity = _text(data, "quantity")
-    if decimal_comma:  # counts in that locale: ``12.480`` is twelve thousand four hundred...
-        quantity = ungroup_quantities(quantity)
-    qty, bad = parse_quantities(quantity)
+    # counts in the same style: with decimal commas ``12.480`` is twelve thousand and more
+    qty, bad = parse_quantities(quantity, decimal_comma=decimal_comma)
     _fail(file, data, quantity, bad, label["quantity"], "is not a whole number of units")
     out["quantity"] = qty
 

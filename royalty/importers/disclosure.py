@@ -38,7 +38,6 @@ from royalty.money import (
     guess_decimal_comma,
     parse_amounts,
     parse_quantities,
-    ungroup_quantities,
 )
 from royalty.months import month_text, parse_month
 
@@ -127,7 +126,7 @@ def _check_total(
     rows = data[~is_total]
     amounts = parse_amounts(rows["amount"].str.strip(), decimal_comma=decimal_comma)
     income = exact_sum(amounts.text) if not bool(amounts.bad.any()) else None
-    qty, qty_bad = parse_quantities(rows["quantity"].str.strip())
+    qty, qty_bad = parse_quantities(rows["quantity"].str.strip(), decimal_comma=decimal_comma)
     streams = int(qty.sum()) if not bool(qty_bad.any()) else None
     for _, total in data[is_total].iterrows():
         row = int(total["row_number"])
@@ -145,7 +144,7 @@ def _check_total(
                 )
         said_streams = total["quantity"].strip()
         if said_streams and streams is not None:
-            counted, bad = parse_quantities(pd.Series([said_streams]))
+            counted, bad = parse_quantities(pd.Series([said_streams]), decimal_comma=decimal_comma)
             if bool(bad.iloc[0]) or int(counted[0]) != streams:
                 raise StatementError(
                     file,
@@ -169,8 +168,6 @@ def _prepare(
     empty = (data["amount"].str.strip() == "") & (data["quantity"].str.strip() == "")
     data = data[~empty].copy()
     decimal_comma = guess_decimal_comma(data["amount"])
-    if decimal_comma:
-        data["quantity"] = ungroup_quantities(data["quantity"])
     is_total = data["store"].str.match(_TOTAL)
     _check_total(data, is_total, file, labels, decimal_comma=decimal_comma)
     data = data[~is_total].copy()

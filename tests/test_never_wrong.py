@@ -1,0 +1,169 @@
+"""Money that must never be silently wrong: each file here once imported with a wrong total.
+
+Every test builds its hostile file itself. The rule behind them: an import either stores
+lines whose sum is the file's exact total, or stores nothing and names the file, row and
+column of the cell that is wrong.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from royalty.ingest import import_bytes
+from royalty.models import EarningLine, Statement, StatementTotal
+from royalty.money import EXACT, decimal_text, exact_add
+
+HEADER = [
+    "Reporting Date", "Sale Month", "Store", "Artist", "Title", "ISRC", "UPC", "Quantity",
+    "Team Percentage", "Song/Album", "Country of Sale", "Songwriter Royalties Withheld",
+    "Earnings (USD)",
+]  # fmt: skip
+EARNINGS = "Earnings (USD)"
+
+
+def dk_row(amount: str, n: int = 0, title: str | None = None, upc: str = "195920977126") -> str:
+    return "\t".join(
+        ["2024-03-08", "2024-01", "Spotify", "Inés Solà", title or f"Track {n % 40}",
+         f"QZNWX24{n % 40:05d}", upc, str(10 + n % 7), "100", "Song",
+         ("US", "GB", "DE", "ES")[n % 4], "0", amount]
+    )  # fmt: skip
+
+
+def dk_file(amounts: list[str], **kwargs) -> bytes:
+    lines = ["\t".join(HEADER), *(dk_row(a, i, **kwargs) for i, a in enumerate(amounts))]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def cents(n: int) -> list[str]:
+    return [f"0.0{1 + i % 9}{i % 10}31" for i in range(n)]
+
+
+def nothing_stored(engine) -> bool:
+    with engine.connect() as conn:
+        return all(
+            conn.execute(select(func.count()).select_from(t)).scalar_one() == 0
+            for t in (Statement, EarningLine, StatementTotal)
+        )
+
+
+# --- 1. one number style per file -------------------------------------------------------------
+
+
+def test_one_decimal_comma_cell_among_decimal_points_is_an_error_naming_it(engine):
+    amounts = cents(20)
+    amounts[7] = "12,5"
+
+    result = import_bytes(engine, "dk.tsv", dk_file(amounts))
+
+    assert result.status == "error"
+    assert result.message.startswith(f"dk.tsv, row 9, column '{EARNINGS}': is not an amount")
+    assert "decimal point" in result.message and "'12,5'" in result.message
+    assert nothing_stored(engine)
+
+
+@pytest.mark.parametrize("cell", ["12,5", "1 234,56", "1.234,56", "0,5"])
+def test_a_stray_style_deep_in_a_large_file_is_named_not_read(engine, cell):
+    amounts = cents(130_000)
+    amounts[30_000] = cell  # row 30,002 of the file: inside the first chunk
+    amounts[100_000] = cell  # and in a later one
+
+    result = import_bytes(engine, "dk130k.tsv", dk_file(amounts))
+
+    assert result.status == "error", result.message
+    assert f"row 30002, column '{EARNINGS}'" in result.message
+    assert repr(cell) in result.message
+    assert nothing_stored(engine)
+
+
+def test_a_stray_style_only_in_a_later_chunk_blames_that_cell(engine):
+    amounts = cents(130_000)
+    amounts[100_000] = "12,5"
+
+    result = import_bytes(engine, "dk130k.tsv", dk_file(amounts))
+
+    assert result.status == "error"
+    assert f"row 100002, column '{EARNINGS}'" in result.message
+    assert "'12,5'" in result.message
+    assert nothing_stored(engine)
+
+
+def test_a_file_written_with_decimal_commas_throughout_imports_exactly(engine):
+    amounts = [a.replace(".", ",") for a in cents(60_000)]
+    expected = exact_add(Decimal(a.replace(",", ".")) for a in amounts)
+
+    result = import_bytes(engine, "dk_resaved_de.tsv", dk_file(amounts))
+
+    assert result.status == "imported", result.message
+    assert Decimal(result.totals["USD"]) == expected
+    with engine.connect() as conn:
+        nano = conn.execute(select(func.sum(EarningLine.amount_nano))).scalar_one()
+    assert nano == int(expected * 10**9)
+
+
+def test_a_point_among_decimal_commas_is_an_error_naming_it(engine):
+    amounts = [a.replace(".", ",") for a in cents(30)]
+    amounts[3] = "11.40087830"
+
+    result = import_bytes(engine, "dk_de.tsv", dk_file(amounts))
+
+    assert result.status == "error"
+    assert f"row 5, column '{EARNINGS}'" in result.message
+    assert "'11.40087830'" in result.message and "decimal comma" in result.message
+    assert nothing_stored(engine)
+
+
+def test_thousands_groups_are_read_only_where_they_are_groups(engine):
+    result = import_bytes(engine, "dk.tsv", dk_file(["1,234.50", "0.25", "1,250"]))
+
+    assert result.status == "imported", result.message
+    assert result.totals == {"USD": "2484.75"}
+
+
+def test_amounts_too_large_for_sums_are_refused_not_overflowed(engine):
+    result = import_bytes(engine, "dk_huge.tsv", dk_file(["999999999.99"] * 20))
+
+    assert result.status == "error"
+    assert "add up to more than 9,223,372,036" in result.message
+    assert "Traceback" not in result.message and "OperationalError" not in result.message
+    assert nothing_stored(engine)
+
+
+def test_quantities_follow_the_file_style_too(engine):
+    data = dk_file(cents(3)).replace(b"\t10\t100\t", b"\t12,5\t100\t", 1)
+
+    result = import_bytes(engine, "dk_qty.tsv", data)
+
+    assert result.status == "error"
+    assert "row 2, column 'Quantity'" in result.message and "'12,5'" in result.message
+
+
+# --- 2. every digit the file gives ------------------------------------------------------------
+
+
+def test_totals_keep_every_digit_the_file_gives(engine):
+    amounts = ["1058.582748109012345678901234", "0." + "0" * 39 + "1", "0.5"]
+    expected = Decimal("1059.0827481090123456789012340000000000000001")
+
+    result = import_bytes(engine, "dk40.tsv", dk_file(amounts))
+
+    assert result.status == "imported", result.message
+    assert Decimal(result.totals["USD"]) == expected
+    assert result.totals["USD"] == "1059.0827481090123456789012340000000000000001"
+    with engine.connect() as conn:
+        stored_total = conn.execute(select(StatementTotal.amount)).scalar_one()
+        lines = conn.execute(select(EarningLine.amount).order_by(EarningLine.row_number)).all()
+        nano = conn.execute(select(func.sum(EarningLine.amount_nano))).scalar_one()
+    assert stored_total == "1059.0827481090123456789012340000000000000001"
+    assert [a for (a,) in lines] == amounts  # each line's exact text, as the file gave it
+    # pages sum nano-units: each line rounded half-even at the 9th decimal, as documented
+    assert nano == 1058_582748109 + 0 + 500_000_000
+    assert "pages count 1059.082748109" in result.message
+
+
+def test_exact_arithmetic_never_rounds_at_28_digits():
+    a, b = Decimal("1" + "0" * 40), Decimal("0." + "0" * 45 + "3")
+    assert decimal_text(exact_add([a, b])) == "1" + "0" * 40 + "." + "0" * 45 + "3"
+    assert EXACT.add(a, b) - a == b
