@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from royalty.errors import StatementError
@@ -126,7 +128,58 @@ def _lines(text: str, limit: int) -> list[str]:
 
 
 def split_line(line: str, delimiter: str) -> list[str]:
+    if delimiter == "\t":
+        return [_unquote(cell) for cell in line.split("\t")]
     return next(csv.reader([line], delimiter=delimiter), [])
+
+
+# --- quotes --------------------------------------------------------------------------------------
+#
+# In a TAB file a quote is text (``"Heroes" (Live)`` is a title) unless it encloses the whole
+# cell (``"Quayside"``), so TAB files are read with quoting off and whole-cell quotes removed
+# after. A cell that opens a quote it never closes (``"Night Ferry``) is an error: read with
+# quoting on, it would swallow every line up to the next stray quote into one cell. In comma
+# and semicolon files quoting is on, and a cell that holds a line end is that same error.
+
+
+def _unquote(cell: str) -> str:
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"' and cell.count('"') % 2 == 0:
+        return cell[1:-1].replace('""', '"')
+    return cell
+
+
+def _check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int) -> pd.DataFrame:
+    """Whole-cell quotes removed (TAB files); a quote that swallows line ends an error."""
+    for column in frame.columns:
+        values = pa.array(frame[column], type=pa.string(), from_pandas=True)
+        if delimiter == "\t":
+            if not pc.any(pc.starts_with(values, '"')).as_py():
+                continue
+            cells = frame[column].tolist()
+            for i, cell in enumerate(cells):
+                if cell and cell[0] == '"':
+                    if cell.count('"') % 2:
+                        raise _open_quote(name, first_row + i, column, cell)
+                    cells[i] = _unquote(cell)
+            frame[column] = pd.Series(cells, index=frame.index, dtype=frame[column].dtype)
+        else:
+            broken = pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r"))
+            if pc.any(broken).as_py():
+                i = int(np.argmax(broken.to_numpy(zero_copy_only=False)))
+                raise _open_quote(name, first_row + i, column, str(frame[column].iloc[i]))
+    return frame
+
+
+def _open_quote(name: str, row: int, column: object, cell: str) -> StatementError:
+    start = cell.replace("\r", " ").replace("\n", " ")[:40]
+    return StatementError(
+        name,
+        f"a quote opens in this cell ({start!r}...) and is not closed on its line, so the "
+        "rows below it would be read into this one cell; remove the stray quote or quote "
+        "the whole cell",
+        row=row,
+        column=str(column),
+    )
 
 
 def find_header(
@@ -202,12 +255,15 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
                     chunksize=CHUNK_ROWS,
                     engine="c",
                     on_bad_lines="error",
+                    quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
                 )
+                row = header_row + 2
                 for chunk in reader:
                     _check_extra_cells(source.name, chunk, width, header_row)
                     chunk = chunk.iloc[:, :width]
                     chunk.columns = header
-                    yield chunk
+                    yield _check_quotes(source.name, chunk, delimiter, row)
+                    row += len(chunk)
             except pd.errors.ParserError as exc:
                 raise _parser_error(source.name, exc, width) from exc
             except UnicodeDecodeError as exc:
@@ -219,7 +275,7 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
         if careful or cells != width:
             yield from careful_chunks()
             return
-        fast = _arrow_chunks(source, delimiter, header_row + 1, header, encoding)
+        fast = _arrow_chunks(source, delimiter, header_row, header, encoding)
         try:
             head = next(fast, None)
         except (pa.ArrowInvalid, UnicodeDecodeError):
@@ -254,7 +310,7 @@ class IrregularRows(Exception):
 
 
 def _arrow_chunks(
-    source: Source, delimiter: str, skip: int, header: list[str], encoding: str
+    source: Source, delimiter: str, header_row: int, header: list[str], encoding: str
 ) -> Iterator[pd.DataFrame]:
     """Rows of a text table, parsed by pyarrow's CSV reader: several times faster than pandas'
     tokenizer and no Python object per cell (other encodings than UTF-8 are decoded on the
@@ -265,23 +321,29 @@ def _arrow_chunks(
         reader = pa_csv.open_csv(
             f,
             read_options=pa_csv.ReadOptions(
-                skip_rows=skip,
+                skip_rows=header_row + 1,
                 column_names=names,
                 block_size=ARROW_BLOCK_BYTES,
                 encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
             ),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=False if delimiter == "\t" else '"',
+                newlines_in_values=delimiter != "\t",
+            ),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
+        row = header_row + 2
         for batch in reader:
             if batch.num_rows:
                 chunk = batch.to_pandas()
                 chunk.columns = header
-                yield chunk
+                yield _check_quotes(source.name, chunk, delimiter, row)
+                row += batch.num_rows
 
 
 def _check_extra_cells(name: str, chunk: pd.DataFrame, width: int, header_row: int) -> None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from stored import stored_line_list
 
 from royalty.ingest import import_bytes
 from royalty.models import EarningLine, Statement, StatementTotal
@@ -167,3 +168,59 @@ def test_exact_arithmetic_never_rounds_at_28_digits():
     a, b = Decimal("1" + "0" * 40), Decimal("0." + "0" * 45 + "3")
     assert decimal_text(exact_add([a, b])) == "1" + "0" * 40 + "." + "0" * 45 + "3"
     assert EXACT.add(a, b) - a == b
+
+
+# --- 3. stray quotes ----------------------------------------------------------------------------
+
+
+def test_a_stray_quote_in_a_tab_file_is_an_error_naming_the_row_where_it_opens(engine):
+    amounts = cents(4_325)
+    lines = [dk_row(a, i) for i, a in enumerate(amounts)]
+    lines[9] = dk_row(amounts[9], 9, title='"Night Ferry')  # file row 11
+    lines[109] = dk_row(amounts[109], 109, title='Quayside"')  # file row 111
+    data = ("\n".join(["\t".join(HEADER), *lines]) + "\n").encode()
+
+    result = import_bytes(engine, "dk_quotes.tsv", data)
+
+    assert result.status == "error"
+    assert result.message.startswith("dk_quotes.tsv, row 11, column 'Title': a quote opens")
+    assert "'\"Night Ferry'" in result.message
+    assert nothing_stored(engine)
+
+
+def test_quotes_inside_a_tab_cell_are_text_and_whole_cell_quotes_are_removed(engine):
+    amounts = cents(4)
+    lines = [
+        dk_row(amounts[0], 0, title='"Heroes" (Live)'),
+        dk_row(amounts[1], 1, title='"Quayside"'),
+        dk_row(amounts[2], 2, title='Quayside"'),
+        dk_row(amounts[3], 3, title='"Say ""when"""'),
+    ]
+    data = ("\n".join(["\t".join(HEADER), *lines]) + "\n").encode()
+
+    result = import_bytes(engine, "dk_titles.tsv", data)
+
+    assert result.status == "imported", result.message
+    assert result.rows == result.stored == 4
+    assert [line["title"] for line in stored_line_list(engine)] == [
+        '"Heroes" (Live)',
+        "Quayside",
+        'Quayside"',
+        'Say "when"',
+    ]
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_a_stray_quote_in_a_comma_file_would_swallow_rows_and_is_an_error(careful):
+    from royalty import reader
+
+    rows = ["Month,Store,Title,Amount"] + [f"2024-01,Spotify,Song {i},0.01" for i in range(50)]
+    rows[5] = '2024-01,Spotify,"Night Ferry,0.01'
+    rows[30] = '2024-01,Spotify,Quayside",0.01'
+    source = reader.Source.from_bytes("q.csv", ("\n".join(rows) + "\n").encode())
+    (table,) = reader.open_tables(source, lambda cells: cells[:2] == ["Month", "Store"])
+
+    with pytest.raises(reader.StatementError) as caught:
+        list(table.chunks(careful=careful))
+
+    assert str(caught.value).startswith("q.csv, row 6, column 'Title': a quote opens")
