@@ -102,15 +102,16 @@ def sniff_encoding(source: Source) -> str:
             source.name,
             "is not a text statement: it holds binary data (is it a renamed spreadsheet or PDF?)",
         )
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with source.opener() as f:
-            while block := f.read(8 * 1024 * 1024):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
+    bad_at = _first_invalid_utf8(source)
+    if bad_at is None:
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    if _has_utf8_sequences(source):
+        raise StatementError(
+            source.name,
+            "has text in two encodings: most of it is UTF-8, but this row is not (were two "
+            "exports pasted together?); save the file again as UTF-8 and import that",
+            row=_row_at(source, bad_at),
+        )
     try:
         with source.opener() as f:
             while block := f.read(8 * 1024 * 1024):
@@ -118,6 +119,49 @@ def sniff_encoding(source: Source) -> str:
         return "cp1252"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+"""A character UTF-8 writes with several bytes. Legacy (Windows-1252, Latin-1) text almost
+never has one: it would take a letter such as ``Ã`` followed by one such as ``©``."""
+
+
+def _first_invalid_utf8(source: Source) -> int | None:
+    """Offset of the first byte that is not UTF-8, streamed; None when all of it is."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    consumed = 0
+    with source.opener() as f:
+        while True:
+            block = f.read(8 * 1024 * 1024)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                return consumed - pending + exc.start
+            if not block:
+                return None
+            consumed += len(block)
+
+
+def _has_utf8_sequences(source: Source) -> bool:
+    with source.opener() as f:
+        tail = b""
+        while block := f.read(8 * 1024 * 1024):
+            if _UTF8_SEQUENCE.search(tail + block):
+                return True
+            tail = block[-3:]
+    return False
+
+
+def _row_at(source: Source, offset: int) -> int:
+    """The file row (1-based) holding byte ``offset``, counting any kind of line end."""
+    lf = cr = 0
+    with source.opener() as f:
+        while offset > 0 and (block := f.read(min(offset, 8 * 1024 * 1024))):
+            lf, cr, offset = lf + block.count(b"\n"), cr + block.count(b"\r"), offset - len(block)
+    return (lf or cr) + 1
 
 
 # --- finding the header ------------------------------------------------------------------------

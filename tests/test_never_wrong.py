@@ -224,3 +224,42 @@ def test_a_stray_quote_in_a_comma_file_would_swallow_rows_and_is_an_error(carefu
         list(table.chunks(careful=careful))
 
     assert str(caught.value).startswith("q.csv, row 6, column 'Title': a quote opens")
+
+
+# --- 5. mixed encodings -------------------------------------------------------------------------
+
+
+def test_a_file_mostly_utf8_with_latin1_rows_stops_at_the_first_such_row(engine):
+    amounts = cents(200)
+    lines = [dk_row(a, i, title="Café Noir").encode() for i, a in enumerate(amounts)]
+    lines[150] = dk_row(amounts[150], 150, title="Café Noir").encode("latin-1")  # file row 152
+    data = b"\n".join(["\t".join(HEADER).encode(), *lines]) + b"\n"
+
+    result = import_bytes(engine, "dk_mixed.tsv", data)
+
+    assert result.status == "error"
+    assert result.message.startswith("dk_mixed.tsv, row 152: has text in two encodings")
+    assert nothing_stored(engine)
+
+
+def test_latin1_rows_first_and_utf8_later_are_caught_too(engine):
+    amounts = cents(30)
+    lines = [dk_row(a, i, title="Café Noir").encode("cp1252") for i, a in enumerate(amounts)]
+    lines[20] = dk_row(amounts[20], 20, title="Café Noir").encode()
+    data = b"\n".join(["\t".join(HEADER).encode(), *lines]) + b"\n"
+
+    result = import_bytes(engine, "dk_mixed2.tsv", data)
+
+    assert result.status == "error"
+    assert "has text in two encodings" in result.message
+    assert nothing_stored(engine)
+
+
+def test_a_whole_latin1_file_still_imports_with_its_accents(engine):
+    amounts = cents(30)
+    data = dk_file(amounts, title="Café Noir").decode().encode("cp1252")
+
+    result = import_bytes(engine, "dk_latin1.tsv", data)
+
+    assert result.status == "imported", result.message
+    assert {line["title"] for line in stored_line_list(engine)} == {"Café Noir"}
