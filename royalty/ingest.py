@@ -69,6 +69,7 @@ from royalty.money import (
 )
 from royalty.months import month_text
 from royalty.reader import IrregularRows, Source, Table, open_tables
+from royalty.resaved import UpcRestorer
 
 STATEMENT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
 HASH_FIELDS = [
@@ -353,6 +354,8 @@ class _Import:
         ).inserted_primary_key[0]  # fmt: skip
         self._load_dimensions()
         self.source_has_lines = self._source_has_lines(layout.source)
+        self.upcs = UpcRestorer.from_database(self.conn)
+        self.loose: list[np.ndarray] = []
         expected = sum(t.rows_hint or 0 for t in tables) or None
         self.writer.expect(expected)
         for table in tables:
@@ -374,6 +377,8 @@ class _Import:
         self.writer.seal()  # the last lines are copied while their summaries are written
         self.sums.write(self.writer, self.statement_id)
         self.writer.flush()
+        if self.loose and not self.skipped:
+            self._refuse_a_copy_under_other_identifiers()
         self._reconcile()
         self._finish()
         totals = {c: decimal_text(v) for c, v in sorted(self.file_totals.items())}
@@ -438,6 +443,7 @@ class _Import:
             if lines.empty:
                 yield _Batch(len(chunk), lines, np.empty(0, np.int64), np.empty(0, np.int64), {})
                 continue
+            lines = self.upcs.restore(lines)
             hashes, occurrence = self._identity(lines)
             totals = {
                 currency: (exact_sum(amounts), len(amounts))
@@ -739,6 +745,8 @@ class _Import:
             }
         )[LINE_COLUMNS]
         self.writer.append(EarningLine.__table__, rows)
+        if self.source_has_lines:
+            self.loose.append(_loose_keys(rows))
         self.sums.add(rows)
         self.stored += len(rows)
         for currency, nano in lines.groupby("currency", sort=False)["amount_nano"]:
@@ -756,6 +764,53 @@ class _Import:
         low, high = int(lines["usage_month"].min()), int(lines["usage_month_end"].max())
         self.first_month = low if self.first_month is None else min(self.first_month, low)
         self.last_month = high if self.last_month is None else max(self.last_month, high)
+
+    def _refuse_a_copy_under_other_identifiers(self) -> None:
+        """Refuse a file every line of which is already stored, identifiers aside.
+
+        A line's identity includes its ISRC, UPC and titles, which a spreadsheet re-save or
+        another export of the same months may spell differently; lines that agree on month,
+        store, country, quantity and exact amount with lines of an earlier statement of the
+        same source, all of them, are that statement again, not new income.
+        """
+        new = np.unique(np.concatenate(self.loose))
+        line, statement = EarningLine.__table__.c, Statement.__table__.c
+        statements = Statement.__table__
+        found = np.zeros(len(new), dtype=bool)
+        result = self._execute(
+            select(
+                line.usage_month, line.store_id, line.territory, line.quantity,
+                line.amount_nano, line.currency, line.statement_id,
+            )
+            .join(statements, statement.id == line.statement_id)
+            .where(
+                statement.source == self.layout.source,
+                statement.id != self.statement_id,
+                line.usage_month >= self.first_month,
+                line.usage_month <= self.last_month,
+            )
+            .execution_options(yield_per=200_000)
+        )  # fmt: skip
+        earlier: set[int] = set()
+        for part in result.partitions():
+            old = pd.DataFrame(part, columns=[*LOOSE_FIELDS, "statement_id"])
+            hit = np.isin(_loose_keys(old), new)
+            earlier.update(old.loc[hit, "statement_id"].unique().tolist())
+            found |= np.isin(new, _loose_keys(old))
+            if found.all():
+                break
+        if found.all():
+            names = self.conn.execute(
+                select(statement.file_name).where(statement.id.in_(sorted(earlier))).limit(3)
+            ).scalars()
+            raise StatementError(
+                self.source.name,
+                f"every line of it is already stored from an earlier {self.layout.source} "
+                f"statement ({', '.join(names)}): the same months, stores, countries, "
+                "quantities and amounts, under other identifiers (UPCs, ISRCs or titles "
+                "written differently, as a spreadsheet re-save writes them); nothing was "
+                "imported. If this is a corrected statement, remove the earlier one first",
+            )
 
     def _reconcile(self) -> None:
         """Sum what the database now holds for this statement and compare, per currency.
@@ -920,6 +975,24 @@ class _Counts:
         out = np.empty(n, dtype=np.int64)
         out[order] = before[group] + np.arange(n) - starts[group]
         return out
+
+
+LOOSE_FIELDS = ["usage_month", "store_id", "territory", "quantity", "amount_nano", "currency"]
+"""What a line is, identifiers aside: see ``_refuse_a_copy_under_other_identifiers``."""
+
+
+def _loose_keys(rows: pd.DataFrame) -> np.ndarray:
+    frame = pd.DataFrame(
+        {
+            "usage_month": rows["usage_month"].to_numpy(dtype=np.int64),
+            "store_id": rows["store_id"].to_numpy(dtype=np.int64),
+            "territory": rows["territory"].fillna("").astype(str).to_numpy(),
+            "quantity": rows["quantity"].to_numpy(dtype=np.int64),
+            "amount_nano": rows["amount_nano"].to_numpy(dtype=np.int64),
+            "currency": rows["currency"].astype(str).to_numpy(),
+        }
+    )
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
 
 
 def _line_keys(hashes: np.ndarray, occurrence: np.ndarray) -> np.ndarray:

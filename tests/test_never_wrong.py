@@ -7,7 +7,10 @@ column of the cell that is wrong.
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -263,3 +266,101 @@ def test_a_whole_latin1_file_still_imports_with_its_accents(engine):
 
     assert result.status == "imported", result.message
     assert {line["title"] for line in stored_line_list(engine)} == {"Café Noir"}
+
+
+# --- 4. a spreadsheet re-save ------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "distrokid_2024.tsv"
+
+
+def excel_resave(text: str, *, month_to: str | None = None) -> bytes:
+    """The rows as Excel saves a TSV opened and saved as CSV: commas, UPCs in scientific
+    notation, amounts without trailing zeros."""
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    header = rows[0]
+    upc, amount, month = (
+        header.index("UPC"),
+        header.index("Earnings (USD)"),
+        header.index("Sale Month"),
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows[1:]:
+        row = list(row)
+        row[upc] = f"{int(row[upc]):.5E}"
+        row[amount] = row[amount].rstrip("0").rstrip(".") if "." in row[amount] else row[amount]
+        if month_to:
+            row[month] = month_to
+        writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def income(engine) -> tuple[int, int]:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.count(), func.coalesce(func.sum(EarningLine.amount_nano), 0))
+        ).one()
+
+
+def release_count(engine) -> int:
+    from royalty.models import Release
+
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Release)).scalar_one()
+
+
+def test_an_excel_resave_of_a_stored_statement_adds_nothing(engine):
+    original = SAMPLE.read_bytes()
+    first = import_bytes(engine, "distrokid_2024.tsv", original)
+    before, releases = income(engine), release_count(engine)
+
+    again = import_bytes(engine, "distrokid_2024.csv", excel_resave(original.decode()))
+
+    assert first.status == "imported" and again.status == "imported", again.message
+    assert (again.stored, again.skipped) == (0, first.stored)
+    assert income(engine) == before  # the year is not doubled
+    assert release_count(engine) == releases
+
+
+def test_a_resave_with_new_months_stores_only_those(engine):
+    original = SAMPLE.read_text()
+    import_bytes(engine, "distrokid_2024.tsv", original.encode())
+    before = income(engine)
+    header, *rows = original.splitlines()
+    new_rows = [r.replace("\t2024-12\t", "\t2025-01\t") for r in rows if "\t2024-12\t" in r]
+    combined = "\n".join([header, *rows, *new_rows]) + "\n"
+
+    result = import_bytes(engine, "distrokid_2024_2025.csv", excel_resave(combined))
+
+    assert result.status == "imported", result.message
+    assert (result.stored, result.skipped) == (len(new_rows), len(rows))
+    assert income(engine)[0] == before[0] + len(new_rows)
+
+
+def test_resaved_lines_of_a_new_month_keep_their_release(engine):
+    original = SAMPLE.read_text()
+    import_bytes(engine, "distrokid_2024.tsv", original.encode())
+    releases = release_count(engine)
+
+    result = import_bytes(engine, "dk_2026-01.csv", excel_resave(original, month_to="2026-01"))
+
+    assert result.status == "imported", result.message
+    assert result.stored > 0
+    assert release_count(engine) == releases
+    upcs = {line["upc"] for line in stored_line_list(engine)}
+    assert "" not in upcs
+
+
+def test_a_resave_imported_first_then_the_original_is_refused_not_doubled(engine):
+    original = SAMPLE.read_bytes()
+    first = import_bytes(engine, "distrokid_2024.csv", excel_resave(original.decode()))
+    before = income(engine)
+
+    result = import_bytes(engine, "distrokid_2024.tsv", original)
+
+    assert first.status == "imported", first.message
+    assert result.status == "error"
+    assert "every line of it is already stored" in result.message
+    assert "distrokid_2024.csv" in result.message
+    assert income(engine) == before

@@ -286,7 +286,9 @@ def normalize(
     out["title"] = _text(data, "title").array
     out["release"] = _text(data, "release").array
     out["isrc"] = _mapped_text(_text(data, "isrc"), _clean_isrc)
-    out["upc"] = _mapped_text(_text(data, "upc"), _clean_upc)
+    upc = _text(data, "upc")
+    out["upc"] = _mapped_text(upc, _clean_upc)
+    out["upc_hint"] = _mapped_text(upc, _upc_hint)
     out["territory"] = _mapped_text(_text(data, "territory"), territories.normalize)
     return out.reset_index(drop=True)
 
@@ -299,6 +301,13 @@ def _clean_upc(text: str) -> str:
     """A UPC in scientific notation (``7.34168E+11``) lost its digits in a spreadsheet: unknown."""
     upc = re.sub(r"^(?i:empty:)|[\"\s]", "", text)
     return "" if re.search(r"[eE][+-]?\d|\.", upc) else upc
+
+
+def _upc_hint(text: str) -> str:
+    """What is left of a UPC a spreadsheet wrote in scientific notation (``1.98005E+11``):
+    its leading digits, for ``ingest`` to find the release it belongs to; else empty."""
+    upc = re.sub(r"[\"\s]", "", text).replace(",", ".")
+    return upc.upper() if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d{1,2}", upc) else ""
 
 
 def _typed_empty() -> pd.DataFrame:
@@ -323,6 +332,7 @@ def _typed_empty() -> pd.DataFrame:
             "release": pd.Series(dtype=object),
             "isrc": pd.Series(dtype=object),
             "upc": pd.Series(dtype=object),
+            "upc_hint": pd.Series(dtype=object),
             "territory": pd.Series(dtype=object),
         }
     )
