@@ -4,6 +4,7 @@ remove the fictional sample once there is real data (or bring it back)."""
 import streamlit as st
 
 from royalty import sample, ui_state, ui_views
+from royalty.formatting import markdown_text
 from royalty.importers import ImportOptions, known_layouts
 from royalty.ingest import import_bytes, preview
 from royalty.months import parse_period
@@ -58,7 +59,7 @@ if period_text.strip():
     try:
         period = parse_period(period_text)
     except ValueError as exc:
-        st.error(f"Period: {exc}")
+        st.error(f"Period: {markdown_text(exc)}")
         options_ok = False
 options = ImportOptions(
     artist=artist.strip() or None,
@@ -75,9 +76,12 @@ if files:
             cache[key] = preview(Source.from_bytes(upload.name, upload.getvalue()), options)
         shown = cache[key]
         if shown.error:
-            st.warning(f"**{upload.name}**: {shown.error}")
+            st.warning(f"**{markdown_text(upload.name)}**: {markdown_text(shown.error)}")
             continue
-        with st.expander(f"{upload.name} — {shown.layout}", expanded=len(files) == 1):
+        with st.expander(
+            f"{markdown_text(upload.name)} — {markdown_text(shown.layout)}",
+            expanded=len(files) == 1,
+        ):
             st.dataframe(shown.rows, hide_index=True)
 
     if st.button(
@@ -93,9 +97,12 @@ if files:
             def report(name: str, rows: int, expected: int | None, i: int = i) -> None:
                 done = min(rows / expected, 0.99) if expected else 0.0
                 about = f" of about {expected:,}" if expected else ""
-                bar.progress((i + done) / len(files), text=f"{name}: {rows:,}{about} rows read")
+                bar.progress(
+                    (i + done) / len(files),
+                    text=f"{markdown_text(name)}: {rows:,}{about} rows read",
+                )
 
-            bar.progress(i / len(files), text=f"{upload.name}: reading…")
+            bar.progress(i / len(files), text=f"{markdown_text(upload.name)}: reading…")
             results.append(
                 import_bytes(
                     engine,
@@ -124,9 +131,9 @@ if results:
     imported = [r for r in results if r.status == "imported"]
     for r in results:
         if r.status == "error":
-            st.error(r.message, icon=":material/error:")
+            st.error(markdown_text(r.message), icon=":material/error:")
         elif r.status == "duplicate":
-            st.info(r.message, icon=":material/content_copy:")
+            st.info(markdown_text(r.message), icon=":material/content_copy:")
     if imported:
         lines = sum(r.stored for r in imported)
         st.success(
@@ -192,6 +199,6 @@ elif sample.sample_files():
         st.session_state["sample_notice"] = (
             (True, "Loaded the sample data.")
             if not failed
-            else (False, "The sample did not load: " + "; ".join(failed))
+            else (False, "The sample did not load: " + "; ".join(map(markdown_text, failed)))
         )
         st.rerun()

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from royalty import charts, ui_state, ui_views
+from royalty.formatting import markdown_text
 
 engine = ui_state.engine()
 st.title("Territories")
@@ -20,7 +21,7 @@ unmapped = places[places["iso3"].isna() | (places["iso3"].astype(str) == "")]
 if not unmapped.empty:
     st.caption(
         "Not on the map (statements name a region, not a country): "
-        + ", ".join(str(n) for n in unmapped["name"])
+        + ", ".join(markdown_text(n) for n in unmapped["name"])
     )
 st.subheader("Top countries")
 ui_views.show(

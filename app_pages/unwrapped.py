@@ -5,6 +5,7 @@ from decimal import Decimal
 import streamlit as st
 
 from royalty import formatting, ui_state, ui_unwrapped, ui_views
+from royalty.formatting import markdown_text
 
 engine = ui_state.engine()
 st.title("Unwrapped")
@@ -50,7 +51,7 @@ if not summary.total_income and not summary.total_streams:
     ui_state.no_rows()
     st.stop()
 
-who = summary.artist or "All artists"
+who = markdown_text(summary.artist) if summary.artist else "All artists"
 st.header(f"{who} · {summary.period}")
 
 c1, c2, c3, c4 = st.columns(4)
@@ -95,7 +96,7 @@ with l2:
 ui_views.fx_caption(summary.fx)
 with st.expander("Where these numbers come from"):
     for source in summary.sources:
-        st.write(f"- {source}")
+        st.write(f"- {markdown_text(source)}")
     st.caption(f"Fingerprint {summary.fingerprint}: the same statements give the same code.")
 
 st.subheader("Share it")

@@ -12,7 +12,6 @@ quotes them and fits an axis, while "$0.00341" does not.
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from royalty import formatting
+from royalty.formatting import plotly_text
 
 PLATFORM_COLORS: dict[str, str] = {
     "Spotify": "#1DB954",
@@ -185,7 +185,7 @@ def platform_rates_bar(table: pd.DataFrame, currency: str) -> go.Figure:
             textposition="auto",
             customdata=list(
                 zip(
-                    [_plain(str(p)) for p in frame["platform"]],
+                    [plotly_text(str(p)) for p in frame["platform"]],
                     [formatting.count(int(s)) for s in frame["streams"]],
                     [
                         formatting.money(_dec(v) * 1000, currency)
@@ -283,11 +283,12 @@ def rates_over_time(by_month: pd.DataFrame, currency: str, *, min_streams: int =
                 zip(
                     [formatting.rate(_dec(v), currency) for v in rows["income_per_stream"]],
                     [formatting.count(int(s)) for s in rows["streams"]],
+                    [plotly_text(str(platform))] * len(rows),
                     strict=True,
                 )
             ),
             hovertemplate=(
-                f"{_plain(str(platform))}<br>%{{x|%b %Y}}: %{{customdata[0]}} per stream"
+                "%{customdata[2]}<br>%{x|%b %Y}: %{customdata[0]} per stream"
                 "<br>%{customdata[1]} streams<extra></extra>"
             ),
         )
@@ -343,7 +344,7 @@ def rates_vs_industry(table: pd.DataFrame, industry: pd.DataFrame, currency: str
         },
         customdata=list(
             zip(
-                [_plain(str(s)) for s in ref["label"]],
+                [plotly_text(str(s)) for s in ref["label"]],
                 [formatting.rate(_dec(v), currency) for v in ref["rate"]],
                 strict=True,
             )
@@ -387,7 +388,7 @@ def world_map(territories: pd.DataFrame, currency: str) -> go.Figure:
             },
             customdata=list(
                 zip(
-                    [_plain(str(n)) for n in frame["name"]],
+                    [plotly_text(str(n)) for n in frame["name"]],
                     [formatting.money(_dec(v), currency) for v in frame["income"]],
                     [formatting.count(int(s or 0)) for s in frame["streams"]],
                     strict=True,
@@ -432,7 +433,7 @@ def top_tracks_bar(tracks: pd.DataFrame, currency: str, *, limit: int = 15) -> g
             textposition="auto",
             customdata=list(
                 zip(
-                    [_plain(t) for t in titles],
+                    [plotly_text(t) for t in titles],
                     [formatting.count(int(s or 0)) for s in frame["streams"]],
                     [formatting.rate(_dec(v), currency) for v in frame["income_per_stream"]],
                     strict=True,
@@ -463,7 +464,7 @@ def style(
     bottom = legend == "bottom"
     fig.update_layout(
         template="plotly_white",
-        title={"text": _plain(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
+        title={"text": plotly_text(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
         font={"family": FONT, "size": 13, "color": "#1F2937"},
         height=height,
         margin={"l": 8, "r": 8, "t": 88 if legend and not bottom else 56, "b": 8},
@@ -507,17 +508,12 @@ def month_dates(months: Iterable[int]) -> list[pd.Timestamp]:
     return [pd.Timestamp(year=int(m) // 100, month=int(m) % 100, day=1) for m in months]
 
 
-def _plain(text: str) -> str:
-    """Escape ``<``, ``>`` and ``&`` for plotly's label markup; plotly shows ``&quot;`` literally."""
-    return html.escape(text, quote=False)
-
-
 def short(name: object, limit: int = TITLE_LIMIT) -> str:
     """Shorten a long name for an axis label and escape it (statement text is not markup)."""
     text = str(name)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return _plain(text)
+    return plotly_text(text)
 
 
 def _unique(labels: list[str]) -> list[str]:
@@ -555,7 +551,7 @@ def _month_dtick(n: int) -> str | None:
 def _empty(title: str, message: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(
-        text=_plain(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+        text=plotly_text(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
         font={"size": 15, "color": "#6B7280"},
     )  # fmt: skip
     fig.update_xaxes(visible=False)

@@ -1,4 +1,5 @@
-"""Numbers as people read them: money, per-stream rates, counts, percentages.
+"""Numbers as people read them: money, per-stream rates, counts, percentages; and statement
+text made safe for the two markups the app shows it in (Markdown, plotly labels).
 
 Every figure is rounded here and only here, from exact ``Decimal`` values. A per-stream rate
 is a fraction of a penny, so it is written in minor units ("0.29p", "0.39¢") and never rounds
@@ -7,6 +8,8 @@ to a misleading "£0.00".
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import ROUND_HALF_EVEN, Decimal
 
 SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹", "KRW": "₩",
@@ -96,3 +99,61 @@ def percent(x: Decimal | None, *, signed: bool = False) -> str:
         return "<0.1%" if x > 0 else ">-0.1%"
     plus = "+" if signed and pct > 0 else ""
     return f"{plus}{pct:,.1f}%"
+
+
+# --- statement text inside markup ---------------------------------------------------------------
+
+WORD_JOINER = "\u2060"
+"""Invisible and unbreakable: splits text the Markdown renderer would otherwise turn into
+something (see ``markdown_text``)."""
+
+MARKDOWN_SPECIAL = "\\`*_[]()!<>#|~$&:"
+"""Escaped wherever they are: emphasis, code, links and images, HTML and autolinks, headings,
+tables, strikethrough, LaTeX (Streamlit renders ``$...$``), entities, directives
+(``:red[...]``, ``:material/...:``)."""
+
+_ESCAPED = {ch: "\\" + ch for ch in MARKDOWN_SPECIAL}
+_ESCAPED[":"] = "\\:" + WORD_JOINER  # http://, :emoji:
+_ESCAPED["@"] = WORD_JOINER + "@"  # name@example.org
+_JOINED = re.compile(r"(?<=www)(?=\.)|(?<=[-<>=~])(?=[-<>=~])", re.IGNORECASE)
+"""www.example.org, and the pairs Streamlit turns into arrows and dashes (->, <-, --, >=, ...)."""
+_LEADING = re.compile(r"(?=[-+=])|\d{1,9}(?=\.)")
+"""A bullet, a heading underline or a number and dot at the start of a line."""
+
+
+def markdown_text(value: object) -> str:
+    """Statement text (a store, artist, title, territory, file name, a quoted cell) as Markdown
+    that shows exactly that text: no link, image, HTML, LaTeX, emphasis, heading or list.
+
+    Streamlit renders Markdown in ``st.markdown``/``st.write``/``st.caption``, alerts
+    (``st.error`` ...), headers, widget and expander labels and progress texts, so every string
+    from a statement goes through here before it is put into one.
+
+    * Runs of whitespace (newlines too) become one space: a line break could start a list, a
+      quote, a heading or a code block.
+    * ``MARKDOWN_SPECIAL`` characters get a backslash (CommonMark shows ``\\X`` as ``X`` for
+      any ASCII punctuation), and so does a ``-``, ``+``, ``=`` or the dot of ``1.`` at the
+      start (a list or a heading underline when the text starts a line).
+    * Bare URLs and e-mail addresses become links, ``:shortcodes:`` emoji and ``->``, ``--``
+      arrows and dashes *after* the escapes are undone, in the text itself. For those an
+      invisible ``WORD_JOINER`` goes after each ``:``, before each ``@``, between ``www`` and a
+      dot and between two of ``-<>=~``: the text reads the same and matches none of them
+      (copying it copies the joiners too).
+    """
+    text = _JOINED.sub(WORD_JOINER, " ".join(str(value).split()))
+    out = "".join(_ESCAPED.get(ch, ch) for ch in text)
+    lead = _LEADING.match(out)
+    if lead:
+        out = out[: lead.end()] + "\\" + out[lead.end() :]
+    return out
+
+
+def plotly_text(value: object) -> str:
+    """Statement text for plotly's label markup (titles, ticks, legends, hover text).
+
+    Plotly reads a little HTML there (``<a href>``, ``<b>``, ``<br>``, entities): ``<``, ``>``
+    and ``&`` become entities, which it shows as the characters. Quotes stay as they are
+    (plotly shows ``&quot;`` literally). Statement text goes into ``customdata`` or labels,
+    never into a ``hovertemplate`` itself, where ``%{...}`` would be read as a placeholder.
+    """
+    return html.escape(str(value), quote=False)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from royalty import analytics, charts, formatting
+from royalty.formatting import markdown_text
 from royalty.ui_views import chart, display_table, show
 
 
@@ -82,7 +83,7 @@ def unwrapped_platforms(summary: analytics.Summary) -> None:
         )
         if summary.folded.other:
             with st.expander(f"Other ({len(summary.folded.other)} sources): which ones"):
-                st.write(", ".join(summary.folded.other))
+                st.write(", ".join(markdown_text(name) for name in summary.folded.other))
         st.caption(
             f"Per stream is shown for platforms with at least {summary.min_streams:,} streams; "
             "platforms under 1% of income are folded into Other."
@@ -98,22 +99,26 @@ def highlights_markdown(summary: analytics.Summary) -> str:
     if summary.best_platform is not None:
         b = summary.best_platform
         lines.append(
-            f"**Best payer:** {b.platform}, {formatting.rate(b.income_per_stream, cur)} a stream"
+            f"**Best payer:** {markdown_text(b.platform)}, "
+            f"{formatting.rate(b.income_per_stream, cur)} a stream"
         )
     if summary.worst_platform is not None and summary.worst_platform != summary.best_platform:
         w = summary.worst_platform
         lines.append(
-            f"**Lowest payer:** {w.platform}, {formatting.rate(w.income_per_stream, cur)} a stream"
+            f"**Lowest payer:** {markdown_text(w.platform)}, "
+            f"{formatting.rate(w.income_per_stream, cur)} a stream"
         )
     if summary.top_track is not None:
         t = summary.top_track
         lines.append(
-            f"**Top track:** {_md(t.title)} ({formatting.count(t.streams)} streams, "
+            f"**Top track:** {markdown_text(t.title)} ({formatting.count(t.streams)} streams, "
             f"{formatting.money(t.income, cur)})"
         )
     if summary.top_country is not None:
         c = summary.top_country
-        lines.append(f"**Top country:** {_md(c.name)} ({formatting.count(c.streams)} streams)")
+        lines.append(
+            f"**Top country:** {markdown_text(c.name)} ({formatting.count(c.streams)} streams)"
+        )
     if summary.streams_per_unit:
         lines.append(
             f"**Streams to earn {formatting.money(Decimal(1), cur)}:** "
@@ -153,8 +158,8 @@ def what_if_sentence(summary: analytics.Summary, src: str, dst: str) -> str:
     cur = summary.currency
     verb = "more" if w.extra_income >= 0 else "less"
     return (
-        f"If your {formatting.count(w.streams)} {_md(src)} streams had paid "
-        f"{_md(dst)}'s {formatting.rate(w.to_rate, cur)} a stream (instead of "
+        f"If your {formatting.count(w.streams)} {markdown_text(src)} streams had paid "
+        f"{markdown_text(dst)}'s {formatting.rate(w.to_rate, cur)} a stream (instead of "
         f"{formatting.rate(w.from_rate, cur)}), you would have earned "
         f"**{formatting.money(abs(w.extra_income), cur)} {verb}**."
     )
@@ -187,11 +192,3 @@ def members_table(summary: analytics.Summary) -> None:
         hide_index=True,
         key="unwrapped_members_table",
     )
-
-
-def _md(text: str) -> str:
-    """Statement text shown in markdown: no accidental formatting or links."""
-    out = str(text)
-    for ch in "\\`*_[]<>#|~$":
-        out = out.replace(ch, "\\" + ch)
-    return out

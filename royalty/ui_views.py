@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from royalty import charts, formatting
+from royalty.formatting import markdown_text
 from royalty.ingest import ImportResult
 from royalty.ui_state import ALL_ARTISTS, IMPORT_PAGE, Selection, engine, sample_banner
 
@@ -50,9 +51,9 @@ def results_table(results: list[ImportResult]) -> pd.DataFrame:
 def caption(sel: Selection) -> None:
     """One line under a page title saying what the numbers cover."""
     f = sel.filters
-    parts = [f.artist or ALL_ARTISTS, sel.period_label]
+    parts = [markdown_text(f.artist) if f.artist else ALL_ARTISTS, sel.period_label]
     if f.platforms:
-        parts.append(", ".join(f.platforms))
+        parts.append(", ".join(markdown_text(p) for p in f.platforms))
     if f.kinds:
         parts.append(", ".join(k.capitalize() for k in f.kinds))
     parts.append(f"amounts in {sel.currency}")
@@ -69,7 +70,7 @@ def fx_caption(fx: Any) -> None:
     """Which exchange rates turned other currencies into the reporting one."""
     text = str(getattr(fx, "text", None) or fx or "").strip()
     if text:
-        st.caption(text)
+        st.caption(markdown_text(text))
 
 
 FORMATS: dict[str, Callable[[Any, str], str]] = {

@@ -7,13 +7,13 @@ these figures carry per-stream rates and nothing absolute; colours, fonts and ax
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from royalty import charts, formatting
+from royalty.formatting import plotly_text
 
 
 def _rate(value: object) -> Decimal | None:
@@ -40,7 +40,7 @@ def platform_rates_bar(table: pd.DataFrame, currency: str) -> go.Figure:
             marker_color=[charts.platform_color(n) for n in names],
             text=[formatting.rate(rates[i], currency) for i in order],
             textposition="auto",
-            customdata=[html.escape(n) for n in names],
+            customdata=[plotly_text(n) for n in names],
             hovertemplate="%{customdata}<br>%{text} per stream<extra></extra>",
         )
     )
@@ -69,10 +69,9 @@ def rates_over_time(by_month: pd.DataFrame, currency: str) -> go.Figure:
             mode="lines+markers",
             line={"color": charts.platform_color(str(platform)), "width": 2},
             marker={"size": 5},
-            customdata=[formatting.rate(r, currency) for r in rates],
+            customdata=[[formatting.rate(r, currency), plotly_text(platform)] for r in rates],
             hovertemplate=(
-                f"{html.escape(str(platform))}<br>%{{x|%b %Y}}: %{{customdata}} per stream"
-                "<extra></extra>"
+                "%{customdata[1]}<br>%{x|%b %Y}: %{customdata[0]} per stream<extra></extra>"
             ),
         )
     fig.update_xaxes(title_text="Month of use", tickformat="%b %Y")
