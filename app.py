@@ -7,15 +7,15 @@ statements are loaded so there is something to look at; ``ROYALTY_NO_SAMPLE=1`` 
 
 import streamlit as st
 
-from royalty import ui_state
+from royalty.ui import data, state
 
 st.set_page_config(
     page_title="Royalty transparency", page_icon=":material/headphones:", layout="wide",
     initial_sidebar_state="auto",
 )  # fmt: skip
 
-engine = ui_state.engine()
-ui_state.ensure_sample(engine)
+engine = state.engine()
+state.ensure_sample(engine)
 
 import_page = st.Page(
     "app_pages/import_statements.py",
@@ -52,7 +52,7 @@ pages = [
 page = st.navigation(pages, position="top")
 
 st.session_state.pop("_selection", None)
-if page.url_path != "import" and ui_state.lookup("has_data", engine):
-    st.session_state["_selection"] = ui_state.sidebar(engine)
+if page.url_path != "import" and data.has_data(engine):
+    st.session_state["_selection"] = state.sidebar(engine)
 
 page.run()

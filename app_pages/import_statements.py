@@ -3,19 +3,20 @@ remove the fictional sample once there is real data (or bring it back)."""
 
 import streamlit as st
 
-from royalty import sample, ui_state, ui_views
+from royalty import sample
 from royalty.formatting import markdown_text
 from royalty.importers import ImportOptions, known_layouts
 from royalty.ingest import import_bytes, preview
 from royalty.months import parse_period
 from royalty.reader import Source
 from royalty.settings import MAX_UPLOAD_MB
+from royalty.ui import data, state, views
 
 # what the browser lets through (server.maxUploadSize, in MiB), checked again on import
 MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 FROM_FILE = "As the file says"
 
-engine = ui_state.engine()
+engine = state.engine()
 
 st.title("Import statements")
 st.write(
@@ -24,7 +25,7 @@ st.write(
 )
 st.caption(f"Known layouts: {known_layouts()}.")
 
-if ui_state.lookup("has_data", engine) and ui_state.lookup("is_sample_only", engine):
+if data.has_data(engine) and data.is_sample_only(engine):
     st.caption(
         "The database holds the fictional sample now. Your statements are added next to it: "
         "pick your artist in the sidebar's Artist filter, or remove the sample at the foot of "
@@ -50,7 +51,7 @@ with st.expander("What the files don't say (optional)"):
         "Period covered", key="import_period", placeholder="2024-07..2025-06 or 2024"
     )
     currency_choice = c3.selectbox(
-        "Currency", [FROM_FILE, *ui_state.COMMON_CURRENCIES], key="import_currency"
+        "Currency", [FROM_FILE, *state.COMMON_CURRENCIES], key="import_currency"
     )
 
 period = None
@@ -120,7 +121,7 @@ if files:
 results = st.session_state.get("import_results")
 if results:
     st.subheader("Result")
-    table = ui_views.results_table(results)
+    table = views.results_table(results)
     counts = st.column_config.NumberColumn(format="localized")  # 200,000 rather than 200000
     st.dataframe(
         table,
@@ -153,7 +154,7 @@ def remove_sample() -> None:
     """Button callback: runs before the rerun, so every page already sees the data without it."""
     removed = sample.remove_sample_data(engine)
     st.session_state["sample_remove_confirm"] = False
-    ui_state.reset_filters()  # currency, period and artist chosen for the sample's figures
+    state.reset_filters()  # currency, period and artist chosen for the sample's figures
     st.session_state["sample_notice"] = (
         True,
         f"Removed the sample data ({removed} statement{'s' if removed != 1 else ''}). "
@@ -168,7 +169,7 @@ if notice:
         st.success(text, icon=":material/check_circle:")
     else:
         st.error(text, icon=":material/error:")
-if ui_state.lookup("has_sample_data", engine):
+if data.has_sample_data(engine):
     with st.container(border=True, key="sample_box"):
         st.markdown(
             "**Sample data.** The fictional statements loaded on the first run are still here "
@@ -194,7 +195,7 @@ elif sample.sample_files():
     ):
         with st.spinner("Loading the sample statements (fictional artists)…"):
             loaded = sample.load_sample_data(engine)
-        ui_state.reset_filters()
+        state.reset_filters()
         failed = [r.message for r in loaded if r.status == "error"]
         st.session_state["sample_notice"] = (
             (True, "Loaded the sample data.")

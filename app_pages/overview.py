@@ -2,17 +2,18 @@
 
 import streamlit as st
 
-from royalty import charts, formatting, ui_state, ui_views
+from royalty import charts, formatting
+from royalty.ui import data, state, views
 
-engine = ui_state.engine()
+engine = state.engine()
 st.title("Overview")
-ui_state.require_data(engine, "app_pages/import_statements.py")
-sel = ui_state.current()
-ui_views.caption(sel)
+state.require_data(engine)
+sel = state.current()
+views.caption(sel)
 
-ov = ui_state.analysis("overview", engine, sel)
+ov = data.overview(engine, sel.filters, sel.currency)
 if not ov.total_income and not ov.total_streams:
-    ui_state.no_rows()
+    state.no_rows()
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
@@ -30,14 +31,14 @@ c4.metric(
     border=True,
 )
 
-ui_views.chart(charts.monthly_trend(ov, sel.currency), key="overview_trend")
+views.chart(charts.monthly_trend(ov, sel.currency), key="overview_trend")
 left, right = st.columns([3, 2])
 with left:
-    ui_views.chart(charts.income_by_kind(ov, sel.currency), key="overview_kinds")
+    views.chart(charts.income_by_kind(ov, sel.currency), key="overview_kinds")
 with right:
     st.write("")
-    ui_views.show(
-        ui_views.display_table(
+    views.show(
+        views.display_table(
             ov.by_kind,
             sel.currency,
             {
@@ -48,4 +49,4 @@ with right:
         ),
         hide_index=True,
     )
-ui_views.fx_caption(ov.fx)
+views.fx_caption(ov.fx)

@@ -2,21 +2,22 @@
 
 import streamlit as st
 
-from royalty import charts, ui_state, ui_views
+from royalty import charts
+from royalty.ui import data, state, views
 
-engine = ui_state.engine()
+engine = state.engine()
 st.title("Platforms")
-ui_state.require_data(engine, "app_pages/import_statements.py")
-sel = ui_state.current()
-ui_views.caption(sel)
+state.require_data(engine)
+sel = state.current()
+views.caption(sel)
 
-table = ui_state.analysis("platform_table", engine, sel, min_streams=sel.min_streams)
+table = data.platform_table(engine, sel.filters, sel.currency, min_streams=sel.min_streams)
 if table.empty:
-    ui_state.no_rows()
+    state.no_rows()
     st.stop()
 
-ui_views.show(
-    ui_views.display_table(
+views.show(
+    views.display_table(
         table,
         sel.currency,
         {
@@ -42,21 +43,21 @@ st.caption(
 
 left, right = st.columns(2)
 with left:
-    ui_views.chart(charts.platform_rates_bar(table, sel.currency), key="platform_rates")
+    views.chart(charts.platform_rates_bar(table, sel.currency), key="platform_rates")
 with right:
-    ui_views.chart(charts.share_streams_vs_income(table), key="platform_shares")
+    views.chart(charts.share_streams_vs_income(table), key="platform_shares")
 
-by_month = ui_state.analysis("platform_rates_by_month", engine, sel)
-ui_views.chart(
-    charts.rates_over_time(by_month, sel.currency, min_streams=ui_state.MONTHLY_MIN_STREAMS),
+by_month = data.platform_rates_by_month(engine, sel.filters, sel.currency)
+views.chart(
+    charts.rates_over_time(by_month, sel.currency, min_streams=state.MONTHLY_MIN_STREAMS),
     key="platform_rates_over_time",
 )
 st.caption(
-    f"Months with fewer than {ui_state.MONTHLY_MIN_STREAMS:,} streams on a platform are left "
+    f"Months with fewer than {state.MONTHLY_MIN_STREAMS:,} streams on a platform are left "
     "out of the lines."
 )
 
-ui_views.industry_section(table, sel)
+views.industry_section(table, sel)
 
 st.subheader("Download")
-ui_views.downloads(engine, sel, key="platforms")
+views.downloads(engine, sel, key="platforms")

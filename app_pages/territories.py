@@ -2,21 +2,22 @@
 
 import streamlit as st
 
-from royalty import charts, ui_state, ui_views
+from royalty import charts
 from royalty.formatting import markdown_text
+from royalty.ui import data, state, views
 
-engine = ui_state.engine()
+engine = state.engine()
 st.title("Territories")
-ui_state.require_data(engine, "app_pages/import_statements.py")
-sel = ui_state.current()
-ui_views.caption(sel)
+state.require_data(engine)
+sel = state.current()
+views.caption(sel)
 
-places = ui_state.analysis("top_territories", engine, sel, limit=None)
+places = data.top_territories(engine, sel.filters, sel.currency, limit=None)
 if places.empty:
-    ui_state.no_rows()
+    state.no_rows()
     st.stop()
 
-ui_views.chart(charts.world_map(places, sel.currency), key="territories_map")
+views.chart(charts.world_map(places, sel.currency), key="territories_map")
 unmapped = places[places["iso3"].isna() | (places["iso3"].astype(str) == "")]
 if not unmapped.empty:
     st.caption(
@@ -24,8 +25,8 @@ if not unmapped.empty:
         + ", ".join(markdown_text(n) for n in unmapped["name"])
     )
 st.subheader("Top countries")
-ui_views.show(
-    ui_views.display_table(
+views.show(
+    views.display_table(
         places.head(25),
         sel.currency,
         {

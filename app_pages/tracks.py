@@ -3,18 +3,19 @@
 
 import streamlit as st
 
-from royalty import charts, ui_state, ui_views
+from royalty import analytics, charts
 from royalty.months import month_text
+from royalty.ui import data, state, views
 
-engine = ui_state.engine()
+engine = state.engine()
 st.title("Tracks")
-ui_state.require_data(engine, "app_pages/import_statements.py")
-sel = ui_state.current()
-ui_views.caption(sel)
+state.require_data(engine)
+sel = state.current()
+views.caption(sel)
 
-tracks = ui_state.analysis("top_tracks", engine, sel, limit=ui_state.TRACKS_FETCHED)
+tracks = data.top_tracks(engine, sel.filters, sel.currency, limit=state.TRACKS_FETCHED)
 if tracks.empty:
-    ui_state.no_rows()
+    state.no_rows()
     st.stop()
 
 TRACK_COLUMNS = {
@@ -25,19 +26,17 @@ TRACK_COLUMNS = {
     "income_per_stream": ("Per stream", "rate"),
 }
 
-ui_views.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
+views.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
 by_income, by_rate = st.tabs(["Top tracks by income", "Best paid per stream"])
 with by_income:
-    ui_views.show(
-        ui_views.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True
-    )
+    views.show(views.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True)
 with by_rate:
-    ranked = ui_views.best_paid(tracks, sel.min_streams)
+    ranked = analytics.best_paid_tracks(tracks, sel.min_streams)
     if ranked.empty:
         st.info(f"No track has {sel.min_streams:,} streams or more in this selection.")
     else:
-        ui_views.show(
-            ui_views.display_table(ranked.head(20), sel.currency, TRACK_COLUMNS),
+        views.show(
+            views.display_table(ranked.head(20), sel.currency, TRACK_COLUMNS),
             hide_index=True,
         )
         st.caption(f"Tracks with at least {sel.min_streams:,} streams, best rate first.")
@@ -48,12 +47,12 @@ st.write(
     "in the previous 12 months. These tracks were under that line in the last 12 months of "
     "the period; the income column shows what they earned on Spotify before."
 )
-low = ui_state.analysis("low_stream_tracks", engine, sel, threshold=1000)
+low = data.low_stream_tracks(engine, sel.filters, sel.currency, threshold=1000)
 if low.empty:
     st.success("No track is under the line in this period.")
 else:
-    ui_views.show(
-        ui_views.display_table(
+    views.show(
+        views.display_table(
             low,
             sel.currency,
             {

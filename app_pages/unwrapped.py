@@ -4,14 +4,16 @@ from decimal import Decimal
 
 import streamlit as st
 
-from royalty import formatting, ui_state, ui_unwrapped, ui_views
+from royalty import formatting
 from royalty.formatting import markdown_text
+from royalty.ui import data, state, views
+from royalty.ui import unwrapped as unwrapped_view
 
-engine = ui_state.engine()
+engine = state.engine()
 st.title("Unwrapped")
-ui_state.require_data(engine, "app_pages/import_statements.py")
-sel = ui_state.current()
-ui_views.caption(sel)
+state.require_data(engine)
+sel = state.current()
+views.caption(sel)
 cur = sel.currency
 
 with st.expander("Label deal and band split", expanded=False):
@@ -36,26 +38,26 @@ with st.expander("Label deal and band split", expanded=False):
             "Shares, comma separated", value="40, 30, 30", key="unwrapped_shares",
             help="One number per member: percentages (40, 30, 30) or parts (2, 1, 1).",
         )  # fmt: skip
-        shares, problem = ui_unwrapped.parse_shares(text)
+        shares, problem = unwrapped_view.parse_shares(text)
         if problem:
             st.error(problem)
             shares = None
         members = len(shares) if shares else 1
 
-summary = ui_state.analysis(
-    "unwrapped", engine, sel,
+summary = data.unwrapped(
+    engine, sel.filters, sel.currency,
     label_royalty=Decimal(royalty_pct) / 100, members=members,
     shares=tuple(shares) if shares else None, min_streams=sel.min_streams,
 )  # fmt: skip
 if not summary.total_income and not summary.total_streams:
-    ui_state.no_rows()
+    state.no_rows()
     st.stop()
 
 who = markdown_text(summary.artist) if summary.artist else "All artists"
 st.header(f"{who} · {summary.period}")
 
 c1, c2, c3, c4 = st.columns(4)
-change = ui_unwrapped.previous_change(summary)
+change = unwrapped_view.previous_change(summary)
 c1.metric("Income", formatting.money(summary.total_income, cur), delta=change, border=True)
 c2.metric("Streams", formatting.count(summary.total_streams), border=True)
 c3.metric("Average per stream", formatting.rate(summary.income_per_stream, cur), border=True)
@@ -68,11 +70,11 @@ if change is None:
     st.caption("Pick a year or a month range in the sidebar to compare with the period before.")
 
 st.subheader("Per platform")
-ui_unwrapped.unwrapped_platforms(summary)
+unwrapped_view.unwrapped_platforms(summary)
 
 left, right = st.columns(2)
 with left:
-    st.markdown(ui_unwrapped.highlights_markdown(summary))
+    st.markdown(unwrapped_view.highlights_markdown(summary))
 with right:
     st.markdown("**What if**")
     names = [p.platform for p in summary.platforms if p.income_per_stream is not None]
@@ -82,22 +84,22 @@ with right:
         dst = b.selectbox(
             "paid at the rate of", [n for n in names if n != src], index=0, key="whatif_to"
         )
-        st.write(ui_unwrapped.what_if_sentence(summary, src, dst))
+        st.write(unwrapped_view.what_if_sentence(summary, src, dst))
     else:
         st.caption("Needs two platforms with enough streams for a rate.")
 
 st.subheader("Label deal and split")
 l1, l2 = st.columns(2)
 with l1:
-    st.write(ui_unwrapped.label_deal_sentence(summary))
+    st.write(unwrapped_view.label_deal_sentence(summary))
 with l2:
-    ui_unwrapped.members_table(summary)
+    unwrapped_view.members_table(summary)
 
-ui_views.fx_caption(summary.fx)
+views.fx_caption(summary.fx)
 with st.expander("Where these numbers come from"):
     for source in summary.sources:
         st.write(f"- {markdown_text(source)}")
     st.caption(f"Fingerprint {summary.fingerprint}: the same statements give the same code.")
 
 st.subheader("Share it")
-ui_views.downloads(engine, sel, key="unwrapped")
+views.downloads(engine, sel, key="unwrapped")

@@ -63,6 +63,7 @@ __all__ = [
     "TopTrack",
     "WhatIf",
     "artists",
+    "best_paid_tracks",
     "has_data",
     "low_stream_tracks",
     "main_currency",
@@ -347,6 +348,21 @@ def top_territories(
     )
     frame.attrs["fx"] = conv.note()
     return frame
+
+
+def best_paid_tracks(tracks: pd.DataFrame, min_streams: int) -> pd.DataFrame:
+    """Tracks with at least ``min_streams`` streams, best per-stream rate first (exact sort)."""
+    if tracks.empty:
+        return tracks
+    keep = [
+        int(s or 0) >= max(min_streams, 1) and r is not None and r == r
+        for s, r in zip(tracks["streams"], tracks["income_per_stream"], strict=True)
+    ]
+    rated = tracks[keep]
+    order = sorted(
+        range(len(rated)), key=lambda i: rated["income_per_stream"].iloc[i], reverse=True
+    )
+    return rated.iloc[order]
 
 
 def low_stream_tracks(

@@ -397,7 +397,7 @@ def test_upload_limit_matches_the_setting() -> None:
 def test_tables_show_exact_text_and_never_round_a_rate_to_zero() -> None:
     import pandas as pd
 
-    from royalty import ui_views
+    from royalty.ui import views as ui_views
 
     frame = pd.DataFrame(
         {
@@ -427,7 +427,7 @@ def test_tables_show_exact_text_and_never_round_a_rate_to_zero() -> None:
 
 
 def test_member_shares_are_parsed_or_refused_with_a_reason() -> None:
-    from royalty import ui_unwrapped
+    from royalty.ui import unwrapped as ui_unwrapped
 
     assert ui_unwrapped.parse_shares("40, 30, 30") == (
         [Decimal(40), Decimal(30), Decimal(30)],

@@ -151,7 +151,8 @@ def test_the_world_map_draws_from_outlines_the_app_serves() -> None:
     import tomllib
     from pathlib import Path
 
-    from royalty import ui_views, world
+    from royalty import world
+    from royalty.ui import views as ui_views
 
     root = Path(__file__).resolve().parent.parent
     served = (root / "static" / f"{world.TOPOJSON_NAME}.json").read_text(encoding="utf-8")

@@ -1,11 +1,12 @@
 """What the app's pages share: the engine, the sidebar filters and cached analytics calls.
 
-Pages stay a description of the UI; this module owns the plumbing they all need (drawing
-helpers are in ``ui_views``, the Unwrapped page's pieces in ``ui_unwrapped``).
+Pages stay a description of the UI; this module owns the plumbing they all need (cached
+analytics calls are in ``ui.data``, drawing helpers in ``ui.views``, the Unwrapped page's
+pieces in ``ui.unwrapped``).
 
-* Cached analytics results are keyed by the filters, the reporting currency and the database's
-  *data version* (latest statement id, statement count and import time), so an import or a
-  removal shows up on the next rerun without clearing anything by hand.
+* Cached results are keyed by their arguments and the database's *data version* (latest
+  statement id, statement count and import time), so an import or a removal shows up on the
+  next rerun without clearing anything by hand.
 * The sidebar filters live in the entry script's run but are not drawn on the Import page;
   their values are kept in session state so that a visit to Import does not reset them.
 """
@@ -14,16 +15,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from royalty import analytics, db
-from royalty.models import KINDS, Statement
+from royalty.models import KINDS
 from royalty.months import month_text
 from royalty.settings import database_url
+from royalty.ui import data
 
 ALL_TIME = "All time"
 CUSTOM = "Choose months…"
@@ -37,10 +39,6 @@ TRACKS_FETCHED = 500
 IMPORT_PAGE = "app_pages/import_statements.py"
 NO_SAMPLE_ENV = "ROYALTY_NO_SAMPLE"
 """Set to 1 to start with an empty database instead of loading the sample statements."""
-
-
-DataVersion = tuple[int, int, str]
-"""What cached results are keyed by besides their arguments (see ``data_version``)."""
 
 
 @dataclass(frozen=True)
@@ -61,86 +59,12 @@ def engine() -> Engine:
     return db.get_engine(database_url(os.environ.get("ROYALTY_DB") or None))
 
 
-def db_key(eng: Engine) -> str:
-    """Identifies the database in cache keys (two test databases never share results)."""
-    return eng.url.render_as_string(hide_password=True)
-
-
-def data_version(eng: Engine) -> DataVersion:
-    """(latest statement id, number of statements, latest import time).
-
-    An import adds a statement with the latest time; a removal lowers the count. The time is
-    there because SQLite reuses the ids of deleted rows: without it, removing eight statements
-    and importing eight others could look like nothing changed and serve stale results.
-    """
-    with eng.connect() as conn:
-        row = conn.execute(
-            select(
-                func.max(Statement.id), func.count(Statement.id), func.max(Statement.imported_at)
-            )
-        ).one()
-    return int(row[0] or 0), int(row[1] or 0), str(row[2] or "")
+db_key = data.db_key
 
 
 def sample_wanted() -> bool:
     """False when ``ROYALTY_NO_SAMPLE`` is set (tests of the empty app, private installs)."""
     return os.environ.get(NO_SAMPLE_ENV, "").strip().lower() not in {"1", "true", "yes"}
-
-
-# --- cached analytics ------------------------------------------------------------------------------
-
-
-def _filters_key(f: analytics.Filters) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted(asdict(f).items()))
-
-
-def _kwargs_key(kwargs: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
-
-
-@st.cache_data(show_spinner=False, max_entries=300)
-def _cached_filtered(
-    name: str,
-    database: str,
-    version: DataVersion,
-    filters: tuple[tuple[str, Any], ...],
-    currency: str,
-    kwargs: tuple[tuple[str, Any], ...],
-    _engine: Engine,
-) -> Any:
-    f = analytics.Filters(**dict(filters))
-    return getattr(analytics, name)(_engine, f, currency, **dict(kwargs))
-
-
-@st.cache_data(show_spinner=False, max_entries=100)
-def _cached_plain(
-    name: str, database: str, version: DataVersion, args: tuple[Any, ...], _engine: Engine
-) -> Any:
-    if name in {"is_sample_only", "has_sample_data"}:
-        from royalty import sample
-
-        return getattr(sample, name)(_engine)
-    return getattr(analytics, name)(_engine, *args)
-
-
-def analysis(
-    name: str, eng: Engine, sel: Selection | analytics.Filters, currency: str | None = None,
-    **kwargs: Any,
-) -> Any:  # fmt: skip
-    """``analytics.<name>(engine, filters, currency, **kwargs)``, cached until the next import."""
-    if isinstance(sel, Selection):
-        f, currency = sel.filters, currency or sel.currency
-    else:
-        f = sel
-    assert currency is not None
-    return _cached_filtered(
-        name, db_key(eng), data_version(eng), _filters_key(f), currency, _kwargs_key(kwargs), eng
-    )
-
-
-def lookup(name: str, eng: Engine, *args: Any) -> Any:
-    """``analytics.<name>(engine, *args)`` (artists, months, ...), cached until the next import."""
-    return _cached_plain(name, db_key(eng), data_version(eng), args, eng)
 
 
 # --- first run ----------------------------------------------------------------------------------------
@@ -152,15 +76,15 @@ def ensure_sample(eng: Engine) -> None:
         return
     from royalty import sample
 
-    if not lookup("has_data", eng):
+    if not data.has_data(eng):
         with st.spinner("First run: loading the sample statements (fictional artist)…"):
             sample.ensure_sample_data(eng)
     st.session_state["_sample_checked"] = db_key(eng)
 
 
-def sample_banner(eng: Engine, import_page: Any) -> None:
+def sample_banner(eng: Engine, import_page: Any = IMPORT_PAGE) -> None:
     """Say plainly when every number on screen comes from the made-up sample."""
-    if not lookup("has_data", eng) or not lookup("is_sample_only", eng):
+    if not data.has_data(eng) or not data.is_sample_only(eng):
         return
     with st.container(border=True):
         st.markdown(
@@ -171,9 +95,9 @@ def sample_banner(eng: Engine, import_page: Any) -> None:
         st.page_link(import_page, label="Import your statements", icon=":material/upload_file:")
 
 
-def require_data(eng: Engine, import_page: Any) -> None:
+def require_data(eng: Engine, import_page: Any = IMPORT_PAGE) -> None:
     """Stop the page with a friendly message when nothing has been imported yet."""
-    if lookup("has_data", eng):
+    if data.has_data(eng):
         return
     st.info(
         "**No data yet.** Import the statements your distributor sends you (CSV, TSV, TXT, "
@@ -215,8 +139,8 @@ def reset_filters() -> None:
 
 def sidebar(eng: Engine) -> Selection:
     """Draw the shared filters in the sidebar and return what they select."""
-    artists = lookup("artists", eng)
-    platforms = lookup("platform_names", eng)
+    artists = data.artists(eng)
+    platforms = data.platform_names(eng)
 
     sb = st.sidebar
     sb.header("Filters")
@@ -225,10 +149,10 @@ def sidebar(eng: Engine) -> Selection:
     artist_choice = sb.selectbox("Artist", artist_options, key="f_artist")
     artist = None if artist_choice == ALL_ARTISTS else artist_choice
 
-    years = [str(y) for y in sorted(lookup("years", eng, artist), reverse=True)]
-    months = lookup("months", eng, artist)
+    years = [str(y) for y in sorted(data.years(eng, artist), reverse=True)]
+    months = data.months(eng, artist)
     period_options = [ALL_TIME, *years, CUSTOM]
-    latest = lookup("latest_full_year", eng, artist)
+    latest = data.latest_full_year(eng, artist)
     _kept("f_period", str(latest) if latest else ALL_TIME, period_options.__contains__)
     period_choice = sb.selectbox(
         "Period", period_options, key="f_period", help="Months in which the music was played."
@@ -264,7 +188,7 @@ def sidebar(eng: Engine) -> Selection:
         "Kind of use", list(KINDS), key="f_kinds", placeholder="All kinds",
         format_func=str.capitalize,
     )  # fmt: skip
-    default_currency = lookup("main_currency", eng, artist)
+    default_currency = data.main_currency(eng, artist)
     currencies = list(dict.fromkeys([default_currency, *COMMON_CURRENCIES]))
     _kept("f_currency", default_currency, currencies.__contains__)
     currency = sb.selectbox(

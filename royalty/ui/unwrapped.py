@@ -13,7 +13,7 @@ import streamlit as st
 
 from royalty import analytics, charts, formatting
 from royalty.formatting import markdown_text
-from royalty.ui_views import chart, display_table, show
+from royalty.ui.views import chart, display_table, show
 
 
 def parse_shares(text: str) -> tuple[list[Decimal] | None, str | None]:

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from royalty import charts, formatting
 from royalty.formatting import markdown_text
 from royalty.ingest import ImportResult
-from royalty.ui_state import ALL_ARTISTS, IMPORT_PAGE, Selection, engine, sample_banner
+from royalty.ui.state import ALL_ARTISTS, IMPORT_PAGE, Selection, engine, sample_banner
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "app/static/"}
 """Maps load country outlines from the app's own static/world_110m.json, not from a CDN."""
@@ -121,21 +121,6 @@ def _missing(value: Any) -> bool:
         return value is None or bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def best_paid(tracks: pd.DataFrame, min_streams: int) -> pd.DataFrame:
-    """Tracks with at least ``min_streams`` streams, best per-stream rate first (exact sort)."""
-    if tracks.empty:
-        return tracks
-    keep = [
-        int(s or 0) >= max(min_streams, 1) and r is not None and r == r
-        for s, r in zip(tracks["streams"], tracks["income_per_stream"], strict=True)
-    ]
-    rated = tracks[keep]
-    order = sorted(
-        range(len(rated)), key=lambda i: rated["income_per_stream"].iloc[i], reverse=True
-    )
-    return rated.iloc[order]
 
 
 def _slug(text: str) -> str:
