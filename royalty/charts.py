@@ -88,11 +88,6 @@ def platform_color(name: str) -> str:
     return HASH_PALETTE[int.from_bytes(digest[:4], "big") % len(HASH_PALETTE)]
 
 
-def platform_colors(names: Iterable[str]) -> dict[str, str]:
-    """``color_discrete_map`` for plotly express and legends."""
-    return {n: platform_color(n) for n in names}
-
-
 # --- the charts ---------------------------------------------------------------------------------
 
 

@@ -7,12 +7,13 @@ come from the browser, which is simpler and sturdier than positioning text on a 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from royalty import charts, formatting
 from royalty.reports import browser
-from royalty.reports.html import environment, one_unit
-from royalty.reports.view import ReportData, name_of, per_stream, period_label
+from royalty.reports.html import environment
+from royalty.reports.view import ReportData, highlights, one_unit, period_label
 
 SIZES = {"portrait": (1080, 1350), "story": (1080, 1920)}
 """Instagram-style portrait post and full-screen story."""
@@ -52,42 +53,18 @@ def card_html(data: ReportData, size: str = "portrait") -> str:
     width, height = SIZES[size]
     s, cur = data.summary, data.currency
     story = size == "story"
-    stats = []
+    tiles = highlights(data)
     if data.rates_only:
         big = formatting.rate(s.income_per_stream, cur)
         big_note = "per stream, all platforms together"
-        if s.streams_per_unit:
-            stats.append(
-                {
-                    "label": f"Streams to earn {one_unit(cur)}",
-                    "value": formatting.count(s.streams_per_unit),
-                    "sub": "",
-                }
-            )
+        stats = [tiles["streams_per_unit"]] if "streams_per_unit" in tiles else []
     else:
         big = formatting.money(s.total_income, cur)
         big_note = f"from {formatting.count(s.total_streams)} streams"
-        stats.append(
-            {
-                "label": "Per stream",
-                "value": formatting.rate(s.income_per_stream, cur),
-                "sub": f"{formatting.count(s.streams_per_unit)} streams = {one_unit(cur)}"
-                if s.streams_per_unit
-                else "",
-            }
-        )
-    if s.best_platform is not None:
-        stats.append(
-            {
-                "label": "Best payer",
-                "value": name_of(s.best_platform),
-                "sub": formatting.rate(per_stream(s.best_platform), cur) + " per stream",
-            }
-        )
-    if s.top_track is not None:
-        stats.append({"label": "Top track", "value": name_of(s.top_track), "sub": ""})
-    if s.top_country is not None:
-        stats.append({"label": "Top country", "value": name_of(s.top_country), "sub": ""})
+        unit = tiles.get("streams_per_unit")
+        note = f"{unit.value} streams = {one_unit(cur)}" if unit else ""
+        stats = [replace(tiles["per_stream"], note=note)]
+    stats += [tiles[k] for k in ("best", "top_track", "top_country") if k in tiles]
     artist = s.artist or "All artists"
     lines = _story_lines(data) if story else []
     return (

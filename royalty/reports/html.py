@@ -16,7 +16,6 @@ import html
 import json
 import secrets
 from datetime import UTC, datetime
-from decimal import Decimal
 from functools import lru_cache
 
 import plotly.graph_objects as go
@@ -30,11 +29,11 @@ from royalty.reports import rate_charts
 from royalty.reports.table import Table
 from royalty.reports.view import (
     HTML_ROWS,
+    Highlight,
     ReportData,
     display,
     fx_text,
-    name_of,
-    per_stream,
+    highlights,
     period_label,
     tables,
 )
@@ -102,50 +101,8 @@ def is_map(fig: go.Figure) -> bool:
     return any(trace.type in ("choropleth", "scattergeo") for trace in fig.data)
 
 
-def _tiles(data: ReportData) -> list[dict[str, str]]:
-    s, cur = data.summary, data.currency
-    tiles = []
-    if not data.rates_only:
-        tiles.append(
-            {"label": "Total income", "value": formatting.money(s.total_income, cur), "note": ""}
-        )
-        tiles.append({"label": "Streams", "value": formatting.count(s.total_streams), "note": ""})
-    tiles.append(
-        {
-            "label": "Per stream",
-            "value": formatting.rate(s.income_per_stream, cur),
-            "note": "all platforms together",
-        }
-    )
-    if s.streams_per_unit:
-        tiles.append(
-            {
-                "label": f"Streams to earn {one_unit(cur)}",
-                "value": formatting.count(s.streams_per_unit),
-                "note": "",
-            }
-        )
-    if s.best_platform is not None:
-        tiles.append(
-            {
-                "label": "Best payer",
-                "value": name_of(s.best_platform),
-                "note": formatting.rate(per_stream(s.best_platform), cur) + " per stream",
-            }
-        )
-    if s.worst_platform is not None and s.worst_platform != s.best_platform:
-        tiles.append(
-            {
-                "label": "Lowest payer",
-                "value": name_of(s.worst_platform),
-                "note": formatting.rate(per_stream(s.worst_platform), cur) + " per stream",
-            }
-        )
-    if s.top_track is not None:
-        tiles.append({"label": "Top track", "value": name_of(s.top_track), "note": ""})
-    if s.top_country is not None:
-        tiles.append({"label": "Top country", "value": name_of(s.top_country), "note": ""})
-    return tiles
+def _tiles(data: ReportData) -> list[Highlight]:
+    return list(highlights(data).values())
 
 
 def _facts(data: ReportData) -> list[dict[str, str]]:
@@ -292,8 +249,3 @@ def render(data: ReportData) -> str:
 
 def _fig_title(fig: go.Figure) -> str:
     return html.unescape(fig.layout.title.text or "Chart")
-
-
-def one_unit(currency: str) -> str:
-    """ "£1", "$1", "1 SEK": the unit in "streams to earn £1"."""
-    return formatting.money(Decimal(1), currency).replace(".00", "")

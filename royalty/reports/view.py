@@ -244,31 +244,69 @@ def platforms_table(data: ReportData) -> Table:
 
 
 def tracks_table(data: ReportData) -> Table:
-    cur = data.currency
-    columns = (
-        Column("Track"),
-        Column("ISRC"),
-        Column("Streams", "int", absolute=True),
-        Column(f"Income ({cur})", "money", absolute=True),
-        Column(f"Per stream ({cur})", "rate"),
-    )
-    names = ["title", "isrc", "streams", "income", "income_per_stream"]
-    table = Table("Tracks", columns, _cells(data.tracks, names))
-    return table.rates_only() if data.rates_only else table
+    return _ranked("Tracks", ("Track", "ISRC"), data.tracks, ["title", "isrc"], data)
 
 
 def territories_table(data: ReportData) -> Table:
+    return _ranked(
+        "Territories", ("Territory", "Country"), data.territories, ["territory", "name"], data
+    )
+
+
+def _ranked(
+    title: str, labels: tuple[str, ...], frame: pd.DataFrame, names: list[str], data: ReportData
+) -> Table:
+    """A ranking by income: what identifies each row, then streams, income and the rate."""
     cur = data.currency
     columns = (
-        Column("Territory"),
-        Column("Country"),
+        *(Column(label) for label in labels),
         Column("Streams", "int", absolute=True),
         Column(f"Income ({cur})", "money", absolute=True),
         Column(f"Per stream ({cur})", "rate"),
     )
-    names = ["territory", "name", "streams", "income", "income_per_stream"]
-    table = Table("Territories", columns, _cells(data.territories, names))
+    table = Table(title, columns, _cells(frame, [*names, "streams", "income", "income_per_stream"]))
     return table.rates_only() if data.rates_only else table
+
+
+@dataclass(frozen=True)
+class Highlight:
+    label: str
+    value: str
+    note: str = ""
+
+
+def highlights(data: ReportData) -> dict[str, Highlight]:
+    """The summary's headline figures as text, by kind; the HTML report shows them all as
+    tiles, the card the few it has room for. Income and stream counts are left out when
+    only rates may be shown."""
+    s, cur = data.summary, data.currency
+    out: dict[str, Highlight] = {}
+    if not data.rates_only:
+        out["income"] = Highlight("Total income", formatting.money(s.total_income, cur))
+        out["streams"] = Highlight("Streams", formatting.count(s.total_streams))
+    out["per_stream"] = Highlight(
+        "Per stream", formatting.rate(s.income_per_stream, cur), "all platforms together"
+    )
+    if s.streams_per_unit:
+        out["streams_per_unit"] = Highlight(
+            f"Streams to earn {one_unit(cur)}", formatting.count(s.streams_per_unit)
+        )
+    if s.best_platform is not None:
+        rate = formatting.rate(per_stream(s.best_platform), cur)
+        out["best"] = Highlight("Best payer", name_of(s.best_platform), f"{rate} per stream")
+    if s.worst_platform is not None and s.worst_platform != s.best_platform:
+        rate = formatting.rate(per_stream(s.worst_platform), cur)
+        out["lowest"] = Highlight("Lowest payer", name_of(s.worst_platform), f"{rate} per stream")
+    if s.top_track is not None:
+        out["top_track"] = Highlight("Top track", name_of(s.top_track))
+    if s.top_country is not None:
+        out["top_country"] = Highlight("Top country", name_of(s.top_country))
+    return out
+
+
+def one_unit(currency: str) -> str:
+    """ "£1", "$1", "1 SEK": the unit in "streams to earn £1"."""
+    return formatting.money(Decimal(1), currency).replace(".00", "")
 
 
 def tables(data: ReportData) -> list[Table]:
