@@ -41,10 +41,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the others may wait
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA cache_size=-131072")
     cursor.close()
+
+
+def _wal(cursor: sqlite3.Cursor) -> None:
+    """Write-ahead logging (readers never wait for the writer). Switching a new database to it
+    takes an exclusive lock, and SQLite says "database is locked" at once, without waiting,
+    when another connection is switching it or reading it at that moment: so, again, until
+    the busy timeout (once the database is in WAL mode, the pragma needs no lock)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def make_engine(url: str | None = None) -> Engine:
