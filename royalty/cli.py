@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
 
 from royalty.db import make_engine
 from royalty.importers.base import ImportOptions
@@ -41,7 +47,65 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 # --- import ------------------------------------------------------------------------------------
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the file's transaction rolls back and scratch data goes."""
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """While importing, SIGTERM (``kill``, a service manager stopping us) raises ``Terminated``
+    in the main thread, as Ctrl-C raises KeyboardInterrupt, instead of ending the process on
+    the spot."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(_signum, _frame):  # type: ignore[no-untyped-def]
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(engine: Engine, path: Path, done: int, exc: KeyboardInterrupt) -> tuple[str, int]:
+    """What is true after an interrupt during ``path``, and the exit status (128 + signal).
+
+    A file's import is one transaction, so it is stored in full or not at all; which one, only
+    the database can tell (the interrupt may come while it commits, or just after)."""
+    from royalty.ingest import is_stored
+
+    what, status = ("Terminated", 143) if isinstance(exc, Terminated) else ("Interrupted", 130)
+    try:
+        stored = is_stored(engine, path)
+    except Exception as error:  # the database cannot say: say that
+        return (
+            f"{what}: could not tell whether {path} was stored ({type(error).__name__}: "
+            f"{error}); the {done} file(s) before it were. Run the same command again to go "
+            "on: whatever is stored already is skipped as a duplicate.",
+            status,
+        )
+    if stored:
+        return (
+            f"{what}: {path} was stored in full, and so were the {done} file(s) before it. "
+            "Run the same command again to go on.",
+            status,
+        )
+    return (
+        f"{what}: nothing of {path} was stored; the {done} file(s) before it were. "
+        "Run the same command again to go on.",
+        status,
+    )
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
+    with _sigterm_interrupts():
+        return _import_files(args)
+
+
+def _import_files(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from royalty.ingest import import_path, statement_files
@@ -60,18 +124,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
             about = f" of ~{expected:,}" if expected else ""
             bar.set_postfix_str(f"{rows:,}{about} rows", refresh=True)
 
+        def status(message: str) -> None:  # waiting for another import; leftovers removed
+            tqdm.write(message, file=sys.stderr)
+
         for path in files:
             bar.set_description(path.name[:40])
             try:
-                result = import_path(engine, path, options, progress=progress)
-            except KeyboardInterrupt:  # Ctrl-C: the file's transaction was rolled back
+                result = import_path(engine, path, options, progress=progress, status=status)
+            except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the transaction rolled back
                 bar.close()
-                print(
-                    f"Interrupted: nothing of {path} was stored; the {len(results)} file(s) "
-                    "before it were. Run the same command again to go on.",
-                    file=sys.stderr,
-                )
-                return 130
+                message, code = _interrupted(engine, path, len(results), exc)
+                print(message, file=sys.stderr)
+                return code
             results.append(result)
             bar.update(1)
             if not args.json:
@@ -93,8 +157,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from royalty import analytics, reports
     from royalty.reports.browser import BrowserError
 

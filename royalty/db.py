@@ -1,34 +1,172 @@
-"""Engine creation and the few dialect-specific details (SQLite pragmas)."""
+"""Engine creation and the few dialect-specific details (SQLite pragmas, the write lock)."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
+from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlmodel import SQLModel
 
 from royalty import models  # noqa: F401  (registers the tables)
 from royalty.settings import database_url
 
+BUSY_TIMEOUT_MS = 10_000
+"""How long a statement waits for a lock before SQLite gives up (an import waits longer: see
+``lock_for_writing``)."""
+WAIT_STEP = 0.25
+"""Seconds between tries for the write lock while another import holds it."""
+WAIT_REPORT_EVERY = 30.0
+"""Seconds between reports that an import is still waiting."""
+WAIT_LIMIT = 600.0
+"""Seconds an import waits for another one before it gives up."""
+IMPORT_LOCK = 0x726F79616C7479
+"""PostgreSQL advisory lock held by the transaction that imports (b"royalty")."""
+SCHEMA_LOCK = IMPORT_LOCK + 1
+"""PostgreSQL advisory lock held while the tables are created."""
+
+
+class DatabaseBusy(Exception):
+    """Another import kept the write lock for longer than ``WAIT_LIMIT``."""
+
+    def __init__(self, waited: float) -> None:
+        self.waited = waited
+        super().__init__(f"another import kept the database busy for over {waited:.0f} s")
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: the others may wait
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA cache_size=-131072")
     cursor.close()
 
 
+def _wal(cursor: sqlite3.Cursor) -> None:
+    """Write-ahead logging (readers never wait for the writer). Switching a new database to it
+    takes an exclusive lock, and SQLite says "database is locked" at once, without waiting,
+    when another connection is switching it or reading it at that moment: so, again, until
+    the busy timeout (once the database is in WAL mode, the pragma needs no lock)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def make_engine(url: str | None = None) -> Engine:
-    """Create an engine and the tables it needs (idempotent)."""
+    """Create an engine and the tables it needs (idempotent, and safe when several processes
+    start on a new database at the same moment)."""
     resolved = database_url(url)
     engine = create_engine(resolved)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    SQLModel.metadata.create_all(engine)
+    _create_schema(engine)
     return engine
+
+
+def _create_schema(engine: Engine) -> None:
+    """The missing tables, created by one process at a time: two ``create_all`` at once both
+    see a table missing and the second ``CREATE TABLE`` fails. Checked without a lock first
+    (the tables almost always exist), then again under the lock, in one transaction."""
+    tables = set(SQLModel.metadata.tables)
+    with engine.connect() as conn:
+        if tables <= set(inspect(conn).get_table_names()):
+            return
+        if conn.dialect.name == "sqlite":
+            lock_for_writing(conn)
+        elif conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        SQLModel.metadata.create_all(conn)  # checks again what exists, now that we hold it
+        conn.commit()
+
+
+def lock_for_writing(
+    conn: Connection,
+    waiting: Callable[[float], None] | None = None,
+    *,
+    limit: float | None = None,
+) -> None:
+    """Make ``conn``'s new transaction the one import that writes, waiting for another one.
+
+    Call it first in the transaction. SQLite: ``BEGIN IMMEDIATE``, which takes the write lock
+    at once; PostgreSQL: a transaction-scoped advisory lock (imports keep what exists in memory
+    while they run, so one at a time is what keeps them right, not only safe). While another
+    import holds it, this tries again every ``WAIT_STEP`` seconds, calls ``waiting`` with the
+    seconds waited so far when it starts waiting and every ``WAIT_REPORT_EVERY`` seconds
+    after, and raises ``DatabaseBusy`` after ``limit`` (default ``WAIT_LIMIT``) seconds.
+    """
+    limit = WAIT_LIMIT if limit is None else limit
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if raw is None or raw.in_transaction:  # pragma: no cover - a caller's mistake
+            raise RuntimeError("lock_for_writing must come first in its transaction")
+        busy_ms = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+        raw.execute(f"PRAGMA busy_timeout={int(WAIT_STEP * 1000)}")
+
+        def attempt() -> bool:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                    raise
+                return False
+            return True
+
+        try:
+            _wait_for(attempt, waiting, limit, pause=0.0)  # the busy timeout is the pause
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={busy_ms}")
+    elif dialect == "postgresql":
+
+        def attempt() -> bool:
+            sql = f"SELECT pg_try_advisory_xact_lock({IMPORT_LOCK})"
+            return bool(conn.exec_driver_sql(sql).scalar())
+
+        _wait_for(attempt, waiting, limit, pause=WAIT_STEP)
+
+
+def _wait_for(
+    attempt: Callable[[], bool],
+    waiting: Callable[[float], None] | None,
+    limit: float,
+    pause: float,
+) -> None:
+    started = time.monotonic()
+    reported: float | None = None
+    while not attempt():
+        waited = time.monotonic() - started
+        if waited >= limit:
+            raise DatabaseBusy(waited)
+        if waiting is not None and (reported is None or waited - reported >= WAIT_REPORT_EVERY):
+            waiting(waited)
+            reported = waited
+        if pause:
+            time.sleep(pause)
+
+
+def database_file(engine: Engine) -> Path | None:
+    """The SQLite database's file, or None (an in-memory database, or another backend)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database or ""
+    if engine.url.query.get("uri"):
+        if "mode=memory" in database or database.startswith("file::memory:"):
+            return None
+        database = database.removeprefix("file:").split("?", 1)[0]
+    if database in ("", ":memory:") or "mode=memory" in str(engine.url.query):
+        return None
+    return Path(database).resolve()
 
 
 @lru_cache(maxsize=8)

@@ -40,10 +40,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from royalty import bulk, importers, rollup, territories
 from royalty.background import read_ahead
-from royalty.bulk import bulk_transaction
+from royalty.bulk import DiskFull, bulk_transaction
+from royalty.db import DatabaseBusy
 from royalty.errors import StatementError
 from royalty.importers.base import ImportOptions, Layout
 from royalty.keyindex import KeyIndex
@@ -87,6 +89,10 @@ LINE_COLUMNS = [c.name for c in EarningLine.__table__.columns if c.name != "id"]
 Progress = Callable[[str, int, int | None], None]
 """Called with (file name, rows read so far, about how many rows it has or None) as a file
 is imported."""
+Status = Callable[[str], None]
+"""Called with a sentence for the person waiting, about something other than progress: that
+the import waits for another one to finish, or that scratch data an interrupted import left
+behind was removed."""
 
 
 @dataclass
@@ -120,6 +126,7 @@ def import_bytes(
     *,
     max_bytes: int | None = None,
     progress: Progress | None = None,
+    status: Status | None = None,
 ) -> ImportResult:
     """Import an uploaded file. ``max_bytes`` is the browser's upload limit."""
     if max_bytes is not None and len(data) > max_bytes:
@@ -132,7 +139,9 @@ def import_bytes(
                 "royalty import FILE"
             ),
         )
-    return import_source(engine, Source.from_bytes(name, data), options, progress=progress)
+    return import_source(
+        engine, Source.from_bytes(name, data), options, progress=progress, status=status
+    )
 
 
 def import_path(
@@ -141,10 +150,12 @@ def import_path(
     options: ImportOptions | None = None,
     *,
     progress: Progress | None = None,
+    status: Status | None = None,
 ) -> ImportResult:
     if not Path(path).is_file():
         return ImportResult(file=str(path), status="error", message=f"{path}: no such file")
-    return import_source(engine, Source.from_path(path, name=str(path)), options, progress=progress)
+    source = Source.from_path(path, name=str(path))
+    return import_source(engine, source, options, progress=progress, status=status)
 
 
 def statement_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -167,53 +178,147 @@ def import_source(
     options: ImportOptions | None = None,
     *,
     progress: Progress | None = None,
+    status: Status | None = None,
 ) -> ImportResult:
-    """Import one statement; never raises for a bad file (the result says what went wrong)."""
+    """Import one statement; never raises for a bad file (the result says what went wrong).
+
+    One import writes at a time: this one waits for another that is writing, and tells
+    ``status`` it does. The duplicate check is made again once it writes, so the same file
+    imported twice at once is stored once and the other import says ``duplicate``.
+    """
     options = options or ImportOptions()
+    name = source.name
     try:
+        _remove_leftovers(engine, status)
         digest = sha256_of(source)
         with engine.connect() as conn:
-            seen = conn.execute(
-                select(Statement.file_name, Statement.imported_at, Statement.layout).where(
-                    Statement.sha256 == digest
-                )
-            ).first()
+            seen = _stored_as(conn, digest)
         if seen is not None:
-            return ImportResult(
-                file=source.name,
-                status="duplicate",
-                format=seen.layout,
-                message=(
-                    f"{source.name}: already imported on {seen.imported_at:%Y-%m-%d %H:%M} "
-                    f"(as {Path(seen.file_name).name}); nothing added"
-                ),
-            )
+            return _duplicate(source, seen)
         tables = find_tables(source)
         careful = False
+        waiting = partial(_say_waiting, name, status)
         while True:  # at most twice: the careful reader settles the question for good
             try:
-                with bulk_transaction(engine) as conn:
+                with bulk_transaction(engine, waiting=waiting) as conn:
+                    seen = _stored_as(conn, digest)  # again: another import may just have
+                    if seen is not None:
+                        return _duplicate(source, seen)
                     return _Import(conn, source, digest, options, progress, careful=careful).run(
                         tables
                     )
             except IrregularRows:  # rolled back; again with the reader that names the bad row
                 careful = True
     except StatementError as exc:
-        return ImportResult(file=source.name, status="error", message=str(exc))
+        return ImportResult(file=name, status="error", message=str(exc))
     except FileNotFoundError:
-        return ImportResult(
-            file=source.name, status="error", message=f"{source.name}: no such file"
-        )
+        return ImportResult(file=name, status="error", message=f"{name}: no such file")
     except MemoryError:
+        return ImportResult(file=name, status="error", message=f"{name}: too large to read")
+    except DatabaseBusy as exc:
         return ImportResult(
-            file=source.name, status="error", message=f"{source.name}: too large to read"
-        )
-    except Exception as exc:  # a bug must not take the app down; say what happened
-        return ImportResult(
-            file=source.name,
+            file=name,
             status="error",
-            message=f"{source.name}: could not be imported ({type(exc).__name__}: {exc})",
+            message=(
+                f"{name}: another import kept the database busy for over "
+                f"{duration_text(exc.waited)}; nothing of {name} was stored. Import it again "
+                "once that one has finished."
+            ),
         )
+    except DiskFull as exc:
+        return ImportResult(file=name, status="error", message=_full_text(name, exc))
+    except IntegrityError as exc:
+        if "sha256" in str(exc.orig):  # stored meanwhile by a writer that did not wait
+            with engine.connect() as conn:
+                seen = _stored_as(conn, digest)
+            if seen is not None:
+                return _duplicate(source, seen)
+        return _unexpected(name, exc)
+    except Exception as exc:  # a bug must not take the app down; say what happened
+        return _unexpected(name, exc)
+
+
+def _remove_leftovers(engine: Engine, status: Status | None) -> None:
+    """Scratch data of imports that were killed, removed, and said (a failure is no reason not
+    to import: the next import tries again)."""
+    try:
+        left = bulk.remove_leftovers(engine)
+    except OSError:
+        return
+    if left is not None and status is not None:
+        status(leftovers_text(left))
+
+
+def _unexpected(name: str, exc: Exception) -> ImportResult:
+    return ImportResult(
+        file=name,
+        status="error",
+        message=f"{name}: could not be imported ({type(exc).__name__}: {exc})",
+    )
+
+
+def _stored_as(conn: Connection, digest: str):  # type: ignore[no-untyped-def]
+    """The statement already stored with these bytes (file name, when, layout), or None."""
+    return conn.execute(
+        select(Statement.file_name, Statement.imported_at, Statement.layout).where(
+            Statement.sha256 == digest
+        )
+    ).first()
+
+
+def _duplicate(source: Source, seen) -> ImportResult:  # type: ignore[no-untyped-def]
+    return ImportResult(
+        file=source.name,
+        status="duplicate",
+        format=seen.layout,
+        message=(
+            f"{source.name}: already imported on {seen.imported_at:%Y-%m-%d %H:%M} "
+            f"(as {Path(seen.file_name).name}); nothing added"
+        ),
+    )
+
+
+def is_stored(engine: Engine, path: str | Path) -> bool:
+    """Whether a statement with exactly these bytes is stored (after an interrupted import,
+    whether it got in: a transaction is all or nothing)."""
+    digest = sha256_of(Source.from_path(path, name=str(path)))
+    with engine.connect() as conn:
+        return _stored_as(conn, digest) is not None
+
+
+def _say_waiting(name: str, status: Status | None, waited: float) -> None:
+    if status is None:
+        return
+    if waited < 1:
+        status(f"{name}: waiting for another import to finish…")
+    else:
+        status(f"{name}: still waiting for another import to finish ({duration_text(waited)})…")
+
+
+def leftovers_text(left: bulk.Leftovers) -> str:
+    """The note that scratch data of interrupted imports was removed."""
+    imports = f"{left.folders} interrupted import{'s' if left.folders != 1 else ''}"
+    return f"Removed {size_text(left.size)} of scratch data left by {imports} ({left.where})"
+
+
+def _full_text(name: str, exc: DiskFull) -> str:
+    if exc.path is None:
+        where = "the database server's disk is full"
+    else:
+        room = "" if exc.free is None else f" ({size_text(exc.free)} free)"
+        where = f"the disk holding {exc.path} is full{room}"
+    return (
+        f"{name}: {where}; nothing of {name} was stored. Make room on it and import the file again."
+    )
+
+
+def duration_text(seconds: float) -> str:
+    """``1 second``, ``45 seconds``, ``10 minutes``."""
+    if seconds < 60:
+        whole = max(int(seconds), 1)
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = int(seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def size_text(size: int) -> str:

@@ -16,8 +16,12 @@ from royalty.models import Artist, Platform, Store
 STORES = Store.__table__
 
 
-def scratch_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("royalty-load-*")}
+def scratch_folders(engine) -> set[str]:
+    """Scratch data anywhere a load may put it: beside the database (or in the temporary
+    folder for an in-memory one), and where earlier versions put it."""
+    legacy = {p.name for p in Path(tempfile.gettempdir()).glob("royalty-load-*")}
+    root = bulk.scratch_root(engine)
+    return legacy | {str(p) for p in root.rglob("*")}
 
 
 def add_platform(engine, name: str) -> None:
@@ -40,7 +44,7 @@ def test_rows_keep_their_exact_text_and_order(engine):
     add_platform(engine, "Spotify")
     names = ["0.31278150", "007", "Spotify (Free)", "<script>x</script>", "Zoë", "", "\\N",
              'a "quoted", name', "two\nlines", " spaced "]  # fmt: skip
-    before = scratch_folders()
+    before = scratch_folders(engine)
     with bulk_transaction(engine) as conn:
         writer = Writer(conn)
         writer.append(STORES, pd.DataFrame({"raw_name": names[:2], "platform_id": [1, 1]}))
@@ -49,13 +53,13 @@ def test_rows_keep_their_exact_text_and_order(engine):
         inside = [r[0] for r in conn.execute(select(Store.raw_name).order_by(Store.id))]
     assert inside == names  # readable once flushed, inside the transaction
     assert stores(engine) == [(n, 1) for n in names]
-    assert scratch_folders() == before
+    assert scratch_folders(engine) == before
 
 
 @pytest.mark.parametrize("when", ["after flush", "before flush"])
 def test_an_error_stores_nothing_and_leaves_no_scratch_file(engine, when):
     add_platform(engine, "Deezer")
-    before = scratch_folders()
+    before = scratch_folders(engine)
     with pytest.raises(RuntimeError), bulk_transaction(engine) as conn:
         conn.execute(Artist.__table__.insert(), [{"name": "Wren Okafor"}])
         writer = Writer(conn)
@@ -70,7 +74,7 @@ def test_an_error_stores_nothing_and_leaves_no_scratch_file(engine, when):
             attached = [r[1] for r in conn.exec_driver_sql("PRAGMA database_list")]
             assert not [name for name in attached if name not in ("main", "temp")]
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    assert scratch_folders() == before
+    assert scratch_folders(engine) == before
 
 
 def test_a_long_load_is_copied_in_segments_that_keep_the_order(engine, monkeypatch):
@@ -79,7 +83,7 @@ def test_a_long_load_is_copied_in_segments_that_keep_the_order(engine, monkeypat
     monkeypatch.setattr(bulk, "MAX_SEGMENTS", 4)
     add_platform(engine, "Spotify")
     names = [f"Store {i:02d}" for i in range(15)]
-    before = scratch_folders()
+    before = scratch_folders(engine)
     with bulk_transaction(engine) as conn:
         writer = Writer(conn)
         append_stores(writer, names)
@@ -89,13 +93,13 @@ def test_a_long_load_is_copied_in_segments_that_keep_the_order(engine, monkeypat
             assert [s.rows for s in conn.info[bulk.SCRATCH]] == [2, 2, 4, 7]
     assert inside == names
     assert stores(engine) == [(n, 1) for n in names]
-    assert scratch_folders() == before
+    assert scratch_folders(engine) == before
 
 
 def test_an_error_after_segments_were_copied_stores_nothing(engine, monkeypatch):
     monkeypatch.setattr(bulk, "SEGMENT_ROWS", 1)
     add_platform(engine, "Deezer")
-    before = scratch_folders()
+    before = scratch_folders(engine)
     with pytest.raises(RuntimeError), bulk_transaction(engine) as conn:
         writer = Writer(conn)
         append_stores(writer, [f"Deezer {i}" for i in range(6)])
@@ -103,7 +107,7 @@ def test_an_error_after_segments_were_copied_stores_nothing(engine, monkeypatch)
         writer.append(STORES, pd.DataFrame({"raw_name": ["never copied"], "platform_id": [1]}))
         raise RuntimeError("row 7 is bad")
     assert stores(engine) == []
-    assert scratch_folders() == before
+    assert scratch_folders(engine) == before
 
 
 def test_a_failed_scratch_write_is_raised_and_stores_nothing(sqlite_engine, monkeypatch):
@@ -114,13 +118,13 @@ def test_a_failed_scratch_write_is_raised_and_stores_nothing(sqlite_engine, monk
 
     monkeypatch.setattr(bulk._Scratch, "_ingest", failing)
     add_platform(sqlite_engine, "Tidal")
-    before = scratch_folders()
+    before = scratch_folders(sqlite_engine)
     with pytest.raises(OSError, match="disk full"), bulk_transaction(sqlite_engine) as conn:
         writer = Writer(conn)
         writer.append(STORES, pd.DataFrame({"raw_name": ["Tidal"], "platform_id": [1]}))
         writer.flush()
     assert stores(sqlite_engine) == []
-    assert scratch_folders() == before
+    assert scratch_folders(sqlite_engine) == before
 
 
 def test_a_failed_background_copy_is_raised_and_stores_nothing(sqlite_engine, monkeypatch):
@@ -138,14 +142,14 @@ def test_a_failed_background_copy_is_raised_and_stores_nothing(sqlite_engine, mo
 
     monkeypatch.setattr(bulk.Writer, "_copy", copy_then_fail)
     add_platform(sqlite_engine, "Tidal")
-    before = scratch_folders()
+    before = scratch_folders(sqlite_engine)
     with pytest.raises(OSError, match="malformed"), bulk_transaction(sqlite_engine) as conn:
         writer = Writer(conn)
         append_stores(writer, [f"Tidal {i}" for i in range(5)])
         writer.flush()
     assert len(copied) == 2  # the copies after the failed one were never made
     assert stores(sqlite_engine) == []
-    assert scratch_folders() == before
+    assert scratch_folders(sqlite_engine) == before
     with sqlite_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
@@ -190,12 +194,12 @@ def test_scratch_files_are_deleted_even_when_detaching_fails(sqlite_engine, monk
 
     monkeypatch.setattr(bulk.Writer, "_copy", copy_then_lose_the_alias)
     add_platform(sqlite_engine, "Tidal")
-    before = scratch_folders()
+    before = scratch_folders(sqlite_engine)
     with bulk_transaction(sqlite_engine) as conn:
         writer = Writer(conn)
         append_stores(writer, ["Tidal HiFi"])
         writer.flush()
-    assert scratch_folders() == before
+    assert scratch_folders(sqlite_engine) == before
     assert stores(sqlite_engine) == [("Tidal HiFi", 1)]
     monkeypatch.setattr(bulk.Writer, "_copy", real_copy)
     with bulk_transaction(sqlite_engine) as conn:  # the next load gets a clean connection
