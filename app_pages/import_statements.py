@@ -103,6 +103,9 @@ if files:
                     text=f"{markdown_text(name)}: {rows:,}{about} rows read",
                 )
 
+            def say(text: str, i: int = i) -> None:  # e.g. waiting for another import
+                bar.progress(i / len(files), text=markdown_text(text))
+
             bar.progress(i / len(files), text=f"{markdown_text(upload.name)}: reading…")
             results.append(
                 import_bytes(
@@ -112,6 +115,7 @@ if files:
                     options,
                     max_bytes=MAX_BYTES,
                     progress=report,
+                    status=say,
                 )
             )
         bar.progress(1.0, text="Done")
