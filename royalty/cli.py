@@ -14,12 +14,16 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from royalty.db import make_engine
 from royalty.importers.base import ImportOptions
 from royalty.months import parse_period
+
+if TYPE_CHECKING:
+    from royalty import analytics
 
 
 def _period(text: str) -> tuple[int, int]:
@@ -36,12 +40,42 @@ def _currency(text: str) -> str:
     return code
 
 
+DB_HELP = "database URL (default: $DATABASE_URL, else a SQLite file in your data folder)"
+
+
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help="database URL (default: $DATABASE_URL, else a SQLite file in your data folder)",
+    """``--db`` after the subcommand too; it is set only when given, so that a ``--db``
+    before the subcommand is not overwritten by the subcommand's default."""
+    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
+
+
+def _add_scope(parser: argparse.ArgumentParser, *, year_help: str) -> None:
+    """Which income a command covers: one artist, a year or period, a reporting currency."""
+    parser.add_argument("--artist", metavar="NAME", help="one artist (default: all)")
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, metavar="Y", help=year_help)
+    when.add_argument(
+        "--period", type=_period, metavar="A..B", help="usage months, e.g. 2024-07..2025-06"
     )
+    parser.add_argument(
+        "--currency", type=_currency, metavar="C", help="reporting currency (default: the main one)"
+    )
+
+
+def _scope(
+    args: argparse.Namespace, engine: Engine, command: str
+) -> tuple[analytics.Filters, str] | None:
+    """The filters and currency ``_add_scope``'s options select; None (said on stderr) for an
+    artist with no income. Without --year or --period: the latest full year."""
+    from royalty import analytics
+
+    if args.artist is not None and args.artist not in analytics.artists(engine):
+        print(f"royalty {command}: no income stored for artist {args.artist!r}", file=sys.stderr)
+        return None
+    year = args.year or (None if args.period else analytics.latest_full_year(engine, args.artist))
+    period = (year * 100 + 1, year * 100 + 12) if year else args.period
+    currency = args.currency or analytics.main_currency(engine, args.artist)
+    return analytics.Filters(artist=args.artist, period=period), currency
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -157,7 +191,7 @@ def _import_files(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from royalty import analytics, reports
+    from royalty import reports
     from royalty.reports.browser import BrowserError
 
     out = Path(args.out)
@@ -165,14 +199,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"{out}: the report file must end in {', '.join(reports.SUFFIXES)}", file=sys.stderr)
         return 2
     engine = make_engine(args.db)
-    if args.artist is not None and args.artist not in analytics.artists(engine):
-        print(f"royalty report: no income stored for artist {args.artist!r}", file=sys.stderr)
+    scope = _scope(args, engine, "report")
+    if scope is None:
         return 1
-    # the same default as `royalty summary`: the latest full year
-    year = args.year or (None if args.period else analytics.latest_full_year(engine, args.artist))
-    period = (year * 100 + 1, year * 100 + 12) if year else args.period
-    filters = analytics.Filters(artist=args.artist, period=period)
-    currency = args.currency or analytics.main_currency(engine, args.artist)
+    filters, currency = scope
     try:
         reports.build(
             engine,
@@ -198,15 +228,10 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from royalty.summary_text import render
 
     engine = make_engine(args.db)
-    if args.artist is not None and args.artist not in analytics.artists(engine):
-        print(f"royalty summary: no income stored for artist {args.artist!r}", file=sys.stderr)
+    scope = _scope(args, engine, "summary")
+    if scope is None:
         return 1
-    year = args.year or (None if args.period else analytics.latest_full_year(engine, args.artist))
-    period = (year * 100 + 1, year * 100 + 12) if year else args.period
-    currency = args.currency or analytics.main_currency(engine, args.artist)
-    summary = analytics.unwrapped(
-        engine, analytics.Filters(artist=args.artist, period=period), currency
-    )
+    summary = analytics.unwrapped(engine, *scope)
     if args.json:
         print(json.dumps(analytics.summary_json(summary), indent=2, ensure_ascii=False))
     else:
@@ -233,9 +258,13 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from royalty import __version__
+
     parser = argparse.ArgumentParser(
         prog="royalty", description="Royalty statements: import, compare, share."
     )
+    parser.add_argument("--version", action="version", version=f"royalty {__version__}")
+    parser.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("import", help="import statement files or folders of them")
@@ -255,17 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("report", help="write a shareable report (.html .pdf .png .xlsx .csv .json)")
-    p.add_argument("--artist", metavar="NAME", help="one artist (default: all)")
-    when = p.add_mutually_exclusive_group()
-    when.add_argument(
-        "--year", type=int, metavar="Y", help="usage months of one year (default: latest full year)"
-    )
-    when.add_argument(
-        "--period", type=_period, metavar="A..B", help="usage months, e.g. 2024-07..2025-06"
-    )
-    p.add_argument(
-        "--currency", type=_currency, metavar="C", help="reporting currency (default: the main one)"
-    )
+    _add_scope(p, year_help="usage months of one year (default: latest full year)")
     p.add_argument(
         "--rates-only", action="store_true", help="per-stream rates and shares, no absolute income"
     )
@@ -284,15 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("summary", help="the yearly summary: income, streams, rates per platform")
-    p.add_argument("--artist", metavar="NAME", help="one artist (default: all)")
-    when = p.add_mutually_exclusive_group()
-    when.add_argument("--year", type=int, metavar="Y", help="default: the latest full year")
-    when.add_argument(
-        "--period", type=_period, metavar="A..B", help="usage months, e.g. 2024-07..2025-06"
-    )
-    p.add_argument(
-        "--currency", type=_currency, metavar="C", help="reporting currency (default: the main one)"
-    )
+    _add_scope(p, year_help="default: the latest full year")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     _add_db(p)
     p.set_defaults(func=_cmd_summary)
