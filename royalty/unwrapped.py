@@ -35,8 +35,8 @@ from royalty.aggregate import (
 )
 from royalty.currency import Converter, FxNote
 from royalty.formatting import minor_digits
+from royalty.jsonable import plain
 from royalty.models import Statement
-from royalty.money import decimal_text
 from royalty.months import add_months, month_text
 
 
@@ -411,82 +411,10 @@ def unwrapped(
 # --- JSON --------------------------------------------------------------------------------------
 
 
-def _d(value: Decimal | None) -> str | None:
-    return None if value is None else decimal_text(value)
-
-
-def _platform_json(r: PlatformRow) -> dict[str, object]:
-    return {
-        "platform": r.platform,
-        "streams": r.streams,
-        "income": _d(r.income),
-        "share_of_streams": _d(r.share_of_streams),
-        "share_of_income": _d(r.share_of_income),
-        "income_per_stream": _d(r.income_per_stream),
-    }
-
-
 def summary_json(s: Summary) -> dict[str, object]:
-    """The summary as plain JSON types; money, rates and shares as exact decimal strings."""
-    return {
-        "period": s.period,
-        "currency": s.currency,
-        "artist": s.artist,
-        "total_streams": s.total_streams,
-        "total_income": _d(s.total_income),
-        "stream_income": _d(s.stream_income),
-        "income_per_stream": _d(s.income_per_stream),
-        "streams_per_unit": s.streams_per_unit,
-        "min_streams": s.min_streams,
-        "platforms": [_platform_json(r) for r in s.platforms],
-        "folded": {"rows": [_platform_json(r) for r in s.folded.rows], "other": s.folded.other},
-        "best_platform": _platform_json(s.best_platform) if s.best_platform else None,
-        "worst_platform": _platform_json(s.worst_platform) if s.worst_platform else None,
-        "top_track": None
-        if s.top_track is None
-        else {
-            "title": s.top_track.title,
-            "isrc": s.top_track.isrc,
-            "streams": s.top_track.streams,
-            "income": _d(s.top_track.income),
-        },
-        "top_country": None
-        if s.top_country is None
-        else {
-            "code": s.top_country.code,
-            "name": s.top_country.name,
-            "streams": s.top_country.streams,
-            "income": _d(s.top_country.income),
-        },
-        "previous": None
-        if s.previous is None
-        else {
-            "period": s.previous.period,
-            "total_income": _d(s.previous.total_income),
-            "total_streams": s.previous.total_streams,
-            "income_change": _d(s.previous.income_change),
-            "streams_change": _d(s.previous.streams_change),
-        },
-        "what_if": [
-            {
-                "from_platform": w.from_platform,
-                "to_platform": w.to_platform,
-                "streams": w.streams,
-                "from_rate": _d(w.from_rate),
-                "to_rate": _d(w.to_rate),
-                "extra_income": _d(w.extra_income),
-            }
-            for w in s.what_if
-        ],
-        "label_deal": {
-            "royalty_rate": _d(s.label_deal.royalty_rate),
-            "would_have_paid": _d(s.label_deal.would_have_paid),
-            "difference": _d(s.label_deal.difference),
-        },
-        "members": [
-            {"name": m.name, "share": _d(m.share), "income": _d(m.income)} for m in s.members
-        ],
-        "fx": s.fx.text,
-        "sources": s.sources,
-        "fingerprint": s.fingerprint,
-    }
+    """The summary as plain JSON types; money, rates and shares as exact decimal strings, the
+    exchange-rate note as its sentence."""
+    out = plain(s)
+    assert isinstance(out, dict)
+    out["fx"] = s.fx.text
+    return out
