@@ -32,9 +32,7 @@ views.show(
         {
             "name": ("Country", "text"),
             "territory": ("Code", "text"),
-            "streams": ("Streams", "count"),
-            "income": ("Income", "money"),
-            "income_per_stream": ("Per stream", "rate"),
+            **views.RANKED,
         },
     ),
     hide_index=True,

@@ -21,9 +21,7 @@ if tracks.empty:
 TRACK_COLUMNS = {
     "title": ("Track", "text"),
     "isrc": ("ISRC", "text"),
-    "streams": ("Streams", "count"),
-    "income": ("Income", "money"),
-    "income_per_stream": ("Per stream", "rate"),
+    **views.RANKED,
 }
 
 views.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")

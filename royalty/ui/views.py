@@ -83,6 +83,14 @@ FORMATS: dict[str, Callable[[Any, str], str]] = {
 }
 
 
+RANKED = {
+    "streams": ("Streams", "count"),
+    "income": ("Income", "money"),
+    "income_per_stream": ("Per stream", "rate"),
+}
+"""The columns every ranking by income ends with (platforms, tracks, countries)."""
+
+
 def display_table(
     frame: pd.DataFrame, currency: str, columns: dict[str, tuple[str, str]]
 ) -> pd.DataFrame:
