@@ -16,11 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-NANO = 1_000_000_000
-"""Scale of ``amount_nano``: one currency unit is 10**9 nano-units."""
-
-KINDS = ("stream", "download", "video", "physical", "other")
-"""Kinds of use. Only ``stream`` counts towards per-stream rates."""
+from royalty.vocabulary import KINDS, NANO  # noqa: F401  (the schema's words, defined there)
 
 
 def _now() -> datetime:

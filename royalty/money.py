@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from royalty.models import NANO
+from royalty.vocabulary import NANO
 
 _PLAIN = r"^-?\d+(\.\d+)?$"
 _STRIP = r"[\s\x{00a0}\x{202f}$£€¥'\"]"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from royalty.importers.base import ImportOptions, Layout
-from royalty.models import KINDS
+from royalty.vocabulary import KINDS
 
 _NO_ONE_ARTIST = {"", "various artists", "various", "va"}
 

@@ -18,9 +18,9 @@ import pandas as pd
 
 from royalty import platforms, territories
 from royalty.errors import StatementError
-from royalty.models import KINDS
 from royalty.money import guess_decimal_comma, parse_amounts, parse_quantities, style_name
 from royalty.months import parse_months
+from royalty.vocabulary import KINDS
 
 FIELDS = (
     "usage_month",  # month the music was played or bought (required)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from royalty.importers.base import ImportOptions, Layout
-from royalty.models import KINDS
+from royalty.vocabulary import KINDS
 
 
 def kind_of(type_text: str) -> str:

@@ -22,10 +22,10 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from royalty import analytics, db
-from royalty.models import KINDS
 from royalty.months import month_text
 from royalty.settings import database_url
 from royalty.ui import data
+from royalty.vocabulary import KINDS
 
 ALL_TIME = "All time"
 CUSTOM = "Choose months…"
