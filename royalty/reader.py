@@ -3,7 +3,8 @@
 Everything a file's *container* can do wrong is handled here, before any layout is known:
 encodings (UTF-8, BOMs, UTF-16, Latin-1), line ends (``\\r\\n``, ``\\n``, bare ``\\r``),
 delimiters (TAB, ``,``, ``;``), preamble rows above the header, XLSX workbooks and ZIP archives.
-Cells are always read as text: identifiers and money are converted deliberately later.
+Cells are always read as text: identifiers and money are converted deliberately later. What a
+container may unpack to, and how far a sheet may reach, is checked first by ``archive``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from royalty import archive
 from royalty.errors import StatementError
 
 CHUNK_ROWS = 50_000
@@ -75,6 +77,21 @@ class Table:
     the slower reader that accepts padded rows (see ``IrregularRows``)."""
     rows_hint: int | None = None
     """About how many rows the table has (from the size of its first rows): for planning."""
+
+
+class Tables(list):
+    """The tables found in a source, with ``notes``: what of it was skipped, and why (an
+    archive's members that are no statements), so that the result can say so."""
+
+    def __init__(self, tables: Iterator[Table] | list[Table] = (), notes: list[str] | None = None):
+        super().__init__(tables)
+        self.notes: list[str] = list(notes or [])
+
+    def skipped(self, shown: int = 10) -> str:
+        """``'readme.pdf (not a CSV, ...), __MACOSX/._a.csv (macOS metadata)'``."""
+        text = ", ".join(self.notes[:shown])
+        more = len(self.notes) - shown
+        return text + (f" and {more:,} more" if more > 0 else "")
 
 
 def clean_header(cell: object) -> str:
@@ -335,20 +352,41 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def excel_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[Table]:
+def _workbook_sheets(
+    source: Source, budget: archive.Budget
+) -> list[tuple[str, list[list[object]]]]:
+    """(sheet name, rows of cell values from A1) of a workbook. An XLSX is measured first
+    (``archive.check_workbook``) and read here; anything else (XLS) in a child process."""
+    if not source.head(4).startswith(ZIP_MAGIC):
+        return archive.read_ole_workbook(source.name, source.opener, source.size)
+    archive.check_workbook(source.name, source.opener, source.size, budget)
     from python_calamine import CalamineWorkbook
 
     try:
         with source.opener() as f:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
-        sheets = []
-        for sheet_name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            sheets.append((sheet_name, rows))
+        return [
+            (name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in workbook.sheet_names
+        ]
     except Exception as exc:  # calamine raises its own error types (damaged zip, not a workbook)
-        raise StatementError(
-            source.name, f"is a damaged or truncated spreadsheet and cannot be opened ({exc})"
-        ) from exc
+        raise _unreadable(source.name, exc) from exc
+    except BaseException as exc:  # a panic in the Rust reader arrives as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _unreadable(source.name, exc) from exc
+
+
+def _unreadable(name: str, exc: BaseException) -> StatementError:
+    return StatementError(
+        name, f"is a damaged or truncated spreadsheet and cannot be opened ({exc})"
+    )
+
+
+def excel_tables(
+    source: Source, is_header: Callable[[list[str]], bool], budget: archive.Budget | None = None
+) -> list[Table]:
+    sheets = _workbook_sheets(source, budget or archive.Budget())
     tables = []
     for sheet_name, rows in sheets:
         text_rows = [[_cell_text(v) for v in row] for row in rows[: HEADER_SEARCH_ROWS + 1]]
@@ -360,13 +398,17 @@ def excel_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list
         def chunks(
             careful: bool = False, rows=rows, header_row=header_row, header=header
         ) -> Iterator[pd.DataFrame]:
-            body = [
-                [_cell_text(v) for v in row[: len(header)]] + [""] * (len(header) - len(row))
-                for row in rows[header_row + 1 :]
-                if any(v not in (None, "") for v in row)
-            ]
-            for start in range(0, max(len(body), 1), CHUNK_ROWS):
-                yield pd.DataFrame(body[start : start + CHUNK_ROWS], columns=header, dtype=str)
+            body: list[list[str]] = []
+            given = False
+            for row in rows[header_row + 1 :]:  # one chunk of text at a time, not the sheet
+                if any(v not in (None, "") for v in row):
+                    cells = [_cell_text(v) for v in row[: len(header)]]
+                    body.append(cells + [""] * (len(header) - len(cells)))
+                    if len(body) == CHUNK_ROWS:
+                        yield pd.DataFrame(body, columns=header, dtype=str)
+                        body, given = [], True
+            if body or not given:
+                yield pd.DataFrame(body, columns=header, dtype=str)
 
         label = source.name if len(sheets) == 1 else f"{source.name} › {sheet_name}"
         rows_hint = len(rows) - header_row - 1
@@ -378,54 +420,125 @@ def excel_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-TEXT_MEMBER_SUFFIXES = (".csv", ".tsv", ".txt")
+MEMBER_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".zip")
 
 
-def _is_table_member(name: str) -> bool:
-    """A CSV/TSV/TXT/XLSX in an archive, not macOS resource forks (``__MACOSX/``, ``._x.csv``)
-    or other hidden files, which carry binary data under a statement's name."""
-    base = PurePath(name).name
-    return (
-        name.lower().endswith((*TEXT_MEMBER_SUFFIXES, ".xlsx"))
-        and not name.startswith("__MACOSX")
-        and not base.startswith(".")
-    )
+def _skipped_because(name: str) -> str | None:
+    """Why an archive member is not read, or ``None`` when it is. Names are read as paths with
+    either slash (``..\\..\\x.csv`` is ``x.csv``); members are never written to disk by them."""
+    parts = name.replace("\\", "/").split("/")
+    base = parts[-1]
+    if "__MACOSX" in parts or base.startswith("._"):
+        return "macOS metadata"
+    if base.startswith(".") and base not in (".", ".."):
+        return "a hidden file"
+    if not base.lower().endswith(MEMBER_SUFFIXES):
+        return "not a CSV, TSV, TXT, XLSX or ZIP file"
+    return None
 
 
-def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[Table]:
+def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> Tables:
     """All tables in a source whose header a known layout recognizes.
 
-    Raises ``StatementError`` for empty, binary or damaged files; returns ``[]`` when the file
-    is readable but no table in it is in a known layout.
+    Raises ``StatementError`` for empty, binary, damaged or oversized files; returns no tables
+    when the file is readable but no table in it is in a known layout. ``Tables.notes`` names
+    the members of an archive that were skipped, and why.
     """
+    tables = Tables()
+    _open(source, is_header, tables, archive.Budget(), source.name, 0)
+    return tables
+
+
+def _open(
+    source: Source,
+    is_header: Callable[[list[str]], bool],
+    out: Tables,
+    budget: archive.Budget,
+    top: str,
+    depth: int,
+) -> bool:
+    """``open_tables`` for a source ``depth`` archives deep inside the file named ``top``.
+    True when it was an archive (whose members are then each imported or noted as skipped)."""
     if source.size == 0:
         raise StatementError(source.name, "is empty (0 bytes)")
     head = source.head(8)
     lower = source.name.lower()
     if head.startswith(ZIP_MAGIC) or lower.endswith((".xlsx", ".xlsm", ".zip")):
-        try:
-            with source.opener() as f:
-                archive = zipfile.ZipFile(io.BytesIO(f.read()))
-                names = archive.namelist()
-        except zipfile.BadZipFile as exc:
-            kind = "spreadsheet" if lower.endswith((".xlsx", ".xlsm")) else "ZIP archive"
-            raise StatementError(
-                source.name, f"is a damaged or truncated {kind} and cannot be opened"
-            ) from exc
-        if any(n.startswith("xl/") for n in names):
-            return excel_tables(source, is_header)
-        members = [n for n in names if _is_table_member(n)]
-        if not members:
-            raise StatementError(
-                source.name, "is a ZIP archive with no CSV, TSV, TXT or XLSX inside"
-            )
-        tables = []
-        for member in members:
-            data = archive.read(member)
-            inner = Source.from_bytes(f"{source.name} › {member}", data)
-            tables.extend(open_tables(inner, is_header))
-        return tables
+        return _open_zip(source, is_header, out, budget, top, depth)
     if head.startswith(OLE_MAGIC) or lower.endswith((".xls", ".ods")):
-        return excel_tables(source, is_header)
+        out.extend(excel_tables(source, is_header, budget))
+        return False
     table = text_table(source, is_header)
-    return [table] if table else []
+    if table:
+        out.append(table)
+    return False
+
+
+def _open_zip(
+    source: Source,
+    is_header: Callable[[list[str]], bool],
+    out: Tables,
+    budget: archive.Budget,
+    top: str,
+    depth: int,
+) -> bool:
+    lower = source.name.lower()
+    kind = "spreadsheet" if lower.endswith((".xlsx", ".xlsm")) else "ZIP archive"
+    with source.opener() as f, archive.open_zip(source.name, f, source.size, kind) as zf:
+        infos = zf.infolist()
+        workbook = any(i.filename.startswith("xl/") for i in infos)
+        if not workbook:
+            if lower.endswith((".ods", ".odt")) and any(i.filename == "content.xml" for i in infos):
+                raise StatementError(
+                    source.name, "is an OpenDocument file; save it as XLSX or CSV and import that"
+                )
+            if depth >= archive.MAX_NESTING:
+                raise StatementError(
+                    source.name,
+                    f"is a ZIP archive inside {'another' if depth == 1 else f'{depth} others'}; "
+                    f"this app reads archives at most {archive.MAX_NESTING} deep. Unzip the "
+                    "outer ones first",
+                )
+            _read_members(source, zf, is_header, out, budget, top, depth)
+    if workbook:
+        out.extend(excel_tables(source, is_header, budget))
+    return not workbook
+
+
+def _read_members(
+    source: Source,
+    zf: zipfile.ZipFile,
+    is_header: Callable[[list[str]], bool],
+    out: Tables,
+    budget: archive.Budget,
+    top: str,
+    depth: int,
+) -> None:
+    """Each member of an archive read as a statement of its own, or noted as skipped."""
+    archive.count_members(source.name, zf, budget)
+    members = []
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        label = f"{source.name} › {info.filename}"
+        why = _skipped_because(info.filename)
+        if why:
+            out.notes.append(f"{_within(label, top)} ({why})")
+        else:
+            members.append((label, info))
+    if not members:
+        raise StatementError(source.name, "is a ZIP archive with no CSV, TSV, TXT or XLSX inside")
+    archive.check_members(source.name, source.size, members, budget)
+    for label, info in members:
+        spool = archive.unpack(zf, info, label, budget)
+        found = len(out)
+        was_archive = _open(
+            Source(label, spool.open, spool.size), is_header, out, budget, top, depth + 1
+        )
+        if len(out) == found and not was_archive:
+            out.notes.append(f"{_within(label, top)} (not in a statement layout this app knows)")
+
+
+def _within(label: str, top: str) -> str:
+    """A member's label without the name of the file it came in (the message names that)."""
+    return label[len(top) + 3 :] if label.startswith(f"{top} › ") else label
