@@ -35,6 +35,11 @@ DELIMITERS = ("\t", ",", ";", "|")
 EXTRA_CELLS = 16
 """Cells a text row may have beyond its header. Spreadsheet re-saves pad rows with trailing
 delimiters; those cells must be empty. A row with more cells than this is rejected outright."""
+MAX_LINE_CHARS = 1_000_000
+"""A line of the header search (or the first row) longer than this is not a statement's."""
+CHUNK_CELLS = 4_000_000
+"""Cells the careful reader reads at a time: ``CHUNK_ROWS`` rows of up to 80 columns, fewer
+rows of a wider (padded) table, so a chunk stays a few tens of MB."""
 
 
 @dataclass
@@ -142,8 +147,44 @@ def _lines(text: str, limit: int) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:limit]
 
 
+def _named(header: list[str]) -> list[str]:
+    """The header without the empty cells at its end."""
+    end = len(header)
+    while end and not header[end - 1]:
+        end -= 1
+    return header[:end]
+
+
 def split_line(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a quoted cell longer than csv's field limit: no header, no real row
+        return line.split(delimiter)
+
+
+def _head_lines(source: Source, encoding: str) -> tuple[bytes, str, list[str]]:
+    """The first bytes, their text and the lines of the header search plus one, whole: read
+    further when a line is cut short, and refused when one is longer than a statement's."""
+    size = SNIFF_BYTES
+    while True:
+        raw = source.head(size)
+        text = raw.decode(encoding, errors="ignore")
+        lines = _lines(text, HEADER_SEARCH_ROWS + 2)
+        whole = len(raw) >= source.size or len(lines) == HEADER_SEARCH_ROWS + 2
+        for number, line in enumerate(lines if whole else lines[:-1], start=1):
+            if len(line) > MAX_LINE_CHARS:
+                raise _long_line(source.name, number)
+        if whole:
+            return raw, text, lines[: HEADER_SEARCH_ROWS + 1]
+        if len(lines[-1]) > MAX_LINE_CHARS:
+            raise _long_line(source.name, len(lines))
+        size *= 4
+
+
+def _long_line(name: str, row: int) -> StatementError:
+    return StatementError(
+        name, f"is longer than {MAX_LINE_CHARS // 1_000_000} MB; is this a statement?", row=row
+    )
 
 
 def find_header(
@@ -152,17 +193,26 @@ def find_header(
     is_header: Callable[[list[str]], bool],
     delimiter: str | None,
 ) -> tuple[int, str, list[str]] | None:
-    """First row (of the first few) that a known layout recognizes, with its delimiter."""
+    """First row (of the first few) that a known layout recognizes, with its delimiter.
+
+    A text line's empty cells at its end are not read one by one (a re-save can pad a line with
+    thousands); they come back as empty cells after the named ones. A line of more than
+    ``archive.MAX_COLUMNS`` other cells is no header."""
     for index, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
         if isinstance(line, list):
-            candidates = [(delimiter or "", [clean_header(c) for c in line])]
+            candidates = [(delimiter or "", [clean_header(c) for c in line], 0)]
         else:
-            candidates = [
-                (d, [clean_header(c) for c in split_line(line, d)]) for d in DELIMITERS if d in line
-            ]
-        for delim, cells in candidates:
+            candidates = []
+            for d in DELIMITERS:
+                if d not in line:
+                    continue
+                named = line.rstrip(d + " ")
+                if named.count(d) < archive.MAX_COLUMNS:
+                    cells = [clean_header(c) for c in split_line(named, d)]
+                    candidates.append((d, cells, line.count(d) - named.count(d)))
+        for delim, cells, padding in candidates:
             if len(cells) > 1 and is_header(cells):
-                return index, delim, cells
+                return index, delim, cells + [""] * padding
     return None
 
 
@@ -171,15 +221,24 @@ def find_header(
 
 def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table | None:
     encoding = sniff_encoding(source)
-    raw = source.head(SNIFF_BYTES)
-    text = raw.decode(encoding, errors="ignore")
-    lines = _lines(text, HEADER_SEARCH_ROWS + 1)
+    raw, text, lines = _head_lines(source, encoding)
     if not any(line.strip() for line in lines):
         raise StatementError(source.name, "is empty")
     found = find_header(source.name, lines, is_header, None)
     if found is None:
         return None
     header_row, delimiter, header = found
+    # Empty cells at the end of the header are no columns: a re-save pads the header and its
+    # rows alike, and 100,000 of them once took 3 GB. Rows may carry as many (empty) ones.
+    padded = len(header)
+    header = _named(header)
+    if padded > archive.MAX_COLUMNS:
+        raise StatementError(
+            source.name,
+            f"has {padded:,} cells in its header row ({len(header):,} of them named); this app "
+            f"reads statements of at most {archive.MAX_COLUMNS:,} columns",
+            row=header_row + 1,
+        )
     # pandas' default tokenizer counts an empty line before the header differently when lines
     # end in a bare CR, so ``skiprows`` would land one row late and drop data silently.
     bare_cr = "\r" in text and "\n" not in text
@@ -189,7 +248,7 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
     # the rest with only a warning, so that one row is counted here.
     first = next((line for line in lines[header_row + 1 :] if line.strip()), "")
     cells = len(split_line(first, delimiter)) if first else 0
-    if cells > width + EXTRA_CELLS:
+    if cells > padded + EXTRA_CELLS:
         raise StatementError(
             source.name,
             f"has {cells} cells in this row but {width} columns in its header",
@@ -210,18 +269,18 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
                     lineterminator="\r" if bare_cr else None,
                     skiprows=header_row + 1,
                     header=None,
-                    names=range(width + EXTRA_CELLS),
+                    names=range(padded + EXTRA_CELLS),
                     index_col=False,
                     dtype=str,
                     keep_default_na=False,
                     na_filter=False,
                     skip_blank_lines=True,
-                    chunksize=CHUNK_ROWS,
+                    chunksize=max(1, min(CHUNK_ROWS, CHUNK_CELLS // (padded + EXTRA_CELLS))),
                     engine="c",
                     on_bad_lines="error",
                 )
                 for chunk in reader:
-                    _check_extra_cells(source.name, chunk, width, header_row)
+                    _check_extra_cells(source.name, chunk, padded, header_row, width)
                     chunk = chunk.iloc[:, :width]
                     chunk.columns = header
                     yield chunk
@@ -233,15 +292,16 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
                 ) from exc
 
     def chunks(careful: bool = False) -> Iterator[pd.DataFrame]:
-        if careful or cells != width:
+        if careful or cells != padded:
             yield from careful_chunks()
             return
-        fast = _arrow_chunks(source, delimiter, header_row + 1, header, encoding)
+        padded_header = header + [""] * (padded - width)
+        fast = _arrow_chunks(source, delimiter, header_row + 1, padded_header, encoding)
         try:
             head = next(fast, None)
         except (pa.ArrowInvalid, UnicodeDecodeError):
             head = None
-        if head is None or list(head.iloc[0]) != split_line(first, delimiter):
+        if head is None or list(head.iloc[0]) != split_line(first, delimiter)[:width]:
             yield from careful_chunks()  # nothing handed out yet: read it the careful way
             return
         yield head
@@ -276,8 +336,9 @@ def _arrow_chunks(
     """Rows of a text table, parsed by pyarrow's CSV reader: several times faster than pandas'
     tokenizer and no Python object per cell (other encodings than UTF-8 are decoded on the
     way in). Only for tables whose every row has as many cells as the header; anything else
-    raises ``pyarrow.ArrowInvalid``."""
+    raises ``pyarrow.ArrowInvalid``. Empty cells at the end of the header are not kept."""
     names = [f"c{i}" for i in range(len(header))]
+    header = _named(header)
     with source.opener() as f:
         reader = pa_csv.open_csv(
             f,
@@ -289,7 +350,8 @@ def _arrow_chunks(
             ),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names[: len(header)], pa.string()),
+                include_columns=names[: len(header)] if len(header) < len(names) else None,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -301,9 +363,12 @@ def _arrow_chunks(
                 yield chunk
 
 
-def _check_extra_cells(name: str, chunk: pd.DataFrame, width: int, header_row: int) -> None:
-    """Cells past the header must be empty (trailing delimiters); data there has no column."""
-    extra = chunk.iloc[:, width:]
+def _check_extra_cells(
+    name: str, chunk: pd.DataFrame, padded: int, header_row: int, width: int
+) -> None:
+    """Cells past the header's (``padded``: with its empty cells at the end) must be empty
+    (trailing delimiters); data there has no column. ``width``: the header's named columns."""
+    extra = chunk.iloc[:, padded:]
     if extra.empty:
         return
     filled = (extra.fillna("").astype(str) != "").any(axis=1).to_numpy()
@@ -314,7 +379,7 @@ def _check_extra_cells(name: str, chunk: pd.DataFrame, width: int, header_row: i
     last = max(i for i, v in enumerate(cells) if v) + 1
     raise StatementError(
         name,
-        f"has {width + last} cells in this row but {width} columns in its header; "
+        f"has {padded + last} cells in this row but {width} columns in its header; "
         f"the extra cells hold {[str(v) for v in cells.iloc[:last]]!r}",
         row=header_row + 2 + int(chunk.index[first]),
     )

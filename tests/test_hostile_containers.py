@@ -633,3 +633,66 @@ def test_an_opendocument_spreadsheet_says_what_to_do(engine):
         data,
         "statement.ods: is an OpenDocument file; save it as XLSX or CSV and import that",
     )
+
+
+# --- text files (7: wide rows, 10: long lines) ---------------------------------------------------
+
+
+def test_a_header_padded_with_100000_empty_cells_is_refused_at_once(tmp_path):
+    """200 rows padded like their header to 100,013 cells (20 MB) took 3.2 GB to import."""
+    pad = "\t" * 100_000
+    path = tmp_path / "wide.tsv"
+    path.write_bytes(
+        (("\t".join(HEADER) + pad + "\r\n") + ("\t".join(ROW) + pad + "\r\n") * 200).encode()
+    )
+    assert path.stat().st_size > 20_000_000
+
+    outcome = in_child("import", path, tmp_path)
+
+    assert outcome["message"] == named(
+        "wide.tsv, row 1: has 100,013 cells in its header row (13 of them named); this app "
+        "reads statements of at most 1,000 columns",
+        path,
+        "import",
+    )
+    assert outcome["seconds"] < 2, outcome
+    assert outcome["grew_mb"] < 200, outcome
+
+
+def test_a_row_of_100000_cells_under_a_plain_header_names_the_row(engine):
+    data = tsv([ROW, [*ROW, *[""] * 100_000]])
+    assert_refused(
+        engine,
+        "wide.tsv",
+        data,
+        "wide.tsv, row 3: has 100013 cells in this row but 13 columns in its header",
+    )
+
+
+def test_a_header_and_rows_padded_alike_import_as_before(engine):
+    """An Excel re-save pads the header and every row to the sheet's used width: the padding
+    is no columns (the rows are read by the fast reader, without it)."""
+    pad = "\t" * 40
+    data = (("\t".join(HEADER) + pad + "\r\n") + ("\t".join(ROW) + pad + "\r\n") * 3).encode()
+    result = import_bytes(engine, "padded.tsv", data)
+    assert (result.status, result.stored) == ("imported", 3), result.message
+    table = reader.open_tables(Source.from_bytes("padded.tsv", data), lambda h: "ISRC" in h)[0]
+    assert table.header == HEADER
+    assert list(next(table.chunks()).columns) == HEADER
+
+
+@pytest.mark.parametrize(("where", "row"), [("first-line", 1), ("first-row", 2)])
+def test_a_100_mb_line(engine, where, row):
+    """``csv`` refused the line (``field larger than field limit``) and the error came raw."""
+    line = b'"' + b"x" * 100_000_000 + b'"\t' + "\t".join(ROW[1:]).encode() + b"\r\n"
+    data = line + tsv() if where == "first-line" else tsv()[: tsv().index(b"\r\n") + 2] + line
+    assert_refused(
+        engine, "long.tsv", data, f"long.tsv, row {row}: is longer than 1 MB; is this a statement?"
+    )
+
+
+def test_a_cell_longer_than_csv_allows_is_still_read(engine):
+    """A 200 KB cell in the first row is past ``csv``'s field limit, but not a reason to refuse."""
+    long_title = "x" * 200_000
+    result = import_bytes(engine, "long_title.tsv", tsv([[*ROW[:4], long_title, *ROW[5:]]]))
+    assert (result.status, result.stored) == ("imported", 1), result.message
