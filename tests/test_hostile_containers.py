@@ -130,10 +130,22 @@ from royalty.db import make_engine
 from royalty.ingest import import_path, preview
 from royalty.reader import Source
 
+
+def peak_bytes():
+    # This process's own peak: on Linux ru_maxrss carries the parent's peak over exec.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
+
 how, path, db = sys.argv[1:4]
-scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
 engine = make_engine(f"sqlite:///{db}")
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+before = peak_bytes()
 started = time.perf_counter()
 if how == "import":
     result = import_path(engine, path)
@@ -142,7 +154,7 @@ else:
     shown = preview(Source.from_path(path, name=path.rsplit("/", 1)[-1]))
     status, message = ("error" if shown.error else "ok"), shown.error
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+peak = peak_bytes()
 print(json.dumps({"status": status, "message": message, "seconds": seconds,
                   "peak_mb": peak / 2**20, "grew_mb": (peak - before) / 2**20}))
 """
