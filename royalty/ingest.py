@@ -59,7 +59,7 @@ from royalty.models import (
 )
 from royalty.money import decimal_text, exact_sum, guess_decimal_comma, nano_to_decimal
 from royalty.months import month_text
-from royalty.reader import IrregularRows, Source, Table, open_tables
+from royalty.reader import IrregularRows, Source, Table, Tables, distinct_columns, open_tables
 
 STATEMENT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
 HASH_FIELDS = [
@@ -182,10 +182,10 @@ def import_source(
         while True:  # at most three times: each restart settles one question for good
             try:
                 with bulk_transaction(engine) as conn:
-                    return _Import(
+                    return _with_notes(_Import(
                         conn, source, digest, options, progress,
                         careful=careful, decimal_comma=decimal_comma,
-                    ).run(tables)  # fmt: skip
+                    ).run(tables), tables)  # fmt: skip
             except IrregularRows:  # rolled back; again with the reader that names the bad row
                 careful = True
             except DecimalCommaFound:  # rolled back; again reading every amount that way
@@ -229,7 +229,7 @@ DOCUMENT_MAGIC = {
 }
 
 
-def find_tables(source: Source) -> list[Table]:
+def find_tables(source: Source) -> Tables:
     head = source.head(8)
     for magic, what in DOCUMENT_MAGIC.items():
         if head.startswith(magic):
@@ -242,11 +242,21 @@ def find_tables(source: Source) -> list[Table]:
     if not tables:
         raise StatementError(
             source.name,
-            "is not in a statement layout this app knows. Known layouts: "
+            "is not in a statement layout this app knows"
+            + (f"; skipped {tables.skipped()}" if tables.notes else "")
+            + ". Known layouts: "
             + importers.known_layouts()
             + ".",
         )
     return tables
+
+
+def _with_notes(result: ImportResult, tables: Tables) -> ImportResult:
+    """The result names what of the file was skipped (an archive's members that are no
+    statements), so that nothing is left out without a word."""
+    if tables.notes:
+        result.message += f"; skipped {tables.skipped()}"
+    return result
 
 
 def sha256_of(source: Source) -> str:
@@ -294,6 +304,7 @@ def _layout_of(table: Table) -> tuple[Layout, dict[str, str]]:
     found = importers.detect(table.header)
     if found is None:  # pragma: no cover - open_tables only returns recognized tables
         raise StatementError(table.name, "is not in a known layout")
+    distinct_columns(table.name, table.header, found[1].values())
     return found
 
 

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import BinaryIO
@@ -97,6 +97,21 @@ class Tables(list):
         text = ", ".join(self.notes[:shown])
         more = len(self.notes) - shown
         return text + (f" and {more:,} more" if more > 0 else "")
+
+
+def distinct_columns(name: str, header: list[str], used: Iterable[str]) -> None:
+    """Each column a layout reads is named once in the header (ignoring case, as layouts match
+    names): with two, which one holds the amount is anyone's guess."""
+    for column in dict.fromkeys(used):
+        places = [i + 1 for i, cell in enumerate(header) if cell.lower() == column.lower()]
+        if len(places) > 1:
+            many = "two" if len(places) == 2 else f"{len(places)}"
+            where = ", ".join(map(str, places[:-1])) + f" and {places[-1]}"
+            raise StatementError(
+                name,
+                f"has {many} columns named {column!r} (columns {where}); rename or remove the "
+                f"extra {'one' if len(places) == 2 else 'ones'} and import it again",
+            )
 
 
 def clean_header(cell: object) -> str:

@@ -708,3 +708,68 @@ def test_a_cell_longer_than_csv_allows_is_still_read(engine):
     long_title = "x" * 200_000
     result = import_bytes(engine, "long_title.tsv", tsv([[*ROW[:4], long_title, *ROW[5:]]]))
     assert (result.status, result.stored) == ("imported", 1), result.message
+
+
+# --- 7: every member is imported or named --------------------------------------------------------
+
+OTHER = [*ROW[:4], "Ñandú", "QZNWX2311003", *ROW[6:12], "0.31278150"]
+
+
+def test_every_member_is_imported_or_named_as_skipped(engine):
+    """``..\\..\\x.tsv`` is read as ``x.tsv`` (members are never written to disk by name);
+    macOS metadata, hidden files, other documents and unknown tables are named in the result."""
+    data = zipped(
+        {
+            "2023/dk.tsv": tsv([ROW]),
+            "..\\..\\x.tsv": tsv([OTHER]),
+            "__MACOSX/2023/._dk.tsv": b"\x00\x05\x16\x07junk",
+            ".DS_Store": b"\x00\x00\x00\x01Bud1",
+            "readme.pdf": b"%PDF-1.4",
+            "notes.csv": b"Date,Note\n2023-06-01,paid\n",
+        }
+    )
+
+    result = import_bytes(engine, "export.zip", data)
+
+    assert (result.status, result.stored) == ("imported", 2), result.message
+    assert result.message == (
+        "export.zip: DistroKid bank details (Excruciating detail TSV/CSV), 2 lines stored "
+        "(1.72814394 USD); skipped __MACOSX/2023/._dk.tsv (macOS metadata), .DS_Store (a hidden "
+        "file), readme.pdf (not a CSV, TSV, TXT, XLSX or ZIP file), notes.csv (not in a "
+        "statement layout this app knows)"
+    )
+
+
+def test_an_archive_of_no_known_statement_names_what_it_skipped(engine):
+    data = zipped({"notes.csv": b"Date,Note\n2023-06-01,paid\n", "._notes.csv": b"\x00\x05"})
+    result = import_bytes(engine, "notes.zip", data)
+    assert result.status == "error"
+    assert result.message.startswith(
+        "notes.zip: is not in a statement layout this app knows; skipped ._notes.csv (macOS "
+        "metadata), notes.csv (not in a statement layout this app knows). Known layouts: "
+    )
+
+
+# --- 10: columns named twice ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("column", "place"), [("Store", 3), ("Earnings (USD)", 13)])
+@pytest.mark.parametrize("kind", ["tsv", "xlsx"])
+def test_two_columns_of_one_name(engine, column, place, kind):
+    header, row = [*HEADER, column], [*ROW, "again"]
+    if kind == "tsv":
+        data = tsv([row], header)
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(header)
+        book.active.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        data = out.getvalue()
+    assert_refused(
+        engine,
+        f"dup.{kind}",
+        data,
+        f"dup.{kind}: has two columns named {column!r} (columns {place} and 14); rename or "
+        "remove the extra one and import it again",
+    )
