@@ -70,7 +70,7 @@ from royalty.money import (
     style_evidence,
 )
 from royalty.months import month_text
-from royalty.reader import IrregularRows, Source, Table, open_tables
+from royalty.reader import IrregularRows, Source, Table, Tables, distinct_columns, open_tables
 from royalty.resaved import UpcRestorer
 
 STATEMENT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
@@ -204,9 +204,8 @@ def import_source(
                     seen = _stored_as(conn, digest)  # again: another import may just have
                     if seen is not None:
                         return _duplicate(source, seen)
-                    return _Import(conn, source, digest, options, progress, careful=careful).run(
-                        tables
-                    )
+                    result = _Import(conn, source, digest, options, progress, careful=careful)
+                    return _with_notes(result.run(tables), tables)
             except IrregularRows:  # rolled back; again with the reader that names the bad row
                 careful = True
     except StatementError as exc:
@@ -342,7 +341,7 @@ DOCUMENT_MAGIC = {
 }
 
 
-def find_tables(source: Source) -> list[Table]:
+def find_tables(source: Source) -> Tables:
     head = source.head(8)
     for magic, what in DOCUMENT_MAGIC.items():
         if head.startswith(magic):
@@ -355,11 +354,21 @@ def find_tables(source: Source) -> list[Table]:
     if not tables:
         raise StatementError(
             source.name,
-            "is not in a statement layout this app knows. Known layouts: "
+            "is not in a statement layout this app knows"
+            + (f"; skipped {tables.skipped()}" if tables.notes else "")
+            + ". Known layouts: "
             + importers.known_layouts()
             + ".",
         )
     return tables
+
+
+def _with_notes(result: ImportResult, tables: Tables) -> ImportResult:
+    """The result names what of the file was skipped (an archive's members that are no
+    statements), so that nothing is left out without a word."""
+    if tables.notes:
+        result.message += f"; skipped {tables.skipped()}"
+    return result
 
 
 def sha256_of(source: Source) -> str:
@@ -407,6 +416,7 @@ def _layout_of(table: Table) -> tuple[Layout, dict[str, str]]:
     found = importers.detect(table.header)
     if found is None:  # pragma: no cover - open_tables only returns recognized tables
         raise StatementError(table.name, "is not in a known layout")
+    distinct_columns(table.name, table.header, found[1].values())
     return found
 
 

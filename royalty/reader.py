@@ -3,7 +3,8 @@
 Everything a file's *container* can do wrong is handled here, before any layout is known:
 encodings (UTF-8, BOMs, UTF-16, Latin-1), line ends (``\\r\\n``, ``\\n``, bare ``\\r``),
 delimiters (TAB, ``,``, ``;``), preamble rows above the header, XLSX workbooks and ZIP archives.
-Cells are always read as text: identifiers and money are converted deliberately later.
+Cells are always read as text: identifiers and money are converted deliberately later. What a
+container may unpack to, and how far a sheet may reach, is checked first by ``archive``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import BinaryIO
@@ -24,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from royalty import archive
 from royalty.errors import StatementError
 
 CHUNK_ROWS = 50_000
@@ -35,6 +37,11 @@ DELIMITERS = ("\t", ",", ";", "|")
 EXTRA_CELLS = 16
 """Cells a text row may have beyond its header. Spreadsheet re-saves pad rows with trailing
 delimiters; those cells must be empty. A row with more cells than this is rejected outright."""
+MAX_LINE_CHARS = 1_000_000
+"""A line of the header search (or the first row) longer than this is not a statement's."""
+CHUNK_CELLS = 4_000_000
+"""Cells the careful reader reads at a time: ``CHUNK_ROWS`` rows of up to 80 columns, fewer
+rows of a wider (padded) table, so a chunk stays a few tens of MB."""
 
 
 @dataclass
@@ -77,6 +84,36 @@ class Table:
     the slower reader that accepts padded rows (see ``IrregularRows``)."""
     rows_hint: int | None = None
     """About how many rows the table has (from the size of its first rows): for planning."""
+
+
+class Tables(list):
+    """The tables found in a source, with ``notes``: what of it was skipped, and why (an
+    archive's members that are no statements), so that the result can say so."""
+
+    def __init__(self, tables: Iterator[Table] | list[Table] = (), notes: list[str] | None = None):
+        super().__init__(tables)
+        self.notes: list[str] = list(notes or [])
+
+    def skipped(self, shown: int = 10) -> str:
+        """``'readme.pdf (not a CSV, ...), __MACOSX/._a.csv (macOS metadata)'``."""
+        text = ", ".join(self.notes[:shown])
+        more = len(self.notes) - shown
+        return text + (f" and {more:,} more" if more > 0 else "")
+
+
+def distinct_columns(name: str, header: list[str], used: Iterable[str]) -> None:
+    """Each column a layout reads is named once in the header (ignoring case, as layouts match
+    names): with two, which one holds the amount is anyone's guess."""
+    for column in dict.fromkeys(used):
+        places = [i + 1 for i, cell in enumerate(header) if cell.lower() == column.lower()]
+        if len(places) > 1:
+            many = "two" if len(places) == 2 else f"{len(places)}"
+            where = ", ".join(map(str, places[:-1])) + f" and {places[-1]}"
+            raise StatementError(
+                name,
+                f"has {many} columns named {column!r} (columns {where}); rename or remove the "
+                f"extra {'one' if len(places) == 2 else 'ones'} and import it again",
+            )
 
 
 def clean_header(cell: object) -> str:
@@ -171,10 +208,46 @@ def _lines(text: str, limit: int) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:limit]
 
 
+def _named(header: list[str]) -> list[str]:
+    """The header without the empty cells at its end."""
+    end = len(header)
+    while end and not header[end - 1]:
+        end -= 1
+    return header[:end]
+
+
 def split_line(line: str, delimiter: str) -> list[str]:
     if delimiter == "\t":
         return [_unquote(cell) for cell in line.split("\t")]
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a quoted cell longer than csv's field limit: no header, no real row
+        return line.split(delimiter)
+
+
+def _head_lines(source: Source, encoding: str) -> tuple[bytes, str, list[str]]:
+    """The first bytes, their text and the lines of the header search plus one, whole: read
+    further when a line is cut short, and refused when one is longer than a statement's."""
+    size = SNIFF_BYTES
+    while True:
+        raw = source.head(size)
+        text = raw.decode(encoding, errors="ignore")
+        lines = _lines(text, HEADER_SEARCH_ROWS + 2)
+        whole = len(raw) >= source.size or len(lines) == HEADER_SEARCH_ROWS + 2
+        for number, line in enumerate(lines if whole else lines[:-1], start=1):
+            if len(line) > MAX_LINE_CHARS:
+                raise _long_line(source.name, number)
+        if whole:
+            return raw, text, lines[: HEADER_SEARCH_ROWS + 1]
+        if len(lines[-1]) > MAX_LINE_CHARS:
+            raise _long_line(source.name, len(lines))
+        size *= 4
+
+
+def _long_line(name: str, row: int) -> StatementError:
+    return StatementError(
+        name, f"is longer than {MAX_LINE_CHARS // 1_000_000} MB; is this a statement?", row=row
+    )
 
 
 # --- quotes --------------------------------------------------------------------------------------
@@ -194,23 +267,24 @@ def _unquote(cell: str) -> str:
 
 def _check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int) -> pd.DataFrame:
     """Whole-cell quotes removed (TAB files); a quote that swallows line ends an error."""
-    for column in frame.columns:
-        values = pa.array(frame[column], type=pa.string(), from_pandas=True)
+    for position, column in enumerate(frame.columns):  # by position: names may repeat ("")
+        cells = frame.iloc[:, position]
+        values = pa.array(cells, type=pa.string(), from_pandas=True)
         if delimiter == "\t":
             if not pc.any(pc.starts_with(values, '"')).as_py():
                 continue
-            cells = frame[column].tolist()
-            for i, cell in enumerate(cells):
+            texts = cells.tolist()
+            for i, cell in enumerate(texts):
                 if cell and cell[0] == '"':
                     if cell.count('"') % 2:
                         raise _open_quote(name, first_row + i, column, cell)
-                    cells[i] = _unquote(cell)
-            frame[column] = pd.Series(cells, index=frame.index, dtype=frame[column].dtype)
+                    texts[i] = _unquote(cell)
+            frame.iloc[:, position] = pd.Series(texts, index=frame.index, dtype=cells.dtype)
         else:
             broken = pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r"))
             if pc.any(broken).as_py():
                 i = int(np.argmax(broken.to_numpy(zero_copy_only=False)))
-                raise _open_quote(name, first_row + i, column, str(frame[column].iloc[i]))
+                raise _open_quote(name, first_row + i, column, str(cells.iloc[i]))
     return frame
 
 
@@ -232,17 +306,26 @@ def find_header(
     is_header: Callable[[list[str]], bool],
     delimiter: str | None,
 ) -> tuple[int, str, list[str]] | None:
-    """First row (of the first few) that a known layout recognizes, with its delimiter."""
+    """First row (of the first few) that a known layout recognizes, with its delimiter.
+
+    A text line's empty cells at its end are not read one by one (a re-save can pad a line with
+    thousands); they come back as empty cells after the named ones. A line of more than
+    ``archive.MAX_COLUMNS`` other cells is no header."""
     for index, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
         if isinstance(line, list):
-            candidates = [(delimiter or "", [clean_header(c) for c in line])]
+            candidates = [(delimiter or "", [clean_header(c) for c in line], 0)]
         else:
-            candidates = [
-                (d, [clean_header(c) for c in split_line(line, d)]) for d in DELIMITERS if d in line
-            ]
-        for delim, cells in candidates:
+            candidates = []
+            for d in DELIMITERS:
+                if d not in line:
+                    continue
+                named = line.rstrip(d + " ")
+                if named.count(d) < archive.MAX_COLUMNS:
+                    cells = [clean_header(c) for c in split_line(named, d)]
+                    candidates.append((d, cells, line.count(d) - named.count(d)))
+        for delim, cells, padding in candidates:
             if len(cells) > 1 and is_header(cells):
-                return index, delim, cells
+                return index, delim, cells + [""] * padding
     return None
 
 
@@ -251,15 +334,24 @@ def find_header(
 
 def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table | None:
     encoding = sniff_encoding(source)
-    raw = source.head(SNIFF_BYTES)
-    text = raw.decode(encoding, errors="ignore")
-    lines = _lines(text, HEADER_SEARCH_ROWS + 1)
+    raw, text, lines = _head_lines(source, encoding)
     if not any(line.strip() for line in lines):
         raise StatementError(source.name, "is empty")
     found = find_header(source.name, lines, is_header, None)
     if found is None:
         return None
     header_row, delimiter, header = found
+    # Empty cells at the end of the header are no columns: a re-save pads the header and its
+    # rows alike, and 100,000 of them once took 3 GB. Rows may carry as many (empty) ones.
+    padded = len(header)
+    header = _named(header)
+    if padded > archive.MAX_COLUMNS:
+        raise StatementError(
+            source.name,
+            f"has {padded:,} cells in its header row ({len(header):,} of them named); this app "
+            f"reads statements of at most {archive.MAX_COLUMNS:,} columns",
+            row=header_row + 1,
+        )
     # pandas' default tokenizer counts an empty line before the header differently when lines
     # end in a bare CR, so ``skiprows`` would land one row late and drop data silently.
     bare_cr = "\r" in text and "\n" not in text
@@ -269,7 +361,7 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
     # the rest with only a warning, so that one row is counted here.
     first = next((line for line in lines[header_row + 1 :] if line.strip()), "")
     cells = len(split_line(first, delimiter)) if first else 0
-    if cells > width + EXTRA_CELLS:
+    if cells > padded + EXTRA_CELLS:
         raise StatementError(
             source.name,
             f"has {cells} cells in this row but {width} columns in its header",
@@ -290,20 +382,20 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
                     lineterminator="\r" if bare_cr else None,
                     skiprows=header_row + 1,
                     header=None,
-                    names=range(width + EXTRA_CELLS),
+                    names=range(padded + EXTRA_CELLS),
                     index_col=False,
                     dtype=str,
                     keep_default_na=False,
                     na_filter=False,
                     skip_blank_lines=True,
-                    chunksize=CHUNK_ROWS,
+                    chunksize=max(1, min(CHUNK_ROWS, CHUNK_CELLS // (padded + EXTRA_CELLS))),
                     engine="c",
                     on_bad_lines="error",
                     quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
                 )
                 row = header_row + 2
                 for chunk in reader:
-                    _check_extra_cells(source.name, chunk, width, header_row)
+                    _check_extra_cells(source.name, chunk, padded, header_row, width)
                     chunk = chunk.iloc[:, :width]
                     chunk.columns = header
                     yield _check_quotes(source.name, chunk, delimiter, row)
@@ -316,15 +408,16 @@ def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table 
                 ) from exc
 
     def chunks(careful: bool = False) -> Iterator[pd.DataFrame]:
-        if careful or cells != width:
+        if careful or cells != padded:
             yield from careful_chunks()
             return
-        fast = _arrow_chunks(source, delimiter, header_row, header, encoding)
+        padded_header = header + [""] * (padded - width)
+        fast = _arrow_chunks(source, delimiter, header_row, padded_header, encoding)
         try:
             head = next(fast, None)
         except (pa.ArrowInvalid, UnicodeDecodeError):
             head = None
-        if head is None or list(head.iloc[0]) != split_line(first, delimiter):
+        if head is None or list(head.iloc[0]) != split_line(first, delimiter)[:width]:
             yield from careful_chunks()  # nothing handed out yet: read it the careful way
             return
         yield head
@@ -359,8 +452,9 @@ def _arrow_chunks(
     """Rows of a text table, parsed by pyarrow's CSV reader: several times faster than pandas'
     tokenizer and no Python object per cell (other encodings than UTF-8 are decoded on the
     way in). Only for tables whose every row has as many cells as the header; anything else
-    raises ``pyarrow.ArrowInvalid``."""
+    raises ``pyarrow.ArrowInvalid``. Empty cells at the end of the header are not kept."""
     names = [f"c{i}" for i in range(len(header))]
+    header = _named(header)
     with source.opener() as f:
         reader = pa_csv.open_csv(
             f,
@@ -376,7 +470,8 @@ def _arrow_chunks(
                 newlines_in_values=delimiter != "\t",
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names[: len(header)], pa.string()),
+                include_columns=names[: len(header)] if len(header) < len(names) else None,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -390,9 +485,12 @@ def _arrow_chunks(
                 row += batch.num_rows
 
 
-def _check_extra_cells(name: str, chunk: pd.DataFrame, width: int, header_row: int) -> None:
-    """Cells past the header must be empty (trailing delimiters); data there has no column."""
-    extra = chunk.iloc[:, width:]
+def _check_extra_cells(
+    name: str, chunk: pd.DataFrame, padded: int, header_row: int, width: int
+) -> None:
+    """Cells past the header's (``padded``: with its empty cells at the end) must be empty
+    (trailing delimiters); data there has no column. ``width``: the header's named columns."""
+    extra = chunk.iloc[:, padded:]
     if extra.empty:
         return
     filled = (extra.fillna("").astype(str) != "").any(axis=1).to_numpy()
@@ -403,7 +501,7 @@ def _check_extra_cells(name: str, chunk: pd.DataFrame, width: int, header_row: i
     last = max(i for i, v in enumerate(cells) if v) + 1
     raise StatementError(
         name,
-        f"has {width + last} cells in this row but {width} columns in its header; "
+        f"has {padded + last} cells in this row but {width} columns in its header; "
         f"the extra cells hold {[str(v) for v in cells.iloc[:last]]!r}",
         row=header_row + 2 + int(chunk.index[first]),
     )
@@ -441,20 +539,41 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def excel_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[Table]:
+def _workbook_sheets(
+    source: Source, budget: archive.Budget
+) -> list[tuple[str, list[list[object]]]]:
+    """(sheet name, rows of cell values from A1) of a workbook. An XLSX is measured first
+    (``archive.check_workbook``) and read here; anything else (XLS) in a child process."""
+    if not source.head(4).startswith(ZIP_MAGIC):
+        return archive.read_ole_workbook(source.name, source.opener, source.size)
+    archive.check_workbook(source.name, source.opener, source.size, budget)
     from python_calamine import CalamineWorkbook
 
     try:
         with source.opener() as f:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
-        sheets = []
-        for sheet_name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-            sheets.append((sheet_name, rows))
+        return [
+            (name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in workbook.sheet_names
+        ]
     except Exception as exc:  # calamine raises its own error types (damaged zip, not a workbook)
-        raise StatementError(
-            source.name, f"is a damaged or truncated spreadsheet and cannot be opened ({exc})"
-        ) from exc
+        raise _unreadable(source.name, exc) from exc
+    except BaseException as exc:  # a panic in the Rust reader arrives as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _unreadable(source.name, exc) from exc
+
+
+def _unreadable(name: str, exc: BaseException) -> StatementError:
+    return StatementError(
+        name, f"is a damaged or truncated spreadsheet and cannot be opened ({exc})"
+    )
+
+
+def excel_tables(
+    source: Source, is_header: Callable[[list[str]], bool], budget: archive.Budget | None = None
+) -> list[Table]:
+    sheets = _workbook_sheets(source, budget or archive.Budget())
     tables = []
     for sheet_name, rows in sheets:
         text_rows = [[_cell_text(v) for v in row] for row in rows[: HEADER_SEARCH_ROWS + 1]]
@@ -466,13 +585,17 @@ def excel_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list
         def chunks(
             careful: bool = False, rows=rows, header_row=header_row, header=header
         ) -> Iterator[pd.DataFrame]:
-            body = [
-                [_cell_text(v) for v in row[: len(header)]] + [""] * (len(header) - len(row))
-                for row in rows[header_row + 1 :]
-                if any(v not in (None, "") for v in row)
-            ]
-            for start in range(0, max(len(body), 1), CHUNK_ROWS):
-                yield pd.DataFrame(body[start : start + CHUNK_ROWS], columns=header, dtype=str)
+            body: list[list[str]] = []
+            given = False
+            for row in rows[header_row + 1 :]:  # one chunk of text at a time, not the sheet
+                if any(v not in (None, "") for v in row):
+                    cells = [_cell_text(v) for v in row[: len(header)]]
+                    body.append(cells + [""] * (len(header) - len(cells)))
+                    if len(body) == CHUNK_ROWS:
+                        yield pd.DataFrame(body, columns=header, dtype=str)
+                        body, given = [], True
+            if body or not given:
+                yield pd.DataFrame(body, columns=header, dtype=str)
 
         label = source.name if len(sheets) == 1 else f"{source.name} › {sheet_name}"
         rows_hint = len(rows) - header_row - 1
@@ -484,54 +607,125 @@ def excel_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-TEXT_MEMBER_SUFFIXES = (".csv", ".tsv", ".txt")
+MEMBER_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".zip")
 
 
-def _is_table_member(name: str) -> bool:
-    """A CSV/TSV/TXT/XLSX in an archive, not macOS resource forks (``__MACOSX/``, ``._x.csv``)
-    or other hidden files, which carry binary data under a statement's name."""
-    base = PurePath(name).name
-    return (
-        name.lower().endswith((*TEXT_MEMBER_SUFFIXES, ".xlsx"))
-        and not name.startswith("__MACOSX")
-        and not base.startswith(".")
-    )
+def _skipped_because(name: str) -> str | None:
+    """Why an archive member is not read, or ``None`` when it is. Names are read as paths with
+    either slash (``..\\..\\x.csv`` is ``x.csv``); members are never written to disk by them."""
+    parts = name.replace("\\", "/").split("/")
+    base = parts[-1]
+    if "__MACOSX" in parts or base.startswith("._"):
+        return "macOS metadata"
+    if base.startswith(".") and base not in (".", ".."):
+        return "a hidden file"
+    if not base.lower().endswith(MEMBER_SUFFIXES):
+        return "not a CSV, TSV, TXT, XLSX or ZIP file"
+    return None
 
 
-def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> list[Table]:
+def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> Tables:
     """All tables in a source whose header a known layout recognizes.
 
-    Raises ``StatementError`` for empty, binary or damaged files; returns ``[]`` when the file
-    is readable but no table in it is in a known layout.
+    Raises ``StatementError`` for empty, binary, damaged or oversized files; returns no tables
+    when the file is readable but no table in it is in a known layout. ``Tables.notes`` names
+    the members of an archive that were skipped, and why.
     """
+    tables = Tables()
+    _open(source, is_header, tables, archive.Budget(), source.name, 0)
+    return tables
+
+
+def _open(
+    source: Source,
+    is_header: Callable[[list[str]], bool],
+    out: Tables,
+    budget: archive.Budget,
+    top: str,
+    depth: int,
+) -> bool:
+    """``open_tables`` for a source ``depth`` archives deep inside the file named ``top``.
+    True when it was an archive (whose members are then each imported or noted as skipped)."""
     if source.size == 0:
         raise StatementError(source.name, "is empty (0 bytes)")
     head = source.head(8)
     lower = source.name.lower()
     if head.startswith(ZIP_MAGIC) or lower.endswith((".xlsx", ".xlsm", ".zip")):
-        try:
-            with source.opener() as f:
-                archive = zipfile.ZipFile(io.BytesIO(f.read()))
-                names = archive.namelist()
-        except zipfile.BadZipFile as exc:
-            kind = "spreadsheet" if lower.endswith((".xlsx", ".xlsm")) else "ZIP archive"
-            raise StatementError(
-                source.name, f"is a damaged or truncated {kind} and cannot be opened"
-            ) from exc
-        if any(n.startswith("xl/") for n in names):
-            return excel_tables(source, is_header)
-        members = [n for n in names if _is_table_member(n)]
-        if not members:
-            raise StatementError(
-                source.name, "is a ZIP archive with no CSV, TSV, TXT or XLSX inside"
-            )
-        tables = []
-        for member in members:
-            data = archive.read(member)
-            inner = Source.from_bytes(f"{source.name} › {member}", data)
-            tables.extend(open_tables(inner, is_header))
-        return tables
+        return _open_zip(source, is_header, out, budget, top, depth)
     if head.startswith(OLE_MAGIC) or lower.endswith((".xls", ".ods")):
-        return excel_tables(source, is_header)
+        out.extend(excel_tables(source, is_header, budget))
+        return False
     table = text_table(source, is_header)
-    return [table] if table else []
+    if table:
+        out.append(table)
+    return False
+
+
+def _open_zip(
+    source: Source,
+    is_header: Callable[[list[str]], bool],
+    out: Tables,
+    budget: archive.Budget,
+    top: str,
+    depth: int,
+) -> bool:
+    lower = source.name.lower()
+    kind = "spreadsheet" if lower.endswith((".xlsx", ".xlsm")) else "ZIP archive"
+    with source.opener() as f, archive.open_zip(source.name, f, source.size, kind) as zf:
+        infos = zf.infolist()
+        workbook = any(i.filename.startswith("xl/") for i in infos)
+        if not workbook:
+            if lower.endswith((".ods", ".odt")) and any(i.filename == "content.xml" for i in infos):
+                raise StatementError(
+                    source.name, "is an OpenDocument file; save it as XLSX or CSV and import that"
+                )
+            if depth >= archive.MAX_NESTING:
+                raise StatementError(
+                    source.name,
+                    f"is a ZIP archive inside {'another' if depth == 1 else f'{depth} others'}; "
+                    f"this app reads archives at most {archive.MAX_NESTING} deep. Unzip the "
+                    "outer ones first",
+                )
+            _read_members(source, zf, is_header, out, budget, top, depth)
+    if workbook:
+        out.extend(excel_tables(source, is_header, budget))
+    return not workbook
+
+
+def _read_members(
+    source: Source,
+    zf: zipfile.ZipFile,
+    is_header: Callable[[list[str]], bool],
+    out: Tables,
+    budget: archive.Budget,
+    top: str,
+    depth: int,
+) -> None:
+    """Each member of an archive read as a statement of its own, or noted as skipped."""
+    archive.count_members(source.name, zf, budget)
+    members = []
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        label = f"{source.name} › {info.filename}"
+        why = _skipped_because(info.filename)
+        if why:
+            out.notes.append(f"{_within(label, top)} ({why})")
+        else:
+            members.append((label, info))
+    if not members:
+        raise StatementError(source.name, "is a ZIP archive with no CSV, TSV, TXT or XLSX inside")
+    archive.check_members(source.name, source.size, members, budget)
+    for label, info in members:
+        spool = archive.unpack(zf, info, label, budget)
+        found = len(out)
+        was_archive = _open(
+            Source(label, spool.open, spool.size), is_header, out, budget, top, depth + 1
+        )
+        if len(out) == found and not was_archive:
+            out.notes.append(f"{_within(label, top)} (not in a statement layout this app knows)")
+
+
+def _within(label: str, top: str) -> str:
+    """A member's label without the name of the file it came in (the message names that)."""
+    return label[len(top) + 3 :] if label.startswith(f"{top} › ") else label
