@@ -127,13 +127,16 @@ def nested_zips(levels: int = 1200) -> bytes:
 
 
 def encrypted_zip() -> bytes:
-    """Finding 10: a member flagged as encrypted (as a password-protected export is)."""
+    """Finding 10: a member flagged as encrypted, as a password-protected export is (the flag,
+    set in both headers, is what readers go by; zipfile itself writes no encryption)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        info = zipfile.ZipInfo("statement.tsv")
-        info.flag_bits |= 0x1
-        archive.writestr(info, dk_tsv(5))
-    return out.getvalue()
+        archive.writestr("statement.tsv", dk_tsv(5))
+    data = bytearray(out.getvalue())
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + flags_at
+        data[at] |= 0x1
+    return bytes(data)
 
 
 def bad_crc_zip() -> bytes:

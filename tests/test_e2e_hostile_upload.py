@@ -57,7 +57,7 @@ def test_the_import_page_survives_every_hostile_file(app: str, browser) -> None:
         assert page.locator('[data-testid="stException"]').count() == 0
         errors = [e.inner_text() for e in page.locator('[data-testid="stAlertContentError"]').all()]
         for name in hostile_files.ALL:
-            assert any(text.startswith(name) for text in errors), (name, errors)
+            assert any(name in text for text in errors), (name, errors)
         assert len(errors) == len(hostile_files.ALL), errors
         page.get_by_text("Imported 1 file").wait_for(timeout=30_000)
         assert elapsed < 240, f"previewing and importing took {elapsed:.0f} s"
