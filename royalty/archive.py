@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from royalty.errors import StatementError
+from royalty.formatting import size_text
 
 MAX_MEMBERS = 1_000
 """Files one import may unpack, all archive levels together. A year of monthly statements per
@@ -94,17 +95,6 @@ class Budget:
     members: int = 0
     unpacked: int = 0
     in_memory: int = 0
-
-
-def size_text(size: int) -> str:
-    """Bytes as a person reads them: ``512 bytes``, ``48 KB``, ``1.6 MB``, ``2.1 GB``."""
-    if size < 1000:
-        return f"{size} bytes"
-    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
-        if size < scale * 1000 or unit == "GB":
-            value = size / scale
-            return f"{value:,.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
-    raise AssertionError("unreachable")
 
 
 def _too_large(label: str, size: int, before: int = 0) -> StatementError:

@@ -157,3 +157,14 @@ def plotly_text(value: object) -> str:
     never into a ``hovertemplate`` itself, where ``%{...}`` would be read as a placeholder.
     """
     return html.escape(str(value), quote=False)
+
+
+def size_text(size: int) -> str:
+    """Bytes as a person reads them: ``512 bytes``, ``48 KB``, ``1.6 MB``, ``2.1 GB``."""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < scale * 1000 or unit == "GB":
+            value = size / scale
+            return f"{value:,.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
+    raise AssertionError("unreachable")

@@ -47,6 +47,7 @@ from royalty.background import read_ahead
 from royalty.bulk import DiskFull, bulk_transaction
 from royalty.db import DatabaseBusy
 from royalty.errors import StatementError
+from royalty.formatting import size_text
 from royalty.importers.base import ImportOptions, Layout
 from royalty.keyindex import KeyIndex
 from royalty.models import (
@@ -318,17 +319,6 @@ def duration_text(seconds: float) -> str:
         return f"{whole} second{'s' if whole != 1 else ''}"
     minutes = int(seconds // 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
-
-
-def size_text(size: int) -> str:
-    """Bytes as a person reads them: ``512 bytes``, ``48 KB``, ``1.6 MB``, ``2.1 GB``."""
-    if size < 1000:
-        return f"{size} bytes"
-    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
-        if size < scale * 1000 or unit == "GB":
-            value = size / scale
-            return f"{value:,.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
-    raise AssertionError("unreachable")
 
 
 # Documents people export by mistake; their text is no table, whatever the name says.

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePath
 from typing import BinaryIO
 
@@ -270,6 +271,16 @@ def _check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int
     for position, column in enumerate(frame.columns):  # by position: names may repeat ("")
         cells = frame.iloc[:, position]
         values = pa.array(cells, type=pa.string(), from_pandas=True)
+        longest = pc.max(pc.binary_length(values)).as_py() or 0
+        if longest > MAX_LINE_CHARS:  # no statement cell is that long: a broken or hostile file
+            i = int(np.argmax(pc.binary_length(values).to_numpy(zero_copy_only=False)))
+            raise StatementError(
+                name,
+                f"has a cell of {longest:,} characters; no statement has one longer than "
+                f"{MAX_LINE_CHARS // 1_000_000} MB: is this a statement?",
+                row=first_row + i,
+                column=str(column),
+            )
         if delimiter == "\t":
             if not pc.any(pc.starts_with(values, '"')).as_py():
                 continue
@@ -534,8 +545,10 @@ def _cell_text(value: object) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if hasattr(value, "isoformat"):  # a date, or a time of day alone
+        return value.isoformat()
     return str(value)
 
 

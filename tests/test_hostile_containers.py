@@ -773,3 +773,37 @@ def test_two_columns_of_one_name(engine, column, place, kind):
         f"dup.{kind}: has two columns named {column!r} (columns {place} and 14); rename or "
         "remove the extra one and import it again",
     )
+
+
+def test_a_huge_cell_deep_in_a_file_is_refused_naming_its_row(engine):
+    """The header search bounds the first lines only; a 3 MB cell further down is named too."""
+    from hostile_files import DK_HEADER, dk_line
+
+    lines = ["\t".join(DK_HEADER), *(dk_line(i) for i in range(200))]
+    lines[150] = dk_line(149, title="x" * 3_000_000)  # file row 151
+    result = import_bytes(engine, "deep.tsv", ("\n".join(lines) + "\n").encode())
+
+    assert result.status == "error"
+    assert result.message.startswith("deep.tsv, row 151, column 'Title': has a cell of 3,000,000")
+    assert len(result.message) < 400
+
+
+def test_a_long_bad_cell_is_quoted_short(engine):
+    from hostile_files import DK_HEADER, dk_line
+
+    lines = ["\t".join(DK_HEADER), *(dk_line(i) for i in range(5))]
+    lines[3] = dk_line(2, amount="9" * 5_000 + "x")
+    result = import_bytes(engine, "bad.tsv", ("\n".join(lines) + "\n").encode())
+
+    assert result.status == "error"
+    assert "(5,001 characters)" in result.message and len(result.message) < 500
+
+
+def test_a_time_of_day_cell_in_a_sheet_reads_as_text():
+    import datetime
+
+    from royalty.reader import _cell_text
+
+    assert _cell_text(datetime.time(13, 5)) == "13:05:00"
+    assert _cell_text(datetime.datetime(2024, 3, 1, 13, 5)) == "2024-03-01 13:05:00"
+    assert _cell_text(datetime.date(2024, 3, 1)) == "2024-03-01"

@@ -117,9 +117,11 @@ def _fail(
     first = int(np.argmax(bad.to_numpy()))
     count = int(bad.sum())
     more = f" ({count - 1} more rows like it)" if count > 1 else ""
+    cell = str(values.iloc[first])
+    shown = repr(cell) if len(cell) <= 200 else f"{cell[:200]!r}... ({len(cell):,} characters)"
     raise StatementError(
         file,
-        f"{problem}: {str(values.iloc[first])!r}{more}",
+        f"{problem}: {shown}{more}",
         row=int(rows["row_number"].iloc[first]),
         column=column,
     )
