@@ -78,9 +78,9 @@ def generate(path: Path, lines: int) -> dict[str, object]:
     """Fill a fresh SQLite database with about ``lines`` synthetic lines; returns counts."""
     from sqlalchemy import insert, text
 
-    from royalty import rollup
-    from royalty.db import make_engine
-    from royalty.models import Artist, Platform, Store, Territory, Track
+    from royalty.store import rollup
+    from royalty.store.db import make_engine
+    from royalty.store.models import Artist, Platform, Store, Territory, Track
     from royalty.territories import describe
 
     rng = np.random.default_rng(7)
@@ -215,7 +215,7 @@ def _call(engine, name: str, scope: dict, currency: str):  # type: ignore[no-unt
 def child(db: str, names: list[str], scope: dict, currency: str) -> None:
     """Run in a fresh process: time ``names`` in order, then again warm; print JSON."""
     import royalty.analytics  # noqa: F401  (imported once by the app, not per page)
-    from royalty.db import make_engine
+    from royalty.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
     times = {}
@@ -267,7 +267,7 @@ def run_child(db: Path, names: list[str], scope: dict, currency: str, repeat: in
 
 def figures(db: Path, currency: str) -> None:
     from royalty import analytics, formatting
-    from royalty.db import make_engine
+    from royalty.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
     s = analytics.unwrapped(

@@ -181,8 +181,8 @@ def baseline(path: str, db: str, queue: mp.Queue) -> None:
 
 
 def royalty_import(path: str, db: str, queue: mp.Queue) -> None:
-    from royalty.db import make_engine
     from royalty.ingest import import_path
+    from royalty.store.db import make_engine
 
     started, cpu = time.perf_counter(), _cpu_seconds()
     engine = make_engine(f"sqlite:///{db}")
@@ -224,8 +224,8 @@ def stored_total(db: Path) -> tuple[Decimal, int]:
 
 
 def profile(path: Path, db: Path, top: int = 30) -> None:
-    from royalty.db import make_engine
     from royalty.ingest import import_path
+    from royalty.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
     profiler = cProfile.Profile(time.process_time)  # CPU time: the machine may be busy

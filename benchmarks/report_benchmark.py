@@ -43,7 +43,7 @@ def child(db: str, what: str, scope: dict, currency: str) -> None:
     """In a fresh process: import, then time ``what`` twice; print one JSON line."""
     t = time.perf_counter()
     from royalty import analytics, reports
-    from royalty.db import make_engine
+    from royalty.store.db import make_engine
 
     imports = time.perf_counter() - t
     engine = make_engine(f"sqlite:///{db}")
@@ -63,7 +63,7 @@ def child(db: str, what: str, scope: dict, currency: str) -> None:
         from sqlalchemy import func, select
 
         from royalty.aggregate import where
-        from royalty.models import EarningLine
+        from royalty.store.models import EarningLine
 
         with engine.connect() as conn:
             q = select(func.count()).select_from(EarningLine)

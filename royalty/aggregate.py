@@ -2,7 +2,7 @@
 
 ``totals(engine, filters, converter, by=[...])`` sums streams, units and money in SQL
 (``SUM(amount_nano)``, ``SUM(quantity)``, ``GROUP BY``) on the smallest summary table that has
-the columns asked for (see ``royalty.rollup``), converts each currency's sums to the reporting
+the columns asked for (see ``royalty.store.rollup``), converts each currency's sums to the reporting
 currency, and returns a small DataFrame: money as exact ``Decimal`` objects, counts as ints.
 
 Written with SQLAlchemy Core only, so it runs unchanged on SQLite and PostgreSQL.
@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, literal, select
 
-from royalty import rollup
 from royalty.currency import NANO_QUANTUM, Converter
-from royalty.models import Artist, Platform, Territory, Track
+from royalty.store import rollup
+from royalty.store.models import Artist, Platform, Territory, Track
 
 RATE_QUANTUM = Decimal("1e-12")
 """Per-stream rates are rounded half-even to 12 decimals (a millionth of a millionth)."""

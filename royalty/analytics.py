@@ -17,7 +17,6 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from royalty import rollup
 from royalty.aggregate import (
     RATE_QUANTUM,
     SHARE_QUANTUM,
@@ -31,8 +30,9 @@ from royalty.aggregate import (
     track_details,
 )
 from royalty.currency import Converter, FxNote, ecb_rate
-from royalty.models import Artist, Platform
 from royalty.months import add_months
+from royalty.store import rollup
+from royalty.store.models import Artist, Platform
 from royalty.unwrapped import (
     FoldedPlatforms,
     LabelDeal,

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from royalty.db import make_engine
 from royalty.importers.base import ImportOptions
 from royalty.months import parse_period
+from royalty.store.db import make_engine
 
 if TYPE_CHECKING:
     from royalty import analytics

@@ -42,26 +42,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from royalty import bulk, importers, rollup, territories
+from royalty import importers, territories
 from royalty.background import read_ahead
-from royalty.bulk import DiskFull, bulk_transaction
-from royalty.db import DatabaseBusy
 from royalty.errors import StatementError
 from royalty.formatting import size_text
 from royalty.importers.base import ImportOptions, Layout
-from royalty.keyindex import KeyIndex
-from royalty.models import (
-    NANO,
-    Artist,
-    EarningLine,
-    Platform,
-    Release,
-    Statement,
-    StatementTotal,
-    Store,
-    Territory,
-    Track,
-)
 from royalty.money import (
     EXACT,
     decide_style,
@@ -73,6 +58,22 @@ from royalty.money import (
 from royalty.months import month_text
 from royalty.reader import IrregularRows, Source, Table, Tables, distinct_columns, open_tables
 from royalty.resaved import UpcRestorer
+from royalty.store import bulk, rollup
+from royalty.store.bulk import DiskFull, bulk_transaction
+from royalty.store.db import DatabaseBusy
+from royalty.store.keyindex import KeyIndex
+from royalty.store.models import (
+    NANO,
+    Artist,
+    EarningLine,
+    Platform,
+    Release,
+    Statement,
+    StatementTotal,
+    Store,
+    Territory,
+    Track,
+)
 
 STATEMENT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
 HASH_FIELDS = [

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from royalty.models import Artist, Release, Track
+from royalty.store.models import Artist, Release, Track
 
 
 def fits(upc: str, hint: str) -> bool:

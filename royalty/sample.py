@@ -21,9 +21,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, delete, insert, select
 
-from royalty import ingest, rollup, settings
+from royalty import ingest, settings
 from royalty.ingest import ImportResult, Progress
-from royalty.models import (
+from royalty.reader import Source
+from royalty.store import rollup
+from royalty.store.models import (
     AppSetting,
     Artist,
     EarningLine,
@@ -32,7 +34,6 @@ from royalty.models import (
     StatementTotal,
     Track,
 )
-from royalty.reader import Source
 
 
 def sample_files(folder: str | Path = settings.SAMPLE_DATA_DIR) -> list[Path]:

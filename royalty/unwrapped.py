@@ -36,8 +36,8 @@ from royalty.aggregate import (
 from royalty.currency import Converter, FxNote
 from royalty.formatting import minor_digits
 from royalty.jsonable import plain
-from royalty.models import Statement
 from royalty.months import add_months, month_text
+from royalty.store.models import Statement
 
 
 @dataclass(frozen=True)

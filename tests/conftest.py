@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import SQLModel
 
-from royalty.db import make_engine
+from royalty.store.db import make_engine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PG_URL = os.environ.get("ROYALTY_TEST_POSTGRES_URL")

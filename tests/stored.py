@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, Select, select
 
-from royalty.models import Artist, EarningLine, Platform, Release, Store, Track
+from royalty.store.models import Artist, EarningLine, Platform, Release, Store, Track
 
 
 def _query() -> Select:

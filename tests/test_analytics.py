@@ -27,10 +27,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from royalty import analytics, formatting, rollup
+from royalty import analytics, formatting
 from royalty.analytics import Filters
 from royalty.ingest import import_bytes
-from royalty.models import EarningLine
+from royalty.store import rollup
+from royalty.store.models import EarningLine
 from royalty.unwrapped import split
 
 D = Decimal

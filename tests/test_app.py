@@ -17,8 +17,9 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from royalty import analytics, db, formatting, ingest, sample
-from royalty.models import EarningLine, Statement
+from royalty import analytics, formatting, ingest, sample
+from royalty.store import db
+from royalty.store.models import EarningLine, Statement
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from royalty import reader
 from royalty.ingest import import_bytes, size_text
-from royalty.models import (
+from royalty.store.models import (
     Artist,
     EarningLine,
     Release,

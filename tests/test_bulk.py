@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from royalty import bulk
-from royalty.bulk import Writer, bulk_transaction
-from royalty.models import Artist, Platform, Store
+from royalty.store import bulk
+from royalty.store.bulk import Writer, bulk_transaction
+from royalty.store.models import Artist, Platform, Store
 
 STORES = Store.__table__
 
@@ -156,7 +156,7 @@ def test_a_failed_background_copy_is_raised_and_stores_nothing(sqlite_engine, mo
 
 def test_an_in_memory_database_is_copied_on_its_own_thread(monkeypatch):
     """``sqlite://`` exists on one thread's connection: its segments are copied in place."""
-    from royalty.db import make_engine
+    from royalty.store.db import make_engine
 
     monkeypatch.setattr(bulk, "SEGMENT_ROWS", 1)
     memory = make_engine("sqlite://")

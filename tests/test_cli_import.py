@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from royalty.cli import main
-from royalty.db import make_engine
-from royalty.models import Artist, EarningLine, Statement
+from royalty.store.db import make_engine
+from royalty.store.models import Artist, EarningLine, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JSON_KEYS = {"file", "status", "format", "rows", "totals", "period", "message"}

@@ -22,10 +22,10 @@ from sqlalchemy import create_engine, event, func, select
 from sqlmodel import SQLModel
 
 from royalty import ingest
-from royalty.db import make_engine
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Statement
 from royalty.settings import normalize_url
+from royalty.store.db import make_engine
+from royalty.store.models import EarningLine, Statement
 
 LINES = 30_000
 
@@ -121,7 +121,7 @@ def test_an_import_waits_for_another_writer_and_says_so(tmp_path):
 
 
 def test_a_wait_too_long_gives_up_with_a_plain_message(tmp_path, monkeypatch):
-    from royalty import db
+    from royalty.store import db
 
     monkeypatch.setattr(db, "WAIT_LIMIT", 1.0)
     path = tmp_path / "royalty.db"

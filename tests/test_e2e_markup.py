@@ -18,8 +18,8 @@ from conftest import chromium_path
 from hostile import TERRITORIES, Hostile, bad_statement, load
 from test_e2e import CHROMIUM_ARGS, SHOTS, _serve, _settle, _shot
 
-from royalty import db
 from royalty.formatting import WORD_JOINER
+from royalty.store import db
 
 pytestmark = pytest.mark.e2e
 

@@ -18,11 +18,11 @@ from bigfiles import ROOT, write_distrokid
 from conftest import FIXTURES
 from sqlalchemy import event, func, select
 
-from royalty import bulk
 from royalty.cli import main
-from royalty.db import make_engine
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Statement
+from royalty.store import bulk
+from royalty.store.db import make_engine
+from royalty.store.models import EarningLine, Statement
 
 SMALL = FIXTURES / "distrokid_2023-02.tsv"
 OTHER = FIXTURES / "tunecore_2024-02_gbp.csv"

@@ -26,11 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from royalty.db import make_engine
 from royalty.ingest import import_bytes, preview
-from royalty.models import EarningLine, Statement
 from royalty.money import exact_add
 from royalty.reader import Source
+from royalty.store.db import make_engine
+from royalty.store.models import EarningLine, Statement
 
 EXAMPLES = int(os.environ.get("ROYALTY_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(

@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 
 from royalty import archive, reader
 from royalty.ingest import import_bytes, preview
-from royalty.models import Artist, EarningLine, Statement, Store
 from royalty.reader import Source
+from royalty.store.models import Artist, EarningLine, Statement, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = [
@@ -126,7 +126,7 @@ def zip_of(members: list[Member]) -> bytes:
 
 CHILD = r"""
 import json, resource, sys, time
-from royalty.db import make_engine
+from royalty.store.db import make_engine
 from royalty.ingest import import_path, preview
 from royalty.reader import Source
 

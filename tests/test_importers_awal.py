@@ -17,7 +17,7 @@ from stored import stored_line_list as stored_lines
 
 from royalty.importers.awal import kind_of
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Statement
+from royalty.store.models import EarningLine, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JAN = FIXTURES / "awal_2024-01_gbp.csv"

@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Statement
+from royalty.store.models import EarningLine, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LABEL_FILE = FIXTURES / "bandcamp_2023-q1_label.csv"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import Statement
+from royalty.store.models import Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EUR_FILE = FIXTURES / "believe_2024-03_eur_decimal_comma.csv"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Release, Statement, Track
+from royalty.store.models import EarningLine, Release, Statement, Track
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MAIN_FILE = FIXTURES / "cdbaby_2023-10.txt"

@@ -16,7 +16,7 @@ from royalty import importers
 from royalty.importers import ImportOptions
 from royalty.importers.disclosure import currency_in, period_in
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Statement, StatementTotal
+from royalty.store.models import EarningLine, Statement, StatementTotal
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GBP_FILE = FIXTURES / "disclosure_2024-25_gbp.csv"

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Statement, Territory, Track
+from royalty.store.models import EarningLine, Statement, Territory, Track
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -12,7 +12,7 @@ from stored import stored_lines
 
 from royalty.importers.soundcloud import kind_of
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Release, Statement
+from royalty.store.models import EarningLine, Release, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STATEMENT = (

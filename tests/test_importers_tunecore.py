@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from stored import stored_lines
 
 from royalty.ingest import import_path
-from royalty.models import EarningLine, Release, Statement
+from royalty.store.models import EarningLine, Release, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

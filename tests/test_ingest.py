@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import func, select
 from stored import stored_line_list
 
-from royalty import bulk, ingest, reader, rollup
+from royalty import ingest, reader
 from royalty.importers.base import ImportOptions
 from royalty.ingest import import_bytes
-from royalty.models import (
+from royalty.store import bulk, rollup
+from royalty.store.models import (
     Artist,
     EarningLine,
     Release,
@@ -521,7 +522,7 @@ def test_tiny_batches_and_segments_store_exactly_what_one_batch_does(engine, tmp
     """Every fixture layout through the whole pipeline at its finest: a few rows per batch,
     scratch segments of a few rows, each copied in the background, so batch and segment edges
     fall everywhere. Lines (in order), summaries and file totals equal a plain import's."""
-    from royalty.db import make_engine
+    from royalty.store.db import make_engine
 
     fixtures = sorted((Path(__file__).parent / "fixtures").iterdir())
     OPTIONS = ImportOptions(currency="USD", period=(202407, 202506))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from royalty.keyindex import KeyIndex
+from royalty.store.keyindex import KeyIndex
 
 
 def test_each_distinct_key_keeps_one_slot_across_batches():

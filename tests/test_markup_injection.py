@@ -25,9 +25,10 @@ from google.protobuf.message import Message
 from hostile import TERRITORIES, Hostile, bad_statement, load, statement
 from streamlit.testing.v1 import AppTest
 
-from royalty import analytics, charts, db, reports
+from royalty import analytics, charts, reports
 from royalty.formatting import WORD_JOINER, markdown_text, plotly_text
 from royalty.reports import rate_charts
+from royalty.store import db
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 H = Hostile("http://127.0.0.1:8799")

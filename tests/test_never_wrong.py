@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from stored import stored_line_list
 
 from royalty.ingest import import_bytes
-from royalty.models import EarningLine, Statement, StatementTotal
 from royalty.money import EXACT, decimal_text, exact_add
+from royalty.store.models import EarningLine, Statement, StatementTotal
 
 HEADER = [
     "Reporting Date", "Sale Month", "Store", "Artist", "Title", "ISRC", "UPC", "Quantity",
@@ -304,7 +304,7 @@ def income(engine) -> tuple[int, int]:
 
 
 def release_count(engine) -> int:
-    from royalty.models import Release
+    from royalty.store.models import Release
 
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(Release)).scalar_one()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from royalty.models import KINDS
 from royalty.platforms import OTHER, RULES, canonical
+from royalty.store.models import KINDS
 
 CASES = [
     # DistroKid (2023 and 2026 TSVs, quoted CSV)

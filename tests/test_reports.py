@@ -372,7 +372,7 @@ def test_build_creates_the_folder_it_writes_into(loaded, tmp_path: Path) -> None
 
 
 def test_cli_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from royalty.db import make_engine
+    from royalty.store.db import make_engine
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = make_engine(url)
@@ -416,7 +416,7 @@ def test_xlsx_lines_continue_on_new_sheets(loaded, monkeypatch: pytest.MonkeyPat
 
 def test_in_memory_database_is_queried_from_one_thread() -> None:
     """``sqlite://`` lives on one connection: the report must not query it from other threads."""
-    from royalty.db import make_engine
+    from royalty.store.db import make_engine
 
     memory = make_engine("sqlite://")
     load(memory)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from royalty import rollup
-from royalty.rollup import _group_sum
+from royalty.store import rollup
+from royalty.store.rollup import _group_sum
 
 
 def as_dict(keys: np.ndarray, sums: np.ndarray) -> dict[tuple, tuple]:

@@ -17,19 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from royalty import analytics, ingest, rollup, sample, settings
-from royalty.db import make_engine
-from royalty.models import (
-    Artist,
-    EarningLine,
-    Platform,
-    Release,
-    Statement,
-    StatementTotal,
-    Store,
-    Territory,
-    Track,
-)
+from royalty import analytics, ingest, sample, settings
 from royalty.sample import (
     ensure_sample_data,
     has_sample_data,
@@ -39,6 +27,19 @@ from royalty.sample import (
     remove_sample_data,
     sample_files,
     sample_removed,
+)
+from royalty.store import rollup
+from royalty.store.db import make_engine
+from royalty.store.models import (
+    Artist,
+    EarningLine,
+    Platform,
+    Release,
+    Statement,
+    StatementTotal,
+    Store,
+    Territory,
+    Track,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

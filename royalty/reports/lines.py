@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, Select, select
 
-from royalty import rollup
 from royalty.aggregate import where
-from royalty.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
 from royalty.months import month_text
+from royalty.store import rollup
+from royalty.store.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
 
 if TYPE_CHECKING:
     from royalty.aggregate import Filters

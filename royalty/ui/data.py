@@ -16,7 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 
 from royalty import analytics, sample
-from royalty.models import Statement
+from royalty.store.models import Statement
 
 DataVersion = tuple[int, int, str]
 """What cached results are keyed by besides their arguments (see ``data_version``)."""

@@ -21,9 +21,10 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
-from royalty import analytics, db
+from royalty import analytics
 from royalty.months import month_text
 from royalty.settings import database_url
+from royalty.store import db
 from royalty.ui import data
 from royalty.vocabulary import KINDS
 

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
-from royalty.bulk import Writer
-from royalty.keyindex import KeyIndex
-from royalty.models import (
+from royalty.store.bulk import Writer
+from royalty.store.keyindex import KeyIndex
+from royalty.store.models import (
     EarningLine,
     LineRollup,
     Statement,

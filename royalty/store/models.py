@@ -152,7 +152,7 @@ class AppSetting(SQLModel, table=True):
 
 
 class _RollupColumns(SQLModel):
-    """Per-statement sums of ``earning_line`` at a coarser grain (see ``royalty.rollup``).
+    """Per-statement sums of ``earning_line`` at a coarser grain (see ``royalty.store.rollup``).
 
     Analytics read these instead of millions of lines. Every column a conversion or filter
     needs stays in the key (kind, currency, the statement's own rate), so a sum here is exactly

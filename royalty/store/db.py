@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlmodel import SQLModel
 
-from royalty import models  # noqa: F401  (registers the tables)
 from royalty.settings import database_url
+from royalty.store import models  # noqa: F401  (registers the tables)
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a statement waits for a lock before SQLite gives up (an import waits longer: see

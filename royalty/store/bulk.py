@@ -38,7 +38,7 @@ from sqlalchemy import BigInteger, Connection, Engine, Integer, Table
 from sqlalchemy.exc import DBAPIError
 
 from royalty.background import Worker
-from royalty.db import database_file, lock_for_writing
+from royalty.store.db import database_file, lock_for_writing
 
 BATCH_ROWS = 50_000
 """Rows converted to Python values at a time by ``executemany``: bounds memory."""
