@@ -158,7 +158,6 @@ def totals(engine: Engine, f: Filters, conv: Converter, by: Sequence[str] = ()) 
     (Decimal, reporting currency), lines. Groups in a currency that cannot be converted are
     left out (``conv.note()`` says so).
     """
-    rollup.ensure(engine)
     table = source_for(needed_columns(f, by))
     with engine.connect() as conn:
         rows = conn.execute(_sql(table, f, conv.currency, by)).all()
@@ -254,7 +253,6 @@ def most_streamed(engine: Engine, f: Filters, by: str) -> list[tuple[Any, int]]:
     Streams need no currency conversion, so SQL ranks them directly and only the winner's
     income has to be converted. Ties go to the smaller value (track id, country code).
     """
-    rollup.ensure(engine)
     t = source_for(needed_columns(f, [by]))
     column = t.c[COLUMN[by]]
     streams = func.sum(t.c.quantity)

@@ -85,7 +85,6 @@ __all__ = [
 
 def artists(engine: Engine) -> list[str]:
     """Names of artists with stored income, sorted."""
-    rollup.ensure(engine)
     present = select(rollup.PLATFORM.c.artist_id).distinct()
     with engine.connect() as conn:
         rows = conn.execute(select(Artist.name).where(Artist.id.in_(present))).scalars()
@@ -94,7 +93,6 @@ def artists(engine: Engine) -> list[str]:
 
 def months(engine: Engine, artist: str | None = None) -> list[int]:
     """Usage months (YYYYMM) with lines, sorted."""
-    rollup.ensure(engine)
     t = rollup.PLATFORM
     query = select(t.c.usage_month).distinct()
     if artist is not None:
@@ -111,7 +109,6 @@ def years(engine: Engine, artist: str | None = None) -> list[int]:
 
 def platform_names(engine: Engine) -> list[str]:
     """Canonical platforms with stored lines, sorted."""
-    rollup.ensure(engine)
     present = select(rollup.PLATFORM.c.platform_id).distinct()
     with engine.connect() as conn:
         rows = conn.execute(select(Platform.name).where(Platform.id.in_(present))).scalars()
@@ -119,14 +116,12 @@ def platform_names(engine: Engine) -> list[str]:
 
 
 def has_data(engine: Engine) -> bool:
-    rollup.ensure(engine)
     with engine.connect() as conn:
         return conn.execute(select(rollup.PLATFORM.c.id).limit(1)).first() is not None
 
 
 def main_currency(engine: Engine, artist: str | None = None) -> str:
     """The currency most of the income is in (compared at recent ECB rates); USD when empty."""
-    rollup.ensure(engine)
     t = rollup.PLATFORM
     query = select(t.c.currency, func.sum(t.c.amount_nano), func.max(t.c.usage_month))
     if artist is not None:

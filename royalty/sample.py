@@ -17,22 +17,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
 from royalty import ingest, settings
 from royalty.ingest import ImportResult, Progress
 from royalty.reader import Source
-from royalty.store import rollup
+from royalty.store import statements
 from royalty.store.models import (
     AppSetting,
-    Artist,
-    EarningLine,
-    Release,
     Statement,
-    StatementTotal,
-    Track,
 )
 
 
@@ -152,62 +146,9 @@ def remove_sample_data(engine: Engine, folder: str | Path = settings.SAMPLE_DATA
             else []
         )
         if ids:
-            _delete_statements(conn, ids)
+            statements.remove(conn, ids)
         conn.execute(delete(AppSetting).where(AppSetting.key == REMOVED_KEY))
         conn.execute(
             insert(AppSetting).values(key=REMOVED_KEY, value=datetime.now(UTC).isoformat())
         )
     return len(ids)
-
-
-def _delete_statements(conn: Connection, ids: list[int]) -> None:
-    """Statements, their rows, then the dimension rows nothing references any more."""
-    line = EarningLine.__table__.c
-    artists = _ids(conn, select(line.artist_id).where(line.statement_id.in_(ids)).distinct())
-    tracks = _ids(conn, select(line.track_id).where(line.statement_id.in_(ids)).distinct())
-    releases = _ids(conn, select(line.release_id).where(line.statement_id.in_(ids)).distinct())
-    if tracks:
-        releases |= _ids(conn, select(Track.release_id).where(Track.id.in_(tracks)))
-        artists |= _ids(conn, select(Track.artist_id).where(Track.id.in_(tracks)))
-    if releases:
-        artists |= _ids(conn, select(Release.artist_id).where(Release.id.in_(releases)))
-
-    for statement_id in ids:
-        rollup.remove_statement(conn, statement_id)
-    conn.execute(delete(EarningLine).where(EarningLine.statement_id.in_(ids)))
-    conn.execute(delete(StatementTotal).where(StatementTotal.statement_id.in_(ids)))
-    conn.execute(delete(Statement).where(Statement.id.in_(ids)))
-
-    # children before parents: tracks name releases and artists, releases name artists
-    tracks -= _still_used(conn, "track_id", tracks)
-    if tracks:
-        conn.execute(delete(Track).where(Track.id.in_(tracks)))
-    releases -= _still_used(conn, "release_id", releases)
-    releases -= _ids(conn, select(Track.release_id).where(Track.release_id.in_(releases)))
-    if releases:
-        conn.execute(delete(Release).where(Release.id.in_(releases)))
-    artists -= _still_used(conn, "artist_id", artists)
-    artists -= _ids(conn, select(Track.artist_id).where(Track.artist_id.in_(artists)))
-    artists -= _ids(conn, select(Release.artist_id).where(Release.artist_id.in_(artists)))
-    if artists:
-        conn.execute(delete(Artist).where(Artist.id.in_(artists)))
-
-
-def _ids(conn: Connection, query: Select[Any]) -> set[int]:
-    return {int(v) for v in conn.execute(query).scalars() if v is not None}
-
-
-def _still_used(conn: Connection, column: str, candidates: set[int]) -> set[int]:
-    """Which of ``candidates`` a remaining line or summary row still names.
-
-    One scan per table with ``IN`` rather than a ``NOT EXISTS`` per candidate: the lines have
-    no index on track or release.
-    """
-    if not candidates:
-        return set()
-    used: set[int] = set()
-    for table in (EarningLine.__table__, *rollup.TABLES):
-        if column in table.c:
-            col = table.c[column]
-            used |= _ids(conn, select(col).where(col.in_(candidates)).distinct())
-    return used

@@ -31,6 +31,7 @@ from royalty import analytics, formatting
 from royalty.analytics import Filters
 from royalty.ingest import import_bytes
 from royalty.store import rollup
+from royalty.store.db import make_engine
 from royalty.store.models import EarningLine
 from royalty.unwrapped import split
 
@@ -346,7 +347,8 @@ def test_rollup_rebuild_and_catch_up(juniper):
         for table in rollup.TABLES:
             conn.execute(table.delete())
     rollup._checked.discard(juniper)
-    assert analytics.overview(juniper, Filters(), "USD").total_income == D("128.68")
+    restarted = make_engine(juniper.url.render_as_string(hide_password=False))  # the next start
+    assert analytics.overview(restarted, Filters(), "USD").total_income == D("128.68")
 
 
 # --- currencies --------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from royalty.sample import (
     sample_files,
     sample_removed,
 )
-from royalty.store import rollup
+from royalty.store import rollup, statements
 from royalty.store.db import make_engine
 from royalty.store.models import (
     Artist,
@@ -374,7 +374,7 @@ def test_a_failed_removal_changes_nothing(engine, monkeypatch: pytest.MonkeyPatc
         raise RuntimeError("disk full")
 
     # fails after the statements, lines and summaries are deleted, before the artists
-    monkeypatch.setattr(sample, "_still_used", broken)
+    monkeypatch.setattr(statements, "_still_used", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         remove_sample_data(engine)
     assert (count(engine, Statement), count(engine, EarningLine), count(engine, Artist)) == before

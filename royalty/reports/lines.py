@@ -15,7 +15,6 @@ from sqlalchemy import Engine, Select, select
 
 from royalty.aggregate import where
 from royalty.months import month_text
-from royalty.store import rollup
 from royalty.store.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
 
 if TYPE_CHECKING:
@@ -92,7 +91,6 @@ def iter_lines(
     There is no rates-only variant: every line carries an amount and a quantity, so a
     rates-only report does not offer the lines at all.
     """
-    rollup.ensure(engine)  # the filters find their statements in the summaries
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(
             lines_query(f)

@@ -71,6 +71,9 @@ def make_engine(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     _create_schema(engine)
+    from royalty.store import rollup  # imports the bulk writer, which imports this module
+
+    rollup.ensure(engine)  # back-fill at start: read paths never write
     return engine
 
 
