@@ -7,8 +7,8 @@ from royalty import sample
 from royalty.formatting import markdown_text
 from royalty.importers import ImportOptions, known_layouts
 from royalty.ingest import import_bytes, preview
+from royalty.ingest.reader import Source
 from royalty.months import parse_period
-from royalty.reader import Source
 from royalty.settings import MAX_UPLOAD_MB
 from royalty.ui import data, state, views
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, delete, insert, select
 
 from royalty import ingest, settings
 from royalty.ingest import ImportResult, Progress
-from royalty.reader import Source
+from royalty.ingest.reader import Source
 from royalty.store import statements
 from royalty.store.models import (
     AppSetting,

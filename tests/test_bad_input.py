@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from royalty import reader
-from royalty.ingest import import_bytes, size_text
+from royalty.ingest import import_bytes, reader, size_text
 from royalty.store.models import (
     Artist,
     EarningLine,

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from royalty.ingest import import_bytes, preview
+from royalty.ingest.reader import Source
 from royalty.money import exact_add
-from royalty.reader import Source
 from royalty.store.db import make_engine
 from royalty.store.models import EarningLine, Statement
 

@@ -24,9 +24,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from royalty import archive, reader
-from royalty.ingest import import_bytes, preview
-from royalty.reader import Source
+from royalty.ingest import archive, import_bytes, preview, reader
+from royalty.ingest.reader import Source
 from royalty.store.models import Artist, EarningLine, Statement, Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,7 +127,7 @@ CHILD = r"""
 import json, resource, sys, time
 from royalty.store.db import make_engine
 from royalty.ingest import import_path, preview
-from royalty.reader import Source
+from royalty.ingest.reader import Source
 
 
 def peak_bytes():
@@ -802,7 +801,7 @@ def test_a_long_bad_cell_is_quoted_short(engine):
 def test_a_time_of_day_cell_in_a_sheet_reads_as_text():
     import datetime
 
-    from royalty.reader import _cell_text
+    from royalty.ingest.reader import _cell_text
 
     assert _cell_text(datetime.time(13, 5)) == "13:05:00"
     assert _cell_text(datetime.datetime(2024, 3, 1, 13, 5)) == "2024-03-01 13:05:00"

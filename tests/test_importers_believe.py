@@ -141,8 +141,7 @@ def test_one_reading_of_numbers_for_the_whole_file(engine, monkeypatch):
     quarter?); a later one shows decimal commas (``0,0038``). Every amount and count of the
     file is then read the comma way, the first chunk's too, never half one way and half the
     other."""
-    from royalty import reader
-    from royalty.ingest import import_bytes
+    from royalty.ingest import import_bytes, reader
 
     header, first = EUR_FILE.read_text(encoding="utf-8-sig").splitlines()[:2]
     cells = first.split(";")
@@ -164,8 +163,8 @@ def test_decimal_commas_first_seen_deep_in_a_file_are_read_so_from_the_start(eng
     """The first chunk has no comma at all, so it says nothing; a later one shows decimal
     commas: the whole file is looked at before any row is read as money, and read that way
     in one pass (no import started over)."""
-    from royalty import ingest, reader
-    from royalty.ingest import import_bytes
+    from royalty import ingest
+    from royalty.ingest import import_bytes, reader
 
     header, first = EUR_FILE.read_text(encoding="utf-8-sig").splitlines()[:2]
     cells = first.split(";")

@@ -123,8 +123,7 @@ def test_reimporting_the_same_statement_adds_nothing(engine):
 def test_rows_without_artist_take_it_from_a_row_of_another_chunk(engine, monkeypatch):
     """A large statement is read in chunks; a YouTube row with no artist takes it from a row
     with the same ISRC wherever that row is in the file, before or after it."""
-    from royalty import reader
-    from royalty.ingest import import_bytes
+    from royalty.ingest import import_bytes, reader
 
     header = "\n".join(STATEMENT.read_text(encoding="utf-8").splitlines()[:3])
     named = ("2025-10,2025-12,Kestrel Bay,Night Ferries,Night Ferries,,QZMHK2300101,Spotify,US,"

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select
 from stored import stored_line_list
 
-from royalty import ingest, reader
+from royalty import ingest
 from royalty.importers.base import ImportOptions
-from royalty.ingest import import_bytes
+from royalty.ingest import import_bytes, reader
 from royalty.store import bulk, rollup
 from royalty.store.models import (
     Artist,

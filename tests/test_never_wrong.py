@@ -215,7 +215,7 @@ def test_quotes_inside_a_tab_cell_are_text_and_whole_cell_quotes_are_removed(eng
 
 @pytest.mark.parametrize("careful", [False, True])
 def test_a_stray_quote_in_a_comma_file_would_swallow_rows_and_is_an_error(careful):
-    from royalty import reader
+    from royalty.ingest import reader
 
     rows = ["Month,Store,Title,Amount"] + [f"2024-01,Spotify,Song {i},0.01" for i in range(50)]
     rows[5] = '2024-01,Spotify,"Night Ferry,0.01'

@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from royalty import importers, reader
+from royalty import importers
 from royalty.errors import StatementError
-from royalty.reader import HEADER_SEARCH_ROWS, Source, open_tables, sniff_encoding
+from royalty.ingest import reader
+from royalty.ingest.reader import HEADER_SEARCH_ROWS, Source, open_tables, sniff_encoding
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = ["Sale Month", "Store", "Title", "Earnings (USD)"]

@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from royalty import archive
 from royalty.errors import StatementError
+from royalty.ingest import archive
 
 CHUNK_ROWS = 50_000
 """Rows read (and normalized and stored) at a time. On 1M DistroKid rows: peak RSS 466-484 MB

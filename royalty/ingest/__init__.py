@@ -47,6 +47,15 @@ from royalty.background import read_ahead
 from royalty.errors import StatementError
 from royalty.formatting import size_text
 from royalty.importers.base import ImportOptions, Layout
+from royalty.ingest.reader import (
+    IrregularRows,
+    Source,
+    Table,
+    Tables,
+    distinct_columns,
+    open_tables,
+)
+from royalty.ingest.resaved import UpcRestorer
 from royalty.money import (
     EXACT,
     decide_style,
@@ -56,8 +65,6 @@ from royalty.money import (
     style_evidence,
 )
 from royalty.months import month_text
-from royalty.reader import IrregularRows, Source, Table, Tables, distinct_columns, open_tables
-from royalty.resaved import UpcRestorer
 from royalty.store import bulk, rollup
 from royalty.store.bulk import DiskFull, bulk_transaction
 from royalty.store.db import DatabaseBusy
