@@ -163,8 +163,7 @@ def test_decimal_commas_first_seen_deep_in_a_file_are_read_so_from_the_start(eng
     """The first chunk has no comma at all, so it says nothing; a later one shows decimal
     commas: the whole file is looked at before any row is read as money, and read that way
     in one pass (no import started over)."""
-    from royalty import ingest
-    from royalty.ingest import import_bytes, reader
+    from royalty.ingest import import_bytes, reader, transaction
 
     header, first = EUR_FILE.read_text(encoding="utf-8-sig").splitlines()[:2]
     cells = first.split(";")
@@ -174,13 +173,13 @@ def test_decimal_commas_first_seen_deep_in_a_file_are_read_so_from_the_start(eng
 
     rows = [row("7", "2")] * 30 + [row("1.200", "0,0038")] * 30
     attempts = []
-    real_import = ingest._Import
+    real_import = transaction.FileImport
 
     def counting(*args, **kwargs):
         attempts.append(kwargs)
         return real_import(*args, **kwargs)
 
-    monkeypatch.setattr(ingest, "_Import", counting)
+    monkeypatch.setattr(transaction, "FileImport", counting)
     monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)
     result = import_bytes(engine, "believe.csv", ("\n".join([header, *rows]) + "\n").encode())
 

@@ -16,7 +16,7 @@ from stored import stored_line_list
 
 from royalty import ingest
 from royalty.importers.base import ImportOptions
-from royalty.ingest import import_bytes, reader
+from royalty.ingest import identity, import_bytes, reader
 from royalty.store import bulk, rollup
 from royalty.store.models import (
     Artist,
@@ -485,7 +485,7 @@ def test_every_stored_id_exists_though_sqlite_skips_checking_them_during_a_load(
 
 def test_occurrences_count_equal_keys_before_each_across_batches():
     rng = np.random.default_rng(3)
-    counts, seen = ingest._Counts(), {}
+    counts, seen = identity.Occurrences(), {}
     for _ in range(20):
         keys = rng.integers(0, 50, int(rng.integers(0, 200)))
         expected = []

@@ -1,0 +1,231 @@
+"""Dimension ids for a batch of lines, looked up once per distinct key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+
+from royalty import territories
+from royalty.store.models import (
+    Artist,
+    Platform,
+    Release,
+    Store,
+    Territory,
+    Track,
+)
+
+
+class Dimensions:
+    """Ids of the artists, platforms, stores, territories, releases and tracks a statement
+    names: small tables, loaded once per import, grown as new names appear (inserted in the
+    import's transaction, through ``execute``, which waits for the bulk writer's copies)."""
+
+    def __init__(self, execute: Callable[..., CursorResult]) -> None:
+        self._execute = execute
+        self.ids: dict[str, dict[object, int]] = {}
+        self.untitled_releases: set[int] = set()
+        self.tracks_without_release: set[int] = set()
+
+    def load(self, c: Connection) -> None:
+        """What the database already holds, keyed as ``ids_for`` looks names up."""
+        self.ids["artist"] = {r.name: r.id for r in c.execute(select(Artist.id, Artist.name))}
+        self.ids["platform"] = {r.name: r.id for r in c.execute(select(Platform.id, Platform.name))}
+        self.ids["store"] = {r.raw_name: r.id for r in c.execute(select(Store.id, Store.raw_name))}
+        self.ids["territory"] = {r.code: 1 for r in c.execute(select(Territory.code))}
+        # keys as ``ids_for`` builds them: by UPC when known, else by title
+        self.ids["release"] = {}
+        self.untitled_releases: set[int] = set()
+        for r in c.execute(select(Release.id, Release.artist_id, Release.upc, Release.title)):
+            self.ids["release"].setdefault((r.artist_id, r.upc, "" if r.upc else r.title), r.id)
+            if not r.title:
+                self.untitled_releases.add(r.id)
+        self.ids["track"] = {}
+        self.tracks_without_release: set[int] = set()
+        for r in c.execute(
+            select(Track.id, Track.artist_id, Track.isrc, Track.title, Track.release_id)
+        ):
+            self.ids["track"].setdefault((r.artist_id, r.isrc, "" if r.isrc else r.title), r.id)
+            if r.release_id is None:
+                self.tracks_without_release.add(r.id)
+
+    def _insert_many(self, table: type, rows: list[dict[str, object]]) -> list[int]:
+        """Insert new dimension rows in one round trip; their ids, in the order given."""
+        if not rows:
+            return []
+        result = self._execute(
+            insert(table).returning(table.id, sort_by_parameter_order=True), rows
+        )
+        return list(result.scalars())
+
+    def _ensure(
+        self,
+        kind: str,
+        table: type,
+        keys: Iterable[object],
+        values: Callable[[object], dict[str, object]],
+    ) -> None:
+        known = self.ids[kind]
+        new = list(dict.fromkeys(k for k in keys if k not in known))
+        for key, new_id in zip(
+            new, self._insert_many(table, [values(k) for k in new]), strict=True
+        ):
+            known[key] = new_id
+
+    def ids_for(self, lines: pd.DataFrame) -> pd.DataFrame:
+        """Ids of every line's artist, platform, store, release and track, new ones inserted.
+
+        Each is looked up once per distinct key in the batch (a statement repeats a few hundred
+        tracks over many lines), then spread to the lines by their key codes.
+        """
+        artists, artist_rows = _distinct([lines["artist"]])
+        platforms, platform_rows = _distinct([lines["platform"]])
+        stores, store_rows = _distinct([lines["store"]])
+        artist_names = _at(lines["artist"], artist_rows)
+        platform_names = _at(lines["platform"], platform_rows)
+        store_names = _at(lines["store"], store_rows)
+        platform_of = dict(zip(store_names, _at(lines["platform"], store_rows), strict=True))
+        self._ensure("artist", Artist, artist_names, lambda n: {"name": n})
+        self._ensure("platform", Platform, platform_names, lambda n: {"name": n})
+        self._ensure(
+            "store", Store, store_names,
+            lambda s: {"raw_name": s, "platform_id": self.ids["platform"][platform_of[s]]},
+        )  # fmt: skip
+        codes = [c for c in lines["territory"].unique() if c and c not in self.ids["territory"]]
+        if codes:
+            described = [(code, *territories.describe(code)) for code in codes]
+            self._execute(
+                insert(Territory),
+                [{"code": code, "name": name, "iso3": iso3} for code, name, iso3 in described],
+            )
+            self.ids["territory"].update(dict.fromkeys(codes, 1))
+        ids = pd.DataFrame(index=lines.index)
+        ids["artist_id"] = _ids(self.ids["artist"], artist_names, artists)
+        ids["platform_id"] = _ids(self.ids["platform"], platform_names, platforms)
+        ids["store_id"] = _ids(self.ids["store"], store_names, stores)
+        artist = ids["artist_id"].to_numpy()
+
+        # releases: by UPC when known, else by title; none when the row names neither
+        upc, title = lines["upc"], lines["release"]
+        key_title = title.where(upc == "", "")
+        # a row naming the release (an album sale) names it, even after rows that did not
+        codes, rows = _distinct([artist, upc, key_title], prefer=(title != "").to_numpy())
+        new_releases, renamed, release_of = [], [], []
+        for artist_id, upc_, key_title_, title_ in zip(
+            artist[rows].tolist(), _at(upc, rows), _at(key_title, rows), _at(title, rows),
+            strict=True,
+        ):  # fmt: skip
+            key = (artist_id, upc_, key_title_)
+            release_of.append(key if upc_ or key_title_ else None)
+            if release_of[-1] is None:
+                continue
+            known = self.ids["release"].get(key)
+            if known is None:
+                new_releases.append((key, {"artist_id": artist_id, "upc": upc_, "title": title_}))
+            elif title_ and known in self.untitled_releases:
+                renamed.append({"release_id": known, "new_title": title_})
+                self.untitled_releases.discard(known)
+        new_ids = self._insert_many(Release, [v for _, v in new_releases])
+        for (key, values), new_id in zip(new_releases, new_ids, strict=True):
+            self.ids["release"][key] = new_id
+            if not values["title"]:
+                self.untitled_releases.add(new_id)
+        if renamed:
+            self._execute(
+                update(Release)
+                .where(Release.id == bindparam("release_id"))
+                .values(title=bindparam("new_title")),
+                renamed,
+            )
+        ids["release_id"] = _spread([self.ids["release"].get(k) for k in release_of], codes)
+        release = ids["release_id"]
+
+        # tracks: by ISRC when known, else by title; none for album-level rows without a title
+        isrc, name = lines["isrc"], lines["title"]
+        key_title = name.where(isrc == "", "")
+        # a row naming the track's release names it, even after rows that did not
+        codes, rows = _distinct([artist, isrc, key_title], prefer=release.notna().to_numpy())
+        new_tracks, released, track_of = [], [], []
+        for artist_id, isrc_, key_title_, name_, release_id in zip(
+            artist[rows].tolist(), _at(isrc, rows), _at(key_title, rows), _at(name, rows),
+            [None if pd.isna(r) else int(r) for r in _at(release, rows)],
+            strict=True,
+        ):  # fmt: skip
+            key = (artist_id, isrc_, key_title_)
+            track_of.append(key if isrc_ or key_title_ else None)
+            if track_of[-1] is None:
+                continue
+            known = self.ids["track"].get(key)
+            if known is None:
+                new_tracks.append(
+                    (key, {"artist_id": artist_id, "isrc": isrc_, "title": name_,
+                           "release_id": release_id})
+                )  # fmt: skip
+            elif release_id is not None and known in self.tracks_without_release:
+                # first seen where no release was named (Bandcamp before TuneCore): fill it
+                released.append({"track_id": known, "new_release_id": release_id})
+                self.tracks_without_release.discard(known)
+        new_ids = self._insert_many(Track, [v for _, v in new_tracks])
+        for (key, values), new_id in zip(new_tracks, new_ids, strict=True):
+            self.ids["track"][key] = new_id
+            if values["release_id"] is None:
+                self.tracks_without_release.add(new_id)
+        if released:
+            self._execute(
+                update(Track)
+                .where(Track.id == bindparam("track_id"))
+                .values(release_id=bindparam("new_release_id")),
+                released,
+            )
+        ids["track_id"] = _spread([self.ids["track"].get(k) for k in track_of], codes)
+        return ids
+
+
+def _distinct(
+    columns: list[pd.Series | np.ndarray], prefer: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row's key, one row per code) for the compound key ``columns``.
+
+    Codes number the distinct keys in the order they first appear. The row given for a key
+    is its first row where ``prefer`` is true, else its first row.
+    """
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, sort=False, use_na_sentinel=False)
+        combined = combined * len(uniques) + codes
+        if len(uniques) > 1:  # keep the mixed radix small: a statement's keys fit in int64
+            combined, _ = pd.factorize(combined, sort=False)
+    codes, uniques = pd.factorize(combined, sort=False)
+    order = np.arange(len(codes))
+    rows = np.full(len(uniques), len(codes), dtype=np.int64)
+    np.minimum.at(rows, codes, order)
+    if prefer is not None and prefer.any():
+        preferred = np.full(len(uniques), len(codes), dtype=np.int64)
+        np.minimum.at(preferred, codes[prefer], order[prefer])
+        rows = np.where(preferred < len(codes), preferred, rows)
+    return codes, rows
+
+
+def _at(values: pd.Series, rows: np.ndarray) -> list[object]:
+    """The values at ``rows`` (positions) as Python objects."""
+    return values.iloc[rows].tolist()
+
+
+def _ids(known: dict[object, int], names: list[object], codes: np.ndarray) -> np.ndarray:
+    """Ids of the distinct ``names`` -> one per row, by the rows' codes."""
+    return np.array([known[n] for n in names], dtype=np.int64)[codes]
+
+
+def _spread(ids: list[int | None], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """One id (or none) per distinct key -> one per row."""
+    return pd.array(ids, dtype="Int64").take(codes)
