@@ -62,7 +62,7 @@ def child(db: str, what: str, scope: dict, currency: str) -> None:
     if what == "html":
         from sqlalchemy import func, select
 
-        from royalty.aggregate import where
+        from royalty.analytics.aggregate import where
         from royalty.store.models import EarningLine
 
         with engine.connect() as conn:

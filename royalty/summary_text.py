@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from royalty.analytics.unwrapped import Summary
 from royalty.formatting import count, money, percent, rate
-from royalty.unwrapped import Summary
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:

@@ -29,11 +29,11 @@ from sqlalchemy import func, select
 
 from royalty import analytics, formatting
 from royalty.analytics import Filters
+from royalty.analytics.unwrapped import split
 from royalty.ingest import import_bytes
 from royalty.store import rollup
 from royalty.store.db import make_engine
 from royalty.store.models import EarningLine
-from royalty.unwrapped import split
 
 D = Decimal
 PERIOD = (202401, 202402)
@@ -424,7 +424,7 @@ def test_statement_rate_only_for_its_own_currency(two_currencies):
 
 
 def test_months_after_the_ecb_data_use_its_last_rate(engine):
-    from royalty.currency import _ecb
+    from royalty.analytics.currency import _ecb
 
     load(engine, "future.tsv", distrokid([("2099-01", "Spotify", "Later", "US", 1000, "10.00")]))
     last = _ecb(("GBP", "USD")).bounds["USD"].last_date

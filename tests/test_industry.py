@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from royalty import platforms
-from royalty.currency import ecb_rate
-from royalty.industry import ALL_PLATFORMS, industry_rates, industry_table
+from royalty.analytics.currency import ecb_rate
+from royalty.analytics.industry import ALL_PLATFORMS, industry_rates, industry_table
 
 
 def test_every_figure_has_a_source_year_and_exact_rate():

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, Select, select
 
-from royalty.aggregate import where
+from royalty.analytics.aggregate import where
 from royalty.months import month_text
 from royalty.store.models import Artist, EarningLine, Platform, Release, Statement, Store, Track
 
 if TYPE_CHECKING:
-    from royalty.aggregate import Filters
+    from royalty.analytics.aggregate import Filters
 
 CHUNK_ROWS = 50_000
 

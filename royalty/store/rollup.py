@@ -12,7 +12,7 @@ currency and the statement's own exchange rate, plus:
 * ``line_rollup_territory``: territory (map, top countries);
 * ``line_rollup_territory_platform``: territory and platform (the map filtered by platform).
 
-``royalty.aggregate`` picks the smallest table that has every column a query groups or filters
+``royalty.analytics.aggregate`` picks the smallest table that has every column a query groups or filters
 on, and reads ``earning_line`` itself only when none does (a track *and* a territory filter).
 Because conversion keys and the statement stay in every key, conversion and filters give
 exactly what the lines would. An import sums its lines batch by batch as it stores them

@@ -1,7 +1,7 @@
 """The Unwrapped page's pieces: the per-platform post, highlights, what-ifs, deal and split.
 
 Every figure comes from ``analytics.unwrapped``; the only arithmetic here is the what-if for a
-pair of platforms the person picks, done exactly as ``royalty.unwrapped.what_if`` does it.
+pair of platforms the person picks, done exactly as ``royalty.analytics.unwrapped.what_if`` does it.
 """
 
 from __future__ import annotations

@@ -173,7 +173,7 @@ def downloads(eng: Engine, sel: Selection, *, key: str) -> None:
 
 def industry_section(table: pd.DataFrame, sel: Selection) -> None:
     """The artist's rates next to published averages, with each figure's source and year."""
-    from royalty import industry
+    from royalty.analytics import industry
 
     ref = industry.industry_table(sel.currency)
     if ref.empty:

@@ -1,12 +1,12 @@
 """What the pages show: totals, per-platform rates, top tracks and countries, exactly.
 
-Every figure comes from SQL sums (``royalty.aggregate``) converted to one reporting currency
-(``royalty.currency``). Money is ``Decimal`` in the reporting currency, streams are ints, and
+Every figure comes from SQL sums (``royalty.analytics.aggregate``) converted to one reporting currency
+(``royalty.analytics.currency``). Money is ``Decimal`` in the reporting currency, streams are ints, and
 DataFrames hold money in object columns of ``Decimal``; callers convert to float only to plot.
 
 A "stream" is a unit of kind ``stream``; a per-stream rate is stream income / streams, so
 downloads and video income never inflate it. The yearly "Unwrapped" summary is in
-``royalty.unwrapped`` and re-exported here.
+``royalty.analytics.unwrapped`` and re-exported here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from royalty.aggregate import (
+from royalty.analytics.aggregate import (
     RATE_QUANTUM,
     SHARE_QUANTUM,
     Filters,
@@ -29,11 +29,8 @@ from royalty.aggregate import (
     totals,
     track_details,
 )
-from royalty.currency import Converter, FxNote, ecb_rate
-from royalty.months import add_months
-from royalty.store import rollup
-from royalty.store.models import Artist, Platform
-from royalty.unwrapped import (
+from royalty.analytics.currency import Converter, FxNote, ecb_rate
+from royalty.analytics.unwrapped import (
     FoldedPlatforms,
     LabelDeal,
     MemberShare,
@@ -46,6 +43,9 @@ from royalty.unwrapped import (
     summary_json,
     unwrapped,
 )
+from royalty.months import add_months
+from royalty.store import rollup
+from royalty.store.models import Artist, Platform
 
 SPOTIFY = "Spotify"
 

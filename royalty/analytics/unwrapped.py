@@ -17,7 +17,7 @@ from math import floor
 
 from sqlalchemy import Engine, and_, func, select
 
-from royalty.aggregate import (
+from royalty.analytics.aggregate import (
     NANO_QUANTUM,
     RATE_QUANTUM,
     SHARE_QUANTUM,
@@ -33,7 +33,7 @@ from royalty.aggregate import (
     track_details,
     where,
 )
-from royalty.currency import Converter, FxNote
+from royalty.analytics.currency import Converter, FxNote
 from royalty.formatting import minor_digits
 from royalty.jsonable import plain
 from royalty.months import add_months, month_text

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, literal, select
 
-from royalty.currency import NANO_QUANTUM, Converter
+from royalty.analytics.currency import NANO_QUANTUM, Converter
 from royalty.store import rollup
 from royalty.store.models import Artist, Platform, Territory, Track
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from royalty.currency import ecb_rate
+from royalty.analytics.currency import ecb_rate
 
 RATE_QUANTUM = Decimal("1e-12")
 ALL_PLATFORMS = "All platforms"
@@ -27,7 +27,7 @@ SINGLE_ARTIST_SOURCES = frozenset({"https://osc.garden"})
 
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
-    path = Path(__file__).parent / "reference" / "industry_rates.csv"
+    path = Path(__file__).parent.parent / "reference" / "industry_rates.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     frame["rate_usd"] = frame["rate_usd"].map(Decimal).astype(object)
     frame["year"] = frame["year"].astype("int64")
