@@ -6,8 +6,6 @@ and list it in ``LAYOUTS``. Layouts are tried in order; more specific ones come 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from royalty.importers import (
     awal,
     bandcamp,
@@ -18,7 +16,7 @@ from royalty.importers import (
     soundcloud,
     tunecore,
 )
-from royalty.importers.base import FIELDS, ImportOptions, Layout, normalize
+from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
 
 LAYOUTS: list[Layout] = [
     distrokid.LAYOUT,
@@ -31,18 +29,13 @@ LAYOUTS: list[Layout] = [
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
-# Layouts whose header carries facts for every row (a summary's "Income (GBP)"): narrowed to
-# the header found before its rows are read.
-NARROW: dict[str, Callable[[list[str]], Layout]] = {disclosure.LAYOUT.name: disclosure.for_header}
-
 
 def detect(header: list[str]) -> tuple[Layout, dict[str, str]] | None:
     """The first layout whose fingerprint this header carries, with its column map."""
     for layout in LAYOUTS:
         mapping = layout.column_map(header)
         if mapping is not None:
-            narrow = NARROW.get(layout.name)
-            return (narrow(header) if narrow else layout), mapping
+            return layout, mapping
     return None
 
 
@@ -55,4 +48,7 @@ def known_layouts() -> str:
     return "; ".join(layout.title for layout in LAYOUTS)
 
 
-__all__ = ["FIELDS", "LAYOUTS", "ImportOptions", "Layout", "detect", "known_layouts", "normalize"]
+__all__ = [
+    "FIELDS", "LAYOUTS", "FileFacts", "ImportOptions", "Layout", "detect", "known_layouts",
+    "normalize",
+]  # fmt: skip

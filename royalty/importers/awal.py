@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from royalty.importers.base import ImportOptions, Layout
+from royalty.importers.base import FileFacts, Layout
 from royalty.vocabulary import KINDS
 
 _NO_ONE_ARTIST = {"", "various artists", "various", "va"}
@@ -38,7 +38,7 @@ def kind_of(type_text: str) -> str:
     return ""
 
 
-def _prepare(data: pd.DataFrame, options: ImportOptions, file: str) -> pd.DataFrame:
+def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     if "kind" in data.columns:
         codes, uniques = pd.factorize(data["kind"], sort=False)
         data["kind"] = np.array([kind_of(u) for u in uniques], dtype=object)[codes]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers.base import ImportOptions, Layout
+from royalty.importers.base import FileFacts, Layout
 
 STORE = "Bandcamp"
 TRANSFERS = {"payout"}
@@ -23,7 +23,7 @@ REVERSALS = {"refund", "reversal"}
 _PHYSICAL = r"(?i)cassette|tape|vinyl|\blp\b|\b7\"|compact disc|\bcd\b|shirt|poster|merch|\bbox\b"
 
 
-def _prepare(data: pd.DataFrame, options: ImportOptions, file: str) -> pd.DataFrame:
+def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     item = data["kind"].str.strip().str.lower()
     data = data[~item.isin(TRANSFERS)].copy()
     item = item[data.index]

@@ -2,9 +2,33 @@
 
 A layout says which header cells identify it, which column holds each field, and the few
 facts about its numbers, dates and currency. Code that only one layout needs (Bandcamp's
-payout rows, a disclosure summary's period) goes in its ``prepare`` hook; everything else
-(parsing money exactly, months, platforms, kinds, territories, error messages) happens once,
-here, for all layouts.
+payout rows, a disclosure summary's period) goes in its hooks; everything else (parsing money
+exactly, months, platforms, kinds, territories, error messages) happens once, here, for all
+layouts.
+
+The hook contract. Every hook is a plain function the layout names; nothing outside the
+layout binds or replaces it. Each gets one ``FileFacts``: what is known about the file before
+its rows are read (its name for messages, header, column map, the importer's options, the
+number style, and what ``scan`` found in the whole file).
+
+* ``recognize(header) -> column map | None``: detection for headers that carry data
+  (``Income (GBP)``), instead of ``signature``/``columns``.
+* ``scan(chunks, facts) -> dict``: reads the raw chunks once before the import, for facts one
+  row needs from another anywhere in the file; the result is ``facts.scanned``.
+* ``prepare(data, facts) -> data``: the layout's own code on a chunk with field names (drop
+  transfer rows, fill a month from the header, ...); ``whole_table`` gives it all rows at once.
+
+Adding a layout is one module with a ``LAYOUT`` and a line in ``importers.LAYOUTS``::
+
+    def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
+        return data[data["kind"].str.lower() != "payout"]  # transfers are not income
+
+    LAYOUT = Layout(
+        name="example", source="Example Music", title="Example Music royalty CSV",
+        signature=("Sale Month", "Store", "Net (USD)"),
+        columns={"usage_month": "Sale Month", "store": "Store", "amount": "Net (USD)"},
+        currency="USD", prepare=_prepare,
+    )
 """
 
 from __future__ import annotations
@@ -54,6 +78,24 @@ class ImportOptions:
 
 
 @dataclass(frozen=True)
+class FileFacts:
+    """What is known about one file before its rows are read: the one argument of every hook
+    (see the module docstring)."""
+
+    file: str
+    """The file's name, for messages (``StatementError(facts.file, ...)``)."""
+    header: tuple[str, ...]
+    mapping: Mapping[str, str]
+    """Field -> the header cell that holds it."""
+    options: ImportOptions
+    decimal_comma: bool | None = None
+    """The file's number style, decided once by the importer; None in a one-chunk preview,
+    where the chunk decides alone."""
+    scanned: Mapping[str, object] = field(default_factory=dict)
+    """What the layout's ``scan`` found in the whole file."""
+
+
+@dataclass(frozen=True)
 class Layout:
     name: str
     """Stable id stored with each statement, e.g. ``distrokid``."""
@@ -75,17 +117,17 @@ class Layout:
     """Lower-case raw kind text -> one of ``KINDS``; unknown text falls back to the store's kind."""
     excludes: tuple[str, ...] = ()
     """Header cells that rule this layout out (to tell look-alike layouts apart)."""
-    prepare: Callable[[pd.DataFrame, ImportOptions, str], pd.DataFrame] | None = None
-    """Layout-specific code on the frame with field names; receives the file name for errors."""
+    prepare: Callable[[pd.DataFrame, FileFacts], pd.DataFrame] | None = None
+    """Layout-specific code on a chunk with field names (see the module docstring)."""
     recognize: Callable[[list[str]], dict[str, str] | None] | None = None
     """Custom detection for headers that carry data (``Income (GBP)``): -> column map or None."""
     whole_table: bool = False
     """``prepare`` gets the whole table at once, not chunk by chunk: for small tables whose
     rows are checked against each other (a summary's Total row)."""
-    scan: Callable[[Iterable[pd.DataFrame], Mapping[str, str]], dict[str, object]] | None = None
+    scan: Callable[[Iterable[pd.DataFrame], FileFacts], Mapping[str, object]] | None = None
     """For a layout whose rows need facts from other rows of the file: reads the raw chunks
-    once before the import (with the column map) and returns keyword arguments for
-    ``prepare``, so a fact found in one chunk reaches the rows of every chunk."""
+    once before the import; what it returns reaches every chunk's ``prepare`` as
+    ``facts.scanned``."""
     blank_amount_is_zero: bool = False
 
     def column_map(self, header: list[str]) -> dict[str, str] | None:
@@ -162,26 +204,20 @@ def _mapped_text(values: pd.Series, fn: Callable[[str], str]) -> pd.api.extensio
 
 
 def normalize(
-    frame: pd.DataFrame,
-    *,
-    layout: Layout,
-    mapping: Mapping[str, str],
-    options: ImportOptions,
-    file: str,
-    first_row: int,
+    frame: pd.DataFrame, *, layout: Layout, facts: FileFacts, first_row: int
 ) -> pd.DataFrame:
     """Raw rows (header names as in the file) -> typed rows with the fields of ``FIELDS``.
 
     Raises ``StatementError`` naming file, row and column for the first value that is wrong.
     """
-    headers = dict(mapping)
+    headers, options, file = dict(facts.mapping), facts.options, facts.file
     data = pd.DataFrame(index=frame.index)
     for fld, col in headers.items():
         data[fld] = _as_text(frame[col])
     data["row_number"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
     label = {fld: headers.get(fld, fld) for fld in FIELDS}
     if layout.prepare is not None:
-        data = layout.prepare(data, options, file)
+        data = layout.prepare(data, facts)
         label.update({f: headers.get(f, f) for f in data.columns if f not in label})
     if data.empty:
         return _typed_empty()
@@ -210,7 +246,7 @@ def normalize(
     if layout.blank_amount_is_zero:
         raw_amount = raw_amount.where(raw_amount != "", "0")
     # one decision per file (the importer makes it); a lone chunk (a preview) decides alone
-    decimal_comma = layout.decimal_comma
+    decimal_comma = layout.decimal_comma if facts.decimal_comma is None else facts.decimal_comma
     if decimal_comma is None:
         decimal_comma = guess_decimal_comma(raw_amount)
     amounts = parse_amounts(raw_amount, decimal_comma=decimal_comma)

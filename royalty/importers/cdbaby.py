@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers.base import ImportOptions, Layout
+from royalty.importers.base import FileFacts, Layout
 
 _PLACEHOLDER = r"^\s*-+\s*$"
 
 
-def _prepare(data: pd.DataFrame, options: ImportOptions, file: str) -> pd.DataFrame:
+def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     for fld in ("isrc", "upc", "territory"):
         if fld in data.columns:
             data[fld] = data[fld].str.replace(_PLACEHOLDER, "", regex=True)

@@ -16,23 +16,22 @@ it to the last digit, so a typo in the table (or a platform row missed by the re
 import instead of being published. The per-stream column is derived from the other two, rounded
 for display, and is not read.
 
-Facts carried by the header (currency, period) apply to every row, so ``for_header`` narrows
-the layout to the header it was given; ``importers.detect`` calls it. As for every layout, what
-the file says wins over what the person importing chose for files that do not say it.
+Facts carried by the header (currency, period) apply to every row; ``_prepare`` reads them
+from the header it is given (``facts.mapping``). As for every layout, what the file says wins
+over what the person importing chose for files that do not say it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Mapping
 from decimal import Decimal
-from functools import partial
 
 import pandas as pd
 import pycountry
 
 from royalty.errors import StatementError
-from royalty.importers.base import ImportOptions, Layout
+from royalty.importers.base import FileFacts, Layout
 from royalty.money import (
     exact_sum,
     guess_decimal_comma,
@@ -98,20 +97,14 @@ def recognize(header: list[str]) -> dict[str, str] | None:
     return _columns(header)
 
 
-def for_header(header: list[str]) -> Layout:
-    """The layout narrowed to this header: its currency and period apply to every row."""
-    mapping = _columns(header) or {}
+def _header_facts(mapping: Mapping[str, str]) -> tuple[str | None, tuple[int, int] | None]:
+    """The currency and period the header cells give (``Income 2024 (GBP)``), if any."""
     currency = currency_in(mapping.get("amount", ""))
-    period = None
     for cell in (mapping.get("quantity", ""), mapping.get("amount", ""), mapping.get("store", "")):
         period = period_in(cell)
         if period:
-            break
-    return replace(
-        LAYOUT,
-        currency=currency,
-        prepare=partial(_prepare, header_period=period, labels=mapping),
-    )
+            return currency, period
+    return currency, None
 
 
 def _check_total(
@@ -156,15 +149,9 @@ def _check_total(
                 )
 
 
-def _prepare(
-    data: pd.DataFrame,
-    options: ImportOptions,
-    file: str,
-    *,
-    header_period: tuple[int, int] | None = None,
-    labels: dict[str, str] | None = None,
-) -> pd.DataFrame:
-    labels = labels or {}
+def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
+    options, file, labels = facts.options, facts.file, dict(facts.mapping)
+    header_currency, header_period = _header_facts(labels)
     empty = (data["amount"].str.strip() == "") & (data["quantity"].str.strip() == "")
     data = data[~empty].copy()
     decimal_comma = guess_decimal_comma(data["amount"])
@@ -184,6 +171,8 @@ def _prepare(
     data["usage_month_end"] = month_text(period[1])
     data["kind"] = "stream"
     data["artist"] = (options.artist or "").strip() or UNKNOWN_ARTIST
+    if header_currency:  # the header's currency is every row's
+        data["currency"] = header_currency
     return data
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers.base import ImportOptions, Layout
+from royalty.importers.base import FileFacts, Layout
 
 
-def _prepare(data: pd.DataFrame, options: ImportOptions, file: str) -> pd.DataFrame:
+def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     if "song_album" not in data.columns:
         return data
     album = data["song_album"].str.strip().str.lower() == "album"

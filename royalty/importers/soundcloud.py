@@ -14,12 +14,12 @@ is not filed under an unknown artist.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from royalty.importers.base import ImportOptions, Layout
+from royalty.importers.base import FileFacts, Layout
 from royalty.vocabulary import KINDS
 
 
@@ -39,10 +39,9 @@ FILLED = ("artist", "release")
 """Fields a row without them takes from another row with the same ISRC."""
 
 
-def _named_by_isrc(
-    chunks: Iterable[pd.DataFrame], mapping: Mapping[str, str]
-) -> dict[str, dict[str, str]]:
+def _named_by_isrc(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]:
     """ISRC -> the first artist and release any row of the whole file gives it."""
+    mapping = facts.mapping
     known: dict[str, dict[str, str]] = {fld: {} for fld in FILLED}
     isrc_column = mapping.get("isrc")
     for chunk in chunks:
@@ -71,12 +70,8 @@ def _fill_from_same_isrc(data: pd.DataFrame, fld: str, known: dict[str, str] | N
     data.loc[empty, fld] = data.loc[empty, "isrc"].str.strip().map(known).fillna("")
 
 
-def _prepare(
-    data: pd.DataFrame,
-    options: ImportOptions,
-    file: str,
-    known: dict[str, dict[str, str]] | None = None,
-) -> pd.DataFrame:
+def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
+    known: dict[str, dict[str, str]] | None = facts.scanned.get("known")  # type: ignore[assignment]
     if "kind" in data.columns:
         codes, uniques = pd.factorize(data["kind"], sort=False)
         data["kind"] = np.array([kind_of(u) for u in uniques], dtype=object)[codes]

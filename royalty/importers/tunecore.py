@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers.base import ImportOptions, Layout
+from royalty.importers.base import FileFacts, Layout
 
 
 def _own_code_first(data: pd.DataFrame, own: str, assigned: str) -> pd.Series:
@@ -25,7 +25,7 @@ def _own_code_first(data: pd.DataFrame, own: str, assigned: str) -> pd.Series:
     return own_code.where(own_code != "", data[assigned].str.strip())
 
 
-def _prepare(data: pd.DataFrame, options: ImportOptions, file: str) -> pd.DataFrame:
+def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     data["isrc"] = _own_code_first(data, "isrc", "tunecore_isrc")
     data["upc"] = _own_code_first(data, "upc", "tunecore_upc")
     if "youtube_video_id" in data.columns:

@@ -24,7 +24,7 @@ reconciled (``reconcile``); ``result`` says what happened.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from royalty.errors import StatementError
 from royalty.formatting import size_text
 from royalty.importers.base import ImportOptions
 from royalty.ingest import transaction
-from royalty.ingest.reader import IrregularRows, Source
+from royalty.ingest.reader import IrregularRows, Source, Tables
 from royalty.ingest.result import (
     ImportResult,
     Preview,
@@ -139,20 +139,11 @@ def import_source(
         if seen is not None:
             return duplicate(source, seen)
         tables = find_tables(source)
-        careful = False
         waiting = partial(say_waiting, name, status)
-        while True:  # at most twice: the careful reader settles the question for good
-            try:
-                with bulk_transaction(engine, waiting=waiting) as conn:
-                    seen = _stored_as(conn, digest)  # again: another import may just have
-                    if seen is not None:
-                        return duplicate(source, seen)
-                    result = transaction.FileImport(
-                        conn, source, digest, options, progress, careful=careful
-                    )
-                    return with_notes(result.run(tables), tables)
-            except IrregularRows:  # rolled back; again with the reader that names the bad row
-                careful = True
+        try:
+            return _store(engine, source, digest, tables, options, progress, waiting)
+        except IrregularRows:  # rolled back: the second pass, see ``_store``
+            return _store(engine, source, digest, tables, options, progress, waiting, True)
     except StatementError as exc:
         return ImportResult(file=name, status="error", message=str(exc))
     except FileNotFoundError:
@@ -180,6 +171,33 @@ def import_source(
         return unexpected(name, exc)
     except Exception as exc:  # a bug must not take the app down; say what happened
         return unexpected(name, exc)
+
+
+def _store(
+    engine: Engine,
+    source: Source,
+    digest: str,
+    tables: Tables,
+    options: ImportOptions,
+    progress: Progress | None,
+    waiting: Callable[[float], None],
+    careful: bool = False,
+) -> ImportResult:
+    """The file in one transaction, after the duplicate check made again under the write lock
+    (another import may just have stored the same bytes).
+
+    The one second pass an import may make: text is read by pyarrow's fast reader, which
+    hands out rows before it meets a row with more or fewer cells than the header
+    (``IrregularRows``). The transaction then rolls back and the caller stores the file again
+    with ``careful=True``, the reader that accepts padded rows and names the row that is wrong.
+    Nothing else restarts an import: the number style is decided before any row is stored.
+    """
+    with bulk_transaction(engine, waiting=waiting) as conn:
+        seen = _stored_as(conn, digest)
+        if seen is not None:
+            return duplicate(source, seen)
+        result = transaction.FileImport(conn, source, digest, options, progress, careful=careful)
+        return with_notes(result.run(tables), tables)
 
 
 def _remove_leftovers(engine: Engine, status: Status | None) -> None:
@@ -217,10 +235,10 @@ def preview(source: Source, options: ImportOptions | None = None, *, n: int = 20
         table = find_tables(source)[0]
         layout, mapping = layout_of(table)
         first = next(table.chunks(), pd.DataFrame(columns=table.header)).head(n)
+        facts = importers.FileFacts(table.name, tuple(table.header), mapping, options)
         rows = importers.normalize(
-            first, layout=layout, mapping=mapping, options=options, file=table.name,
-            first_row=table.header_row + 2,
-        )  # fmt: skip
+            first, layout=layout, facts=facts, first_row=table.header_row + 2
+        )
         shown = rows[["usage_month", "store", "platform", "kind", "artist", "title", "territory",
                       "quantity", "amount", "currency"]].copy()  # fmt: skip
         shown["usage_month"] = shown["usage_month"].map(month_text)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from royalty import importers
 from royalty.background import read_ahead
 from royalty.errors import StatementError
-from royalty.importers.base import ImportOptions, Layout
+from royalty.importers.base import FileFacts, ImportOptions, Layout
 from royalty.ingest.dimensions import Dimensions
 from royalty.ingest.facts import number_style
 from royalty.ingest.identity import Overlap
@@ -162,9 +161,9 @@ class FileImport:
         """Each chunk read, normalized, identified and summed: everything that touches no
         database, so that it runs ahead of storing the chunk before it (``read_ahead``)."""
         first_row = table.header_row + 2
-        if layout.scan is not None and layout.prepare is not None:
-            facts = layout.scan(table.chunks(careful=self.careful), mapping)
-            layout = replace(layout, prepare=partial(layout.prepare, **facts))
+        facts = FileFacts(table.name, tuple(table.header), mapping, self.options)
+        if layout.scan is not None:
+            facts = replace(facts, scanned=layout.scan(table.chunks(careful=self.careful), facts))
         chunks = table.chunks(careful=self.careful)
         if layout.whole_table:
             parts = list(chunks)
@@ -172,11 +171,9 @@ class FileImport:
         decimal_comma = layout.decimal_comma
         if decimal_comma is None and "amount" in mapping:
             chunks, decimal_comma = number_style(table, mapping, chunks, careful=self.careful)
+        facts = replace(facts, decimal_comma=decimal_comma)
         for chunk in chunks:
-            lines = importers.normalize(
-                chunk, layout=replace(layout, decimal_comma=decimal_comma), mapping=mapping,
-                options=self.options, file=table.name, first_row=first_row,
-            )  # fmt: skip
+            lines = importers.normalize(chunk, layout=layout, facts=facts, first_row=first_row)
             first_row += len(chunk)
             if lines.empty:
                 yield _Batch(len(chunk), lines, np.empty(0, np.int64), np.empty(0, np.int64), {})
