@@ -201,7 +201,7 @@ DECIMAL128_DIGITS = 38
 def to_nano(text: pd.Series | pa.Array) -> np.ndarray:
     """Exact text -> int64 nano-units (round half-even past the 9th decimal).
 
-    Amounts of up to 9 whole digits are parsed as 128-bit decimals (twice as fast as 256-bit
+    Amounts of up to 9 whole digits are parsed as 128-bit decimals (faster than 256-bit
     ones); at 9 decimals their unscaled integers are the nano-units themselves.
     """
     arr = _arrow(text)

@@ -801,7 +801,7 @@ def test_a_long_bad_cell_is_quoted_short(engine):
 def test_a_time_of_day_cell_in_a_sheet_reads_as_text():
     import datetime
 
-    from royalty.ingest.reader import _cell_text
+    from royalty.ingest.spreadsheet import cell_text as _cell_text
 
     assert _cell_text(datetime.time(13, 5)) == "13:05:00"
     assert _cell_text(datetime.datetime(2024, 3, 1, 13, 5)) == "2024-03-01 13:05:00"

@@ -9,14 +9,12 @@ container may unpack to, and how far a sheet may reach, is checked first by ``ar
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import PurePath
 from typing import BinaryIO
 
@@ -28,10 +26,11 @@ import pyarrow.csv as pa_csv
 
 from royalty.errors import StatementError
 from royalty.ingest import archive
+from royalty.ingest.encoding import sniff_encoding
 
 CHUNK_ROWS = 50_000
-"""Rows read (and normalized and stored) at a time. On 1M DistroKid rows: peak RSS 466-484 MB
-at 50k, 502-506 MB at 100k, 696 MB at 250k, at the same CPU time within the noise."""
+"""Rows read (and normalized and stored) at a time: bounds memory; larger chunks cost memory
+without saving time (``benchmarks/import_benchmark.py`` measures both)."""
 HEADER_SEARCH_ROWS = 30
 SNIFF_BYTES = 256 * 1024
 DELIMITERS = ("\t", ",", ";", "|")
@@ -119,87 +118,6 @@ def distinct_columns(name: str, header: list[str], used: Iterable[str]) -> None:
 
 def clean_header(cell: object) -> str:
     return str(cell if cell is not None else "").replace("\ufeff", "").strip().strip('"').strip()
-
-
-# --- encodings -------------------------------------------------------------------------------
-
-
-def sniff_encoding(source: Source) -> str:
-    """BOM first, then strict UTF-8 over the whole file (streamed), else Windows-1252/Latin-1."""
-    head = source.head(4096)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
-        return "utf-16-le"
-    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
-        return "utf-16-be"
-    if b"\x00" in head:
-        raise StatementError(
-            source.name,
-            "is not a text statement: it holds binary data (is it a renamed spreadsheet or PDF?)",
-        )
-    bad_at = _first_invalid_utf8(source)
-    if bad_at is None:
-        return "utf-8"
-    if _has_utf8_sequences(source):
-        raise StatementError(
-            source.name,
-            "has text in two encodings: most of it is UTF-8, but this row is not (were two "
-            "exports pasted together?); save the file again as UTF-8 and import that",
-            row=_row_at(source, bad_at),
-        )
-    try:
-        with source.opener() as f:
-            while block := f.read(8 * 1024 * 1024):
-                block.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-"""A character UTF-8 writes with several bytes. Legacy (Windows-1252, Latin-1) text almost
-never has one: it would take a letter such as ``Ã`` followed by one such as ``©``."""
-
-
-def _first_invalid_utf8(source: Source) -> int | None:
-    """Offset of the first byte that is not UTF-8, streamed; None when all of it is."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    consumed = 0
-    with source.opener() as f:
-        while True:
-            block = f.read(8 * 1024 * 1024)
-            pending = len(decoder.getstate()[0])
-            try:
-                decoder.decode(block, final=not block)
-            except UnicodeDecodeError as exc:
-                return consumed - pending + exc.start
-            if not block:
-                return None
-            consumed += len(block)
-
-
-def _has_utf8_sequences(source: Source) -> bool:
-    with source.opener() as f:
-        tail = b""
-        while block := f.read(8 * 1024 * 1024):
-            if _UTF8_SEQUENCE.search(tail + block):
-                return True
-            tail = block[-3:]
-    return False
-
-
-def _row_at(source: Source, offset: int) -> int:
-    """The file row (1-based) holding byte ``offset``, counting any kind of line end."""
-    lf = cr = 0
-    with source.opener() as f:
-        while offset > 0 and (block := f.read(min(offset, 8 * 1024 * 1024))):
-            lf, cr, offset = lf + block.count(b"\n"), cr + block.count(b"\r"), offset - len(block)
-    return (lf or cr) + 1
 
 
 # --- finding the header ------------------------------------------------------------------------
@@ -532,90 +450,6 @@ def _parser_error(name: str, exc: pd.errors.ParserError, width: int) -> Statemen
     )
 
 
-# --- spreadsheets ------------------------------------------------------------------------------
-
-
-def _cell_text(value: object) -> str:
-    """Spreadsheet cells -> the text a person sees; integral numbers without ``.0``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if hasattr(value, "isoformat"):  # a date, or a time of day alone
-        return value.isoformat()
-    return str(value)
-
-
-def _workbook_sheets(
-    source: Source, budget: archive.Budget
-) -> list[tuple[str, list[list[object]]]]:
-    """(sheet name, rows of cell values from A1) of a workbook. An XLSX is measured first
-    (``archive.check_workbook``) and read here; anything else (XLS) in a child process."""
-    if not source.head(4).startswith(ZIP_MAGIC):
-        return archive.read_ole_workbook(source.name, source.opener, source.size)
-    archive.check_workbook(source.name, source.opener, source.size, budget)
-    from python_calamine import CalamineWorkbook
-
-    try:
-        with source.opener() as f:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
-        return [
-            (name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in workbook.sheet_names
-        ]
-    except Exception as exc:  # calamine raises its own error types (damaged zip, not a workbook)
-        raise _unreadable(source.name, exc) from exc
-    except BaseException as exc:  # a panic in the Rust reader arrives as pyo3's PanicException
-        if type(exc).__name__ != "PanicException":
-            raise
-        raise _unreadable(source.name, exc) from exc
-
-
-def _unreadable(name: str, exc: BaseException) -> StatementError:
-    return StatementError(
-        name, f"is a damaged or truncated spreadsheet and cannot be opened ({exc})"
-    )
-
-
-def excel_tables(
-    source: Source, is_header: Callable[[list[str]], bool], budget: archive.Budget | None = None
-) -> list[Table]:
-    sheets = _workbook_sheets(source, budget or archive.Budget())
-    tables = []
-    for sheet_name, rows in sheets:
-        text_rows = [[_cell_text(v) for v in row] for row in rows[: HEADER_SEARCH_ROWS + 1]]
-        found = find_header(source.name, text_rows, is_header, "")
-        if found is None:
-            continue
-        header_row, _, header = found
-
-        def chunks(
-            careful: bool = False, rows=rows, header_row=header_row, header=header
-        ) -> Iterator[pd.DataFrame]:
-            body: list[list[str]] = []
-            given = False
-            for row in rows[header_row + 1 :]:  # one chunk of text at a time, not the sheet
-                if any(v not in (None, "") for v in row):
-                    cells = [_cell_text(v) for v in row[: len(header)]]
-                    body.append(cells + [""] * (len(header) - len(cells)))
-                    if len(body) == CHUNK_ROWS:
-                        yield pd.DataFrame(body, columns=header, dtype=str)
-                        body, given = [], True
-            if body or not given:
-                yield pd.DataFrame(body, columns=header, dtype=str)
-
-        label = source.name if len(sheets) == 1 else f"{source.name} › {sheet_name}"
-        rows_hint = len(rows) - header_row - 1
-        tables.append(Table(label, header, header_row, "xlsx", "", chunks, rows_hint))
-    return tables
-
-
 # --- entry point -------------------------------------------------------------------------------
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -666,7 +500,9 @@ def _open(
     if head.startswith(ZIP_MAGIC) or lower.endswith((".xlsx", ".xlsm", ".zip")):
         return _open_zip(source, is_header, out, budget, top, depth)
     if head.startswith(OLE_MAGIC) or lower.endswith((".xls", ".ods")):
-        out.extend(excel_tables(source, is_header, budget))
+        from royalty.ingest import spreadsheet  # only when a workbook comes (and no cycle)
+
+        out.extend(spreadsheet.tables(source, is_header, budget))
         return False
     table = text_table(source, is_header)
     if table:
@@ -701,7 +537,9 @@ def _open_zip(
                 )
             _read_members(source, zf, is_header, out, budget, top, depth)
     if workbook:
-        out.extend(excel_tables(source, is_header, budget))
+        from royalty.ingest import spreadsheet
+
+        out.extend(spreadsheet.tables(source, is_header, budget))
     return not workbook
 
 

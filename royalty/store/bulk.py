@@ -1,10 +1,10 @@
 """Many rows into the database inside one transaction, as fast as each backend allows.
 
-On SQLite, most of a million-line load is Python handing values to the driver one by one:
-``executemany`` of 1M lines x 21 columns took ~10 s of CPU, the same rows copied inside SQLite
-~1 s. So on SQLite rows are first written to a scratch SQLite file by the ADBC driver, which
-binds them straight from Arrow arrays in C (~1 s for those rows, in a thread of its own that
-runs without the GIL while the caller prepares the next batch), and ``flush`` copies them into
+On SQLite, most of a large load through ``executemany`` is Python handing values to the
+driver one by one, while copying the same rows inside SQLite is cheap. So on SQLite rows are
+first written to a scratch SQLite file by the ADBC driver, which binds them straight from
+Arrow arrays in C (in a thread of its own that runs without the GIL while the caller prepares
+the next batch), and ``flush`` copies them into
 the real tables with one ``INSERT ... SELECT`` per table, inside the caller's transaction: the
 load is still all or nothing, and the scratch file is deleted when the transaction ends.
 Scratch files live beside the database (``royalty-scratch/<pid>/``; in the temporary folder
@@ -12,7 +12,7 @@ for an in-memory database), so that what a killed process left behind is found a
 the next load (``remove_leftovers``), and a full disk is the database's disk.
 PostgreSQL (psycopg) gets ``COPY ... FROM STDIN`` with CSV that pyarrow writes; any other
 driver ``executemany`` in batches. (On PostgreSQL most of a load's time is its per-row foreign
-key checks: 200,000 lines take ~0.5 s to insert without them and ~5 s with them.)
+key checks; ``benchmarks/import_benchmark.py`` gives the figures.)
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def bulk_transaction(
 
     The loader takes every id from rows it has just read or inserted in this same transaction,
     so SQLite re-checking five foreign keys on each of a million lines and summaries only costs
-    time (about 10% of an import). SQLite ignores the pragma inside a transaction, so it is set
+    time. SQLite ignores the pragma inside a transaction, so it is set
     before the transaction begins and restored after it ends; PostgreSQL checks as always.
     Scratch files a ``Writer`` attached are detached and deleted once the transaction is over.
     """
@@ -469,7 +469,7 @@ def _copy_in(conn: Connection, table: Table, rows: pd.DataFrame) -> None:
     """PostgreSQL's ``COPY ... FROM STDIN`` of the rows as CSV, inside the caller's transaction.
 
     pyarrow writes the CSV in C: text always quoted (``""`` is an empty string), missing values
-    as nothing at all, which ``COPY`` reads as NULL; about ten times faster than executemany.
+    as nothing at all, which ``COPY`` reads as NULL; much faster than executemany.
     """
     data = io.BytesIO()
     pa_csv.write_csv(_arrow_table(table, rows), data, pa_csv.WriteOptions(include_header=False))
