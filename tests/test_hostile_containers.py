@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from royalty.ingest import archive, import_bytes, preview, reader
+from royalty.ingest import archive, import_bytes, preview, reader, workbooks
 from royalty.ingest.reader import Source
 from royalty.store.models import Artist, EarningLine, Statement, Store
 
@@ -406,7 +406,7 @@ def test_an_xls_with_a_cell_at_65535_65535_ends_the_child_process_only(tmp_path,
 
 
 def test_an_xls_larger_than_any_statement_is_not_read(engine, monkeypatch):
-    monkeypatch.setattr(archive, "MAX_OLE_BYTES", 4096)
+    monkeypatch.setattr(workbooks, "MAX_OLE_BYTES", 4096)
     assert_refused(
         engine,
         "big.xls",

@@ -15,31 +15,20 @@ here first, and each problem is a ``StatementError`` naming the file, never a cr
   temporary file (``tempfile.TemporaryFile``: no name on disk, so nothing is left behind even
   on ``kill -9``), read by independent ``os.pread`` readers. Archives inside archives are read
   two levels deep, all levels sharing one budget.
-* **XLSX workbooks**: the same directory checks, then every part is inflated here, trusting
-  neither its declared size nor its checksum, and each worksheet's XML is scanned for the cells
-  calamine would place: rows x columns of the grid it allocates must stay within a cell budget.
-* **XLS workbooks** (the binary OLE format) have far too many ways to make the reader abort or
-  panic (cell positions, dimension records and string counts it reserves memory for) to check
-  them all from outside; they are read by calamine in a child process with a memory and CPU
-  limit, so a hostile one ends that process, never this one.
+* **Workbooks** are measured by ``workbooks`` with the same budget and the checks here.
 """
 
 from __future__ import annotations
 
 import errno
-import html
 import io
-import json
 import os
-import re
 import struct
-import subprocess
-import sys
 import tempfile
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -62,24 +51,11 @@ Statements pack 6-15 to 1 (a 1M-row DistroKid TSV: 6.6 to 1, an XLSX sheet: 12 t
 of blank lines packs 1,000 to 1. Apache POI refuses workbooks past the same ratio."""
 RATIO_FLOOR = 10_000_000
 """Below this a member is never refused for its ratio: small files of repeated rows pack well."""
-MAX_XML_BYTES = 1_000_000_000
-"""One part of a workbook: a sheet of ``MAX_CELLS`` cells as Excel writes it is about this."""
 MAX_NESTING = 2
 """ZIP archives read one inside the other: an archive of zipped months is read, one more level
 is refused rather than followed (each level is a new budget of work for a few bytes)."""
-MAX_CELLS = 25_000_000
-"""Cells of the grid calamine allocates for a sheet (rows x columns from A1 to the farthest
-cell), at 32 bytes each plus the text: about 2.5 GB of memory for a full sheet of text. A full
-Excel sheet (1,048,576 rows) of 23 columns fits."""
 MAX_COLUMNS = 1_000
 """Columns of a sheet or cells of a text row. The widest statement layout has 52."""
-MAX_OLE_BYTES = 100_000_000
-"""An XLS workbook (at most 65,536 rows by 256 columns in the format); larger ones are not
-statements."""
-OLE_MEMORY_BYTES = 2_000_000_000
-"""Memory the child process that reads an XLS workbook may use; it is stopped past it."""
-OLE_SECONDS = 120
-"""CPU seconds that child may use."""
 
 SPOOL_IN_MEMORY = 16 << 20
 """A member up to this size is kept in memory (``IN_MEMORY_TOTAL`` for all of them)..."""
@@ -97,7 +73,7 @@ class Budget:
     in_memory: int = 0
 
 
-def _too_large(label: str, size: int, before: int = 0) -> StatementError:
+def too_large(label: str, size: int, before: int = 0) -> StatementError:
     """``size``: what this archive unpacks; ``before``: what the import unpacked before it."""
     what = (
         f"brings what this import unpacks to {size_text(before + size)}"
@@ -120,7 +96,7 @@ def _bomb(label: str, unpacked: int, packed: int) -> StatementError:
     )
 
 
-def _damaged(label: str, why: str) -> StatementError:
+def damaged(label: str, why: str) -> StatementError:
     return StatementError(label, f"is damaged ({why})")
 
 
@@ -129,7 +105,7 @@ def _damaged(label: str, why: str) -> StatementError:
 _END = struct.Struct("<4s4H2LH")
 _END64_LOCATOR = struct.Struct("<4sLQL")
 _END64 = struct.Struct("<4sQ2H2L4Q")
-_LOCAL = struct.Struct("<4s5H3L2H")
+LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
 def _directory_size(f: BinaryIO, size: int) -> tuple[int, int] | None:
@@ -226,7 +202,7 @@ def check_members(
             raise _bomb(member_label, info.file_size, info.compress_size)
         total += info.file_size
     if budget.unpacked + total > MAX_UNPACKED_BYTES:
-        raise _too_large(label, total, budget.unpacked)
+        raise too_large(label, total, budget.unpacked)
     if total > RATIO_FLOOR and total > MAX_RATIO * size:
         raise _bomb(label, total, size)
 
@@ -319,447 +295,26 @@ def unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: 
         with archive.open(info) as member:
             while block := member.read(BLOCK):
                 if spool.size + len(block) > info.file_size:
-                    raise _damaged(label, "it unpacks to more than its stated size")
+                    raise damaged(label, "it unpacks to more than its stated size")
                 budget.unpacked += len(block)
                 if budget.unpacked > MAX_UNPACKED_BYTES:
-                    raise _too_large(
+                    raise too_large(
                         label, spool.size + len(block), budget.unpacked - spool.size - len(block)
                     )
                 spool.write(block)
     except zipfile.BadZipFile as exc:
         if "CRC" in str(exc):
-            raise _damaged(label, "its checksum does not match") from exc
-        raise _damaged(label, "its entry in the archive is inconsistent") from exc
+            raise damaged(label, "its checksum does not match") from exc
+        raise damaged(label, "its entry in the archive is inconsistent") from exc
     except (zlib.error, EOFError) as exc:
-        raise _damaged(label, "its compressed data is corrupt or cut short") from exc
+        raise damaged(label, "its compressed data is corrupt or cut short") from exc
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise StatementError(label, "cannot be unpacked: the disk is full") from exc
         raise
     if spool.size != info.file_size:
-        raise _damaged(label, "it unpacks to less than its stated size")
+        raise damaged(label, "it unpacks to less than its stated size")
     spool.finish()
     if spool.in_memory:
         budget.in_memory += spool.size
     return spool
-
-
-# --- XLSX workbooks ----------------------------------------------------------------------------
-
-_SHEET_PARTS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
-
-
-def _raw_blocks(f: BinaryIO, info: zipfile.ZipInfo, label: str) -> Iterator[bytes]:
-    """A workbook part inflated here, as calamine's own unzipping would: from its compressed
-    bytes, whatever size the directory declares. More bytes than declared, fewer, or a wrong
-    checksum: damaged."""
-    f.seek(info.header_offset)
-    local = f.read(_LOCAL.size)
-    if len(local) != _LOCAL.size or local[:4] != b"PK\x03\x04":
-        raise _damaged(label, f"its part {info.filename} cannot be found")
-    name_length, extra_length = _LOCAL.unpack(local)[-2:]
-    f.seek(info.header_offset + _LOCAL.size + name_length + extra_length)
-    inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    left, produced, crc = info.compress_size, 0, 0
-    try:
-        while left > 0 and not (inflate is not None and inflate.eof):
-            data = f.read(min(left, BLOCK))
-            if not data:
-                raise _damaged(label, f"its part {info.filename} is cut short")
-            left -= len(data)
-            while data:  # at most BLOCK bytes out at a time, however well it packs
-                if inflate is None:
-                    piece, rest = data, b""
-                else:
-                    piece = inflate.decompress(data, BLOCK)
-                    rest = b"" if inflate.eof else inflate.unconsumed_tail
-                    if not piece and len(rest) == len(data):
-                        raise _damaged(label, f"its part {info.filename} is corrupt")
-                data = rest
-                produced += len(piece)
-                if produced > info.file_size:
-                    raise _damaged(
-                        label, f"its part {info.filename} unpacks to more than its stated size"
-                    )
-                crc = zlib.crc32(piece, crc)
-                if piece:
-                    yield piece
-    except zlib.error as exc:
-        raise _damaged(label, f"its part {info.filename} is corrupt") from exc
-    if produced != info.file_size:
-        raise _damaged(label, f"its part {info.filename} unpacks to less than its stated size")
-    if crc != info.CRC:
-        raise _damaged(label, "its checksum does not match")
-
-
-_COLUMN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def column_letters(column: int) -> str:
-    """1 -> A, 27 -> AA, 16384 -> XFD."""
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = _COLUMN_LETTERS[rest] + letters
-    return letters
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for c in letters:
-        number = number * 26 + (c - 64)
-    return number
-
-
-def _greater(value: str, alphabet: str) -> str:
-    """A regex for numerals over ``alphabet`` (its symbols in ascending order; numerals over
-    digits do not start with 0) greater than ``value``: longer ones, or as long and greater at
-    the first symbol that differs. Nested, so that the regex engine gives up on the first
-    symbol of a smaller numeral rather than trying every alternative."""
-    low, high = alphabet[0], alphabet[-1]
-    first = alphabet[1] if low == "0" else low
-
-    def same_length(i: int) -> str | None:
-        if i == len(value):
-            return None
-        options = []
-        if value[i] != high:
-            rest = len(value) - i - 1
-            options.append(
-                f"[{alphabet[alphabet.index(value[i]) + 1]}-{high}]"
-                + (f"[{low}-{high}]{{{rest}}}" if rest else "")
-            )
-        deeper = same_length(i + 1)
-        if deeper:
-            options.append(re.escape(value[i]) + deeper)
-        if not options:
-            return None
-        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
-
-    longer = f"[{first}-{high}][{low}-{high}]{{{len(value)},}}"
-    same = same_length(0)
-    return f"(?:{longer}|{same})" if same else longer
-
-
-_UNREFERENCED = re.compile(rb'<c(?:[>/\t\n\r]| (?!r="))')
-"""A cell tag that does not start with its reference ``r="..."``."""
-_PREFIXED = re.compile(rb":c[ >/\t\n\r]")
-"""A cell tag with a namespace prefix (``<x:c``)."""
-_ROW_NUMBERS = re.compile(rb'<row r="([0-9]{1,12})"')
-_TAG = re.compile(
-    rb"</(?:[A-Za-z_][\w.\-]*:)?(row)\s*>"
-    rb"|<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
-)
-_R = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_REF = re.compile(rb"([A-Z]+)([0-9]+)")
-_LONGEST_TAG = 1 << 20
-
-
-@dataclass
-class Extent:
-    """How far a sheet's cells reach (1-based), and a cell that reaches each way."""
-
-    rows: int = 0
-    columns: int = 0
-    row_ref: str = ""
-    column_ref: str = ""
-
-    @property
-    def cells(self) -> int:
-        return self.rows * self.columns
-
-    def within_limits(self) -> bool:
-        return self.columns <= MAX_COLUMNS and self.cells <= MAX_CELLS
-
-    def place(self, row: int, column: int) -> None:
-        if row > self.rows:
-            self.rows, self.row_ref = row, f"{column_letters(column)}{row}"
-        if column > self.columns:
-            self.columns, self.column_ref = column, f"{column_letters(column)}{row}"
-
-
-def _pieces(blocks: Iterator[bytes], exact: bool, label: str) -> Iterator[bytes]:
-    """Blocks cut at their last ``<``, so that no tag is split between two pieces."""
-    carry = b""
-    for block in blocks:
-        data = carry + block
-        cut = data.rfind(b"<")
-        if cut < 0:  # no tag starts in it (``carry`` always starts with one)
-            cut = len(data)
-        if len(data) - cut > _LONGEST_TAG:
-            if exact:
-                raise StatementError(
-                    label, "has an XML element longer than 1 MB; it is not a statement"
-                )
-            cut = len(data)
-        carry = data[cut:]
-        if cut:
-            yield data[:cut]
-    if carry:
-        yield carry
-
-
-class _Positional(Exception):
-    """A sheet places cells by their order (no ``r="A1"`` first in each cell): scan exactly."""
-
-
-def _fast_extent(blocks: Iterator[bytes], label: str) -> Extent:
-    """An upper bound of the extent when every cell starts ``<c r="A1"``, as Excel and the
-    common writers have it: searches that match only a cell tag without that start, or a cell
-    farther right or lower than any seen so far, so that there is no Python work per cell."""
-    extent = Extent()
-    farthest_row, strays = 0, 0
-    for piece in _pieces(blocks, False, label):
-        if _UNREFERENCED.search(piece) or _PREFIXED.search(piece):
-            raise _Positional
-        rows = _ROW_NUMBERS.findall(piece)
-        if rows:
-            farthest_row = max(farthest_row, *map(int, rows))
-        at = 0  # each match is a column farther right than any before
-        while found := re.compile(
-            rb'<c r="' + _greater(column_letters(extent.columns), _COLUMN_LETTERS).encode()
-            + rb"[0-9]"
-        ).search(piece, at):  # fmt: skip
-            letters = found.group(0)[6:-1]
-            extent.columns = _column_number(letters)
-            at = found.end()
-            if extent.columns > MAX_COLUMNS:
-                return extent
-        at = 0  # a cell below every row tag so far is rare; many of them, and scan exactly
-        while found := re.compile(
-            rb'<c r="[A-Z]+0*' + _greater(str(farthest_row), "0123456789").encode()
-            + rb"(?![0-9])"
-        ).search(piece, at):  # fmt: skip
-            farthest_row = int(found.group(0)[6:].lstrip(_COLUMN_LETTERS.encode()))
-            at = found.end()
-            strays += 1
-            if strays > 64:
-                raise _Positional
-    extent.rows = farthest_row
-    return extent
-
-
-def _exact_extent(blocks: Iterator[bytes], label: str) -> Extent:
-    """Every ``<row>`` and ``<c>`` tag, placed the way calamine places cells: by ``r`` when it
-    has one, else after the cell before it; self-closing cells hold nothing and are skipped."""
-    extent = Extent()
-    row, column = 0, 0  # 0-based, as calamine counts
-    for piece in _pieces(blocks, True, label):
-        for tag in _TAG.finditer(piece):
-            if tag.group(1):  # </row>
-                row, column = row + 1, 0
-                continue
-            attributes = tag.group(3)
-            if attributes.rstrip().endswith(b"/"):
-                continue
-            r = _R.search(attributes)
-            ref = (r.group(1) if r.group(1) is not None else r.group(2)) if r else None
-            if tag.group(2) == b"row":
-                if ref and ref.isdigit():
-                    row = int(ref) - 1
-                continue
-            place = _REF.fullmatch(ref) if ref else None
-            if place:
-                row_at, column_at = int(place.group(2)) - 1, _column_number(place.group(1)) - 1
-                column = column_at
-            else:
-                row_at, column_at = row, column
-            extent.place(row_at + 1, column_at + 1)
-            column += 1
-    return extent
-
-
-def sheet_extent(blocks: Callable[[], Iterator[bytes]], label: str) -> Extent:
-    """How far a worksheet's cells reach. The fast scan is an upper bound (it also counts empty
-    self-closing cells and rows without cells); only when that bound is over the limits, or the
-    sheet places cells by their order, is every tag read."""
-    try:
-        extent = _fast_extent(blocks(), label)
-        if extent.within_limits():
-            return extent
-    except _Positional:
-        pass
-    return _exact_extent(blocks(), label)
-
-
-_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sheet\s[^>]*>")
-_RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?Relationship\s[^>]*>")
-
-
-def _attribute(tag: bytes, name: bytes) -> str | None:
-    found = re.search(rb"\s" + re.escape(name) + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", tag)
-    if not found:
-        return None
-    value = found.group(1) if found.group(1) is not None else found.group(2)
-    return html.unescape(value.decode("utf-8", "replace"))
-
-
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Part name -> sheet name, as far as the workbook says (for messages only)."""
-    try:
-        book = archive.getinfo("xl/workbook.xml")
-        rels = archive.getinfo("xl/_rels/workbook.xml.rels")
-        if book.file_size > 4 << 20 or rels.file_size > 4 << 20:
-            return {}
-        targets = {}
-        for tag in _RELATIONSHIP.findall(archive.read(rels)):
-            rid, target = _attribute(tag, b"Id"), _attribute(tag, b"Target")
-            if rid and target:
-                target = target.lstrip("/")
-                targets[rid] = target if target.startswith("xl/") else f"xl/{target}"
-        names = {}
-        for tag in _SHEET.findall(archive.read(book)):
-            name = _attribute(tag, b"name")
-            rid = _attribute(tag, b"r:id") or _attribute(tag, b"relationships:id")
-            if name and rid in targets:
-                names[targets[rid]] = name
-        return names
-    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        return {}
-
-
-def check_workbook(label: str, opener: Callable[[], BinaryIO], size: int, budget: Budget) -> None:
-    """Everything calamine would unpack and allocate for an XLSX, measured before it is called.
-
-    Raises ``StatementError`` naming the workbook (and sheet) for a damaged, password-protected
-    or oversized workbook, or a sheet whose cells reach farther than ``MAX_COLUMNS`` columns or
-    ``MAX_CELLS`` cells."""
-    with opener() as f, open_zip(label, f, size, "spreadsheet") as archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
-        for info in infos:
-            if info.file_size > MAX_XML_BYTES:
-                raise StatementError(
-                    label,
-                    f"has a part ({info.filename}) of {size_text(info.file_size)}; this app reads "
-                    f"workbooks whose parts are at most {size_text(MAX_XML_BYTES)}. Save the "
-                    "statement as CSV and import that",
-                )
-        check_members(label, size, [(label, i) for i in infos], budget)
-        sheets = _sheet_names(archive)
-        with opener() as raw:
-            for info in infos:
-                blocks = lambda info=info: _raw_blocks(raw, info, label)  # noqa: E731
-                if info.filename.startswith(_SHEET_PARTS):
-                    sheet = sheets.get(info.filename, info.filename)
-                    extent = sheet_extent(blocks, f"{label} › {sheet}")
-                    if not extent.within_limits():
-                        raise _too_wide(f"{label} › {sheet}", extent)
-                else:
-                    for _ in blocks():
-                        pass
-                budget.unpacked += info.file_size
-                if budget.unpacked > MAX_UNPACKED_BYTES:
-                    raise _too_large(label, info.file_size, budget.unpacked - info.file_size)
-
-
-def _too_wide(label: str, extent: Extent) -> StatementError:
-    if extent.column_ref == extent.row_ref or extent.columns > MAX_COLUMNS:
-        where = f"has a cell at {extent.column_ref}"
-    else:
-        where = f"has cells as far as {extent.column_ref} and {extent.row_ref}"
-    return StatementError(
-        label,
-        f"{where}, so it spans {extent.rows:,} rows by {extent.columns:,} columns; this app "
-        f"reads sheets of at most {MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells. Delete what "
-        "lies outside the statement (or copy the statement to a new workbook), save it and "
-        "import it again",
-    )
-
-
-# --- XLS workbooks -----------------------------------------------------------------------------
-
-_OLE_READER = r"""
-import json, sys
-try:
-    import resource
-    for limit, value in ((resource.RLIMIT_AS, int(sys.argv[1])), (resource.RLIMIT_CPU, int(sys.argv[2]))):
-        resource.setrlimit(limit, (value, value))
-except (ImportError, ValueError, OSError):
-    pass
-import io
-from python_calamine import CalamineWorkbook
-
-def native(value):
-    for kind in ("datetime", "date", "time"):
-        if type(value).__name__ == kind:
-            return {"$": kind, "iso": value.isoformat()}
-    if type(value).__name__ == "timedelta":
-        return {"$": "timedelta", "parts": [value.days, value.seconds, value.microseconds]}
-    return str(value)
-
-try:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
-    sheets = []
-    for name in book.sheet_names:
-        sheet = book.get_sheet_by_name(name)
-        cells = sheet.total_height * sheet.total_width
-        if sheet.total_width > int(sys.argv[4]) or cells > int(sys.argv[3]):
-            print(json.dumps({"too_wide": [name, sheet.total_height, sheet.total_width]}))
-            sys.exit(0)
-        sheets.append([name, sheet.to_python(skip_empty_area=False)])
-    json.dump({"sheets": sheets}, sys.stdout, default=native)
-except BaseException as exc:
-    print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}))
-"""
-
-
-def _revive(value: object) -> object:
-    import datetime as dt
-
-    if isinstance(value, dict) and "$" in value:
-        kind = value["$"]
-        if kind == "timedelta":
-            days, seconds, micro = value["parts"]
-            return dt.timedelta(days=days, seconds=seconds, microseconds=micro)
-        return getattr(dt, kind).fromisoformat(value["iso"])
-    return value
-
-
-def read_ole_workbook(
-    label: str, opener: Callable[[], BinaryIO], size: int
-) -> list[tuple[str, list[list[object]]]]:
-    """(sheet name, rows of cell values from A1) of an XLS workbook, read by calamine in a child
-    process that may use ``OLE_MEMORY_BYTES`` of memory and ``OLE_SECONDS`` of CPU."""
-    if size > MAX_OLE_BYTES:
-        raise StatementError(
-            label,
-            f"is an XLS workbook of {size_text(size)}; this app reads XLS workbooks of at most "
-            f"{size_text(MAX_OLE_BYTES)}. Save it as CSV or XLSX and import that",
-        )
-    with opener() as f:
-        data = f.read()
-    if "EncryptedPackage".encode("utf-16-le") in data:
-        raise StatementError(
-            label, "is password-protected; open it, save it without a password and import that"
-        )
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _OLE_READER, str(OLE_MEMORY_BYTES), str(OLE_SECONDS),
-             str(MAX_CELLS), str(MAX_COLUMNS)],
-            input=data, capture_output=True, timeout=OLE_SECONDS * 2, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired as exc:
-        raise StatementError(label, "took too long to read; is it a damaged workbook?") from exc
-    try:
-        answer = json.loads(done.stdout)
-    except ValueError:
-        answer = None
-    if done.returncode != 0 or not isinstance(answer, dict):
-        raise StatementError(
-            label,
-            "is a damaged or hostile XLS workbook: reading it took more memory or time than any "
-            "statement needs. Open it in a spreadsheet app, save it as XLSX or CSV and import "
-            "that",
-        )
-    if "too_wide" in answer:
-        name, rows, columns = answer["too_wide"]
-        raise StatementError(
-            f"{label} › {name}",
-            f"spans {rows:,} rows by {columns:,} columns; this app reads sheets of at most "
-            f"{MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells",
-        )
-    if "error" in answer:
-        raise StatementError(
-            label, f"is a damaged or truncated spreadsheet and cannot be opened ({answer['error']})"
-        )
-    return [(name, [[_revive(v) for v in row] for row in rows]) for name, rows in answer["sheets"]]

@@ -1,4 +1,4 @@
-"""Workbooks to tables: an XLSX measured (``archive.check_workbook``) before calamine reads
+"""Workbooks to tables: an XLSX measured (``workbooks.check_workbook``) before calamine reads
 it, an XLS read in a child process with limits, cells turned into the text a person sees.
 
 Imported by ``reader`` when a workbook comes, so a text import never loads the spreadsheet
@@ -14,7 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from royalty.errors import StatementError
-from royalty.ingest import archive, reader
+from royalty.ingest import archive, reader, workbooks
 
 
 def cell_text(value: object) -> str:
@@ -38,10 +38,10 @@ def _workbook_sheets(
     source: reader.Source, budget: archive.Budget
 ) -> list[tuple[str, list[list[object]]]]:
     """(sheet name, rows of cell values from A1) of a workbook. An XLSX is measured first
-    (``archive.check_workbook``) and read here; anything else (XLS) in a child process."""
+    (``workbooks.check_workbook``) and read here; anything else (XLS) in a child process."""
     if not source.head(4).startswith(reader.ZIP_MAGIC):
-        return archive.read_ole_workbook(source.name, source.opener, source.size)
-    archive.check_workbook(source.name, source.opener, source.size, budget)
+        return workbooks.read_ole_workbook(source.name, source.opener, source.size)
+    workbooks.check_workbook(source.name, source.opener, source.size, budget)
     from python_calamine import CalamineWorkbook
 
     try:
