@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import chromium_path
 
 pytestmark = pytest.mark.e2e
 
@@ -33,10 +32,6 @@ PAGES = [
     ("unwrapped", "Unwrapped", True),
     ("import", "Import statements", False),
 ]
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]  # fmt: skip
 STARTUP_SECONDS = 120
 
 
@@ -102,18 +97,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def empty_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("e2e-empty")
     yield from _serve(f"sqlite:///{tmp / 'app.db'}", tmp / "streamlit.log", ROYALTY_NO_SAMPLE="1")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    path = chromium_path()
-    if path is None:
-        pytest.skip("no chromium on PATH")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _settle(page, timeout: float = 90_000) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import hostile_files
 import pytest
-from test_e2e import _serve, _settle, _shot, browser  # noqa: F401  (the browser fixture)
+from test_e2e import _serve, _settle, _shot
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def healthy(url: str) -> bool:
         return r.read().strip() == b"ok"
 
 
-def test_the_import_page_survives_every_hostile_file(app: str, browser) -> None:  # noqa: F811
+def test_the_import_page_survives_every_hostile_file(app: str, browser) -> None:
     files = [
         {"name": name, "mimeType": "application/octet-stream", "buffer": make()}
         for name, make in hostile_files.ALL.items()

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import chromium_path
 from hostile import TERRITORIES, Hostile, bad_statement, load
-from test_e2e import CHROMIUM_ARGS, SHOTS, _serve, _settle, _shot
+from test_e2e import SHOTS, _serve, _settle, _shot
 
 from royalty.formatting import WORD_JOINER
 from royalty.store import db
@@ -101,18 +100,6 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory, hostile: Hostile) -> I
     eng.dispose()
     db.get_engine.cache_clear()
     yield from _serve(url, tmp / "streamlit.log", ROYALTY_NO_SAMPLE="1")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    path = chromium_path()
-    if path is None:
-        pytest.skip("no chromium on PATH")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, hostile: Hostile, trap: tuple[str, list[str]]) -> tuple[object, list[str]]:

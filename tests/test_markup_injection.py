@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from google.protobuf.message import Message
 from hostile import TERRITORIES, Hostile, bad_statement, load, statement
 from streamlit.testing.v1 import AppTest
+from test_app import _use_db
 
 from royalty import analytics, charts, reports
 from royalty.formatting import WORD_JOINER, markdown_text, plotly_text
@@ -349,22 +349,11 @@ def _check_page(at: AppTest, page: str, seen: set[str]) -> None:
         assert not _tag_problems(spec), (page, _tag_problems(spec))
 
 
-def _use_db(monkeypatch: pytest.MonkeyPatch, path: Path) -> str:
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.delenv("ROYALTY_DB", raising=False)
-    monkeypatch.setenv("ROYALTY_NO_SAMPLE", "1")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    db.get_engine.cache_clear()
-    return url
-
-
 @pytest.fixture
 def on_hostile(hostile_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     copy = tmp_path / "app.db"
     shutil.copy(hostile_db, copy)
-    return _use_db(monkeypatch, copy)
+    return _use_db(monkeypatch, copy, sample_on=False)
 
 
 def test_every_page_shows_hostile_names_as_text(on_hostile: str) -> None:

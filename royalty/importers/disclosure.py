@@ -154,7 +154,9 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     header_currency, header_period = _header_facts(labels)
     empty = (data["amount"].str.strip() == "") & (data["quantity"].str.strip() == "")
     data = data[~empty].copy()
-    decimal_comma = guess_decimal_comma(data["amount"])
+    decimal_comma = facts.decimal_comma  # the importer's one decision for the file
+    if decimal_comma is None:  # a preview of this table alone
+        decimal_comma = guess_decimal_comma(data["amount"])
     is_total = data["store"].str.match(_TOTAL)
     _check_total(data, is_total, file, labels, decimal_comma=decimal_comma)
     data = data[~is_total].copy()
