@@ -67,6 +67,9 @@ KIND_COLORS = {
     "video": "#E15759",
     "physical": "#59A14F",
     "other": "#9AA0A6",
+    "performance": "#B07AA1",
+    "mechanical": "#EDC948",
+    "sync": "#76B7B2",
 }
 STREAMS_COLOR = "#B8C2CC"
 INCOME_COLOR = "#6C4AB6"

@@ -130,7 +130,7 @@ class EarningLine(SQLModel, table=True):
     track_id: int | None = Field(default=None, foreign_key="track.id")
     release_id: int | None = Field(default=None, foreign_key="release.id")
     territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
-    kind: str = Field(max_length=10)
+    kind: str = Field(max_length=16)
     quantity: int = Field(sa_column=Column(BigInteger, nullable=False))
     amount: str
     amount_nano: int = Field(sa_column=Column(BigInteger, nullable=False))
@@ -164,7 +164,7 @@ class _RollupColumns(SQLModel):
     artist_id: int = Field(foreign_key="artist.id")
     usage_month: int
     usage_month_end: int
-    kind: str = Field(max_length=10)
+    kind: str = Field(max_length=16)
     currency: str = Field(max_length=3)
     source_currency: str | None = Field(default=None, max_length=3)
     fx_rate: str | None = None
