@@ -6,6 +6,8 @@ and list it in ``LAYOUTS``. Layouts are tried in order; more specific ones come 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from royalty.importers import (
     awal,
     bandcamp,
@@ -30,17 +32,19 @@ LAYOUTS: list[Layout] = [
 ]
 
 
-def detect(header: list[str]) -> tuple[Layout, dict[str, str]] | None:
-    """The first layout whose fingerprint this header carries, with its column map."""
-    for layout in LAYOUTS:
+def detect(header: list[str], extra: Sequence[Layout] = ()) -> tuple[Layout, dict[str, str]] | None:
+    """The first layout whose fingerprint this header carries, with its column map; ``extra``
+    layouts (a mapping given for this import, then saved ones) are tried before the built-in
+    ones, so that a person's own choice wins."""
+    for layout in (*extra, *LAYOUTS):
         mapping = layout.column_map(header)
         if mapping is not None:
             return layout, mapping
     return None
 
 
-def is_known_header(header: list[str]) -> bool:
-    return detect(header) is not None
+def is_known_header(header: list[str], extra: Sequence[Layout] = ()) -> bool:
+    return detect(header, extra) is not None
 
 
 def known_layouts() -> str:

@@ -83,6 +83,9 @@ class ImportOptions:
     artist: str | None = None
     period: tuple[int, int] | None = None
     currency: str | None = None
+    layouts: tuple[Layout, ...] = ()
+    """Layouts tried before the built-in ones: a column mapping given for this import, and
+    the saved ones (``importers.mapped``)."""
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ class FileImport:
         self.dimensions = Dimensions(self._execute)
 
     def run(self, tables: list[Table]) -> ImportResult:
-        layout, _ = layout_of(tables[0])
+        layout, _ = layout_of(tables[0], self.options.layouts)
         self.layout = layout
         self.statement_id = self.conn.execute(
             insert(Statement).values(
@@ -99,7 +99,7 @@ class FileImport:
         expected = sum(t.rows_hint or 0 for t in tables) or None
         self.writer.expect(expected)
         for table in tables:
-            table_layout, mapping = layout_of(table)
+            table_layout, mapping = layout_of(table, self.options.layouts)
             if table_layout.source != layout.source:
                 raise StatementError(
                     table.name,
