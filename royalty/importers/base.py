@@ -331,6 +331,24 @@ def normalize(
     return out.reset_index(drop=True)
 
 
+def streamed_kinds(stores: pd.Series) -> pd.Series:
+    """The kind of each line its statement calls a stream (``Streaming``, ``Subscription``,
+    ``Stream``), by its store.
+
+    Label statements put every non-download under one word, Facebook, TikTok and YouTube UGC
+    included; those are music under videos, and counted as streams they would skew per-stream
+    rates. So the store decides, as for a line that names no kind, except that a shop selling
+    downloads streams through its subscription (Beatport LINK, iTunes Match): a line it calls
+    a stream is one.
+    """
+    codes, uniques = pd.factorize(stores.fillna("").astype(str).str.strip(), sort=False)
+    kinds = []
+    for store in uniques:
+        kind = platforms.canonical(store)[1]
+        kinds.append("stream" if kind in ("download", "physical") else kind)
+    return pd.Series(np.array(kinds, dtype=object)[codes], index=stores.index, dtype=object)
+
+
 def _clean_isrc(text: str) -> str:
     return re.sub(r"[\s-]", "", text).upper()
 
