@@ -14,6 +14,7 @@ from royalty.importers import (
     disclosure,
     distrokid,
     soundcloud,
+    symphonic,
     tunecore,
 )
 from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
@@ -26,6 +27,7 @@ LAYOUTS: list[Layout] = [
     soundcloud.LAYOUT,
     believe.LAYOUT,
     awal.LAYOUT,
+    symphonic.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
