@@ -9,6 +9,7 @@ from __future__ import annotations
 from royalty.importers import (
     awal,
     bandcamp,
+    beatport,
     believe,
     cdbaby,
     disclosure,
@@ -28,6 +29,7 @@ LAYOUTS: list[Layout] = [
     believe.LAYOUT,
     awal.LAYOUT,
     symphonic.LAYOUT,
+    beatport.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
