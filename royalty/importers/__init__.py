@@ -16,6 +16,7 @@ from royalty.importers import (
     distrokid,
     soundcloud,
     symphonic,
+    traxsource,
     tunecore,
 )
 from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
@@ -30,6 +31,7 @@ LAYOUTS: list[Layout] = [
     awal.LAYOUT,
     symphonic.LAYOUT,
     beatport.LAYOUT,
+    traxsource.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
