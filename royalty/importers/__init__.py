@@ -18,6 +18,7 @@ from royalty.importers import (
     symphonic,
     traxsource,
     tunecore,
+    zebralution,
 )
 from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
 
@@ -32,6 +33,7 @@ LAYOUTS: list[Layout] = [
     symphonic.LAYOUT,
     beatport.LAYOUT,
     traxsource.LAYOUT,
+    zebralution.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
