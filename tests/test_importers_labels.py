@@ -1,16 +1,24 @@
 """What the label and store statements share: which store a stream belongs to, the stores they
-name, and how a footer's printed total is checked."""
+name, how a footer's printed total is checked, and detection that takes no other layout's
+file."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from royalty import importers
 from royalty.importers import footer
 from royalty.importers.base import streamed_kinds
+from royalty.ingest import find_tables
+from royalty.ingest.reader import Source
 from royalty.platforms import canonical
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINE = ("symphonic", "beatport", "traxsource", "zebralution", "labelworx")
 
 
 def test_a_stream_is_a_stream_unless_its_store_puts_music_under_videos():
@@ -82,3 +90,26 @@ def test_a_printed_total_agrees_with_the_exact_sum_within_its_own_rounding(
 )
 def test_currency_named(text, code):
     assert footer.currency_named(text) == code
+
+
+def test_each_label_fixture_is_read_as_its_own_layout():
+    seen = set()
+    for path in sorted(FIXTURES.iterdir()):
+        prefix = path.name.split("_")[0]
+        if prefix not in MINE:
+            continue
+        table = find_tables(Source.from_path(path))[0]
+        layout, _ = importers.detect(table.header)
+        assert layout.name == prefix, path.name
+        seen.add(prefix)
+    assert seen == set(MINE)
+
+
+def test_no_other_layouts_fixture_is_taken_by_a_label_layout():
+    for path in sorted(FIXTURES.iterdir()):
+        if path.name.split("_")[0] in MINE or path.suffix not in (".csv", ".tsv", ".txt"):
+            continue
+        tables = find_tables(Source.from_path(path))
+        for table in tables:
+            layout, _ = importers.detect(table.header)
+            assert layout.name not in MINE, path.name

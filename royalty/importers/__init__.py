@@ -14,6 +14,7 @@ from royalty.importers import (
     cdbaby,
     disclosure,
     distrokid,
+    labelworx,
     soundcloud,
     symphonic,
     traxsource,
@@ -34,6 +35,7 @@ LAYOUTS: list[Layout] = [
     beatport.LAYOUT,
     traxsource.LAYOUT,
     zebralution.LAYOUT,
+    labelworx.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
