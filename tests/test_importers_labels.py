@@ -12,7 +12,7 @@ import pytest
 
 from royalty import importers
 from royalty.importers import footer
-from royalty.importers.base import streamed_kinds
+from royalty.importers.base import name_mixes_and_artists, streamed_kinds
 from royalty.ingest import find_tables
 from royalty.ingest.reader import Source
 from royalty.platforms import canonical
@@ -29,6 +29,24 @@ def test_a_stream_is_a_stream_unless_its_store_puts_music_under_videos():
         "stream", "video", "video", "stream", "stream", "stream", "stream", "stream",
     ]  # fmt: skip
     assert streamed_kinds(pd.Series([], dtype=str)).tolist() == []
+
+
+def test_mixes_join_their_titles_and_a_release_lends_its_artist():
+    data = pd.DataFrame(
+        {
+            "title": ["Copper Tones", "Copper Tones ", "", "Fathom"],
+            "mix": ["Original Mix", "Club Mix", "", ""],
+            "artist": ["Mira Castellan", "", "", "Tamsin Oake"],
+            "release_artist": ["Mira Castellan", "Mira Castellan", "Various Artists", "VA"],
+        }
+    )
+    name_mixes_and_artists(data)
+    assert data["title"].tolist() == [
+        "Copper Tones (Original Mix)", "Copper Tones (Club Mix)", "", "Fathom",
+    ]  # fmt: skip
+    assert data["artist"].tolist() == [
+        "Mira Castellan", "Mira Castellan", "Various Artists", "Tamsin Oake",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers.base import FileFacts, Layout
+from royalty.importers.base import FileFacts, Layout, name_mixes_and_artists
 
 STORE = "Beatport"
 
@@ -27,10 +27,7 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     data["store"] = STORE
     void = data["sale_type"].str.strip().str.lower() == "void"
     data["quantity"] = pd.Series("1", index=data.index).where(~void, "-1")
-    if "mix" in data.columns:
-        mix = data["mix"].str.strip()
-        named = (mix != "") & (data["title"].str.strip() != "")
-        data.loc[named, "title"] = data.loc[named, "title"].str.strip() + " (" + mix + ")"
+    name_mixes_and_artists(data)
     return data
 
 

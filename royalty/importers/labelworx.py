@@ -30,7 +30,7 @@ import pandas as pd
 
 from royalty.errors import StatementError
 from royalty.importers import footer
-from royalty.importers.base import FileFacts, Layout, streamed_kinds
+from royalty.importers.base import FileFacts, Layout, name_mixes_and_artists, streamed_kinds
 from royalty.months import month_text
 from royalty.vocabulary import KINDS
 
@@ -102,12 +102,7 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
         data["currency"] = facts.scanned["currency"]
     fmt = data["kind"].str.strip().str.lower()
     data["kind"] = streamed_kinds(data["store"]).where(~fmt.str.contains("download"), "download")
-    no_artist = data["artist"].str.strip() == ""
-    data.loc[no_artist, "artist"] = data.loc[no_artist, "release_artist"]
-    if "mix" in data.columns:
-        mix = data["mix"].str.strip()
-        named = (mix != "") & (data["title"].str.strip() != "")
-        data.loc[named, "title"] = data.loc[named, "title"].str.strip() + " (" + mix + ")"
+    name_mixes_and_artists(data)
     return data
 
 

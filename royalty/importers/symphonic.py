@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers.base import FileFacts, Layout, streamed_kinds
+from royalty.importers.base import FileFacts, Layout, name_mixes_and_artists, streamed_kinds
 from royalty.vocabulary import KINDS
 
 
@@ -35,13 +35,7 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
         ugc = data["content_type"].str.contains("user generated", case=False, regex=False)
         kind = kind.where(~ugc | (delivery == "download"), "video")
     data["kind"] = kind
-    if "release_artist" in data.columns:
-        no_artist = data["artist"].str.strip() == ""
-        data.loc[no_artist, "artist"] = data.loc[no_artist, "release_artist"]
-    if "mix" in data.columns:
-        mix = data["mix"].str.strip()
-        named = (mix != "") & (data["title"].str.strip() != "")
-        data.loc[named, "title"] = data.loc[named, "title"].str.strip() + " (" + mix + ")"
+    name_mixes_and_artists(data)
     return data
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from royalty.errors import StatementError
 from royalty.importers import footer
-from royalty.importers.base import FileFacts, Layout
+from royalty.importers.base import FileFacts, Layout, name_mixes_and_artists
 
 STORE = "Traxsource"
 KEYS = ("release", "title", "isrc", "territory", "quantity", "amount")
@@ -75,13 +75,7 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     data["reporting_month"] = data["usage_month"]
     whole = data["title"].str.strip().str.lower() == "whole release"
     data["title"] = data["title"].where(~whole, "")
-    if "version" in data.columns:
-        version = data["version"].str.strip()
-        named = (version != "") & ~whole
-        data.loc[named, "title"] = data.loc[named, "title"].str.strip() + " (" + version + ")"
-    if "release_artist" in data.columns:
-        no_artist = data["artist"].str.strip() == ""
-        data.loc[no_artist, "artist"] = data.loc[no_artist, "release_artist"]
+    name_mixes_and_artists(data)
     barcode = data["isrc"].str.strip().str.match(_BARCODE)
     if "upc" in data.columns:
         no_upc = barcode & (data["upc"].str.strip() == "")
@@ -104,7 +98,7 @@ LAYOUT = Layout(
         "isrc": "ISRC",
         "artist": "Track Artist",
         "title": "Track Title",
-        "version": "Track Version",
+        "mix": "Track Version",
         "territory": "Territory",
         "quantity": "Qty",
         "amount": "Amount Due",
