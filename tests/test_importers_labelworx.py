@@ -168,7 +168,7 @@ def test_a_name_without_a_quarter_needs_the_period_chosen(engine, tmp_path):
 @pytest.mark.parametrize(
     ("name", "period"),
     [
-        ("Tropical Twista Records Q1 2023__converted.csv", (202301, 202303)),
+        ("Kelp Forest Records Q1 2023__converted.csv", (202301, 202303)),
         ("ttr_Q4_2022.xlsx", (202210, 202212)),
         ("label_2024-Q3.csv", (202407, 202409)),
         ("statements.zip › 2025 q2/Label q2 2025.csv", (202504, 202506)),

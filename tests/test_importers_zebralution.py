@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
-from stored import stored_lines
+from stored import stored_line_list, stored_lines
 
 from royalty import importers
 from royalty.ingest import import_path
@@ -115,6 +115,22 @@ def test_an_excel_resave_with_its_sum_row(engine):
         "YouTube", "YouTube", "Meta (Facebook/Instagram)", "Beatport",
     ]  # fmt: skip
     assert [lines[n]["kind"] for n in (5, 7, 8, 9)] == ["stream", "stream", "video", "download"]
+
+
+def test_after_the_export_the_resaves_eans_are_known_again(engine):
+    """The same ISRCs, stored with their EANs from the export, give the re-save its UPCs."""
+    assert import_path(engine, EXPORT).status == "imported"
+
+    result = import_path(engine, EXCEL)
+
+    assert result.status == "imported", result.message
+    resaved = [x for x in stored_line_list(engine) if x["reporting_month"] == 202406]
+    assert len(resaved) == 11
+    by_isrc = {x["isrc"]: x["upc"] for x in resaved}
+    assert by_isrc["DEXY52400101"] == "0859731552014"  # 8,59732E+11
+    assert by_isrc["DEXY52400117"] == "0859731552021"
+    # a recording not in the export: the one release of its artist those digits fit
+    assert by_isrc["DEXY52400118"] == "0859731552021"
 
 
 def resaved_with(tmp_path: Path, old: str, new: str) -> Path:

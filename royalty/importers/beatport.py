@@ -11,7 +11,7 @@ Each row is one purchase, and ``TRACK_COUNT`` is the number of tracks in what wa
 a number of units: a line is one unit, and a ``Void`` row (``SALE_TYPE``, negative amounts)
 takes one back. ``CONTENT_TYPE`` ``release`` rows are whole releases: no track title or ISRC,
 the release's UPC. ``REMIX`` (``Original Mix``, ``Club Mix``) tells recordings of one title
-apart and is kept in the title, as Beatport shows it: ``Street Player (Club Mix)``.
+apart and is kept in the title, as Beatport shows it: ``Copper Tones (Tollan Vey Remix)``.
 """
 
 from __future__ import annotations

@@ -3,14 +3,14 @@
 ``Royalty`` is the label's money for the line: ``Value`` (what the store paid Labelworx) times
 the label's ``Deal`` share. The columns name no currency; the statement's footer does. Below
 the lines come the sum of ``Royalty`` (as the spreadsheet adds it, in binary floating point:
-``424.1077764579039``), a row naming the statement's currency with the same sum rounded
-(``GBP``, ``424.10777646``) and a conversion into another currency (``Euro``, ``481.59``,
-``Exchange rate 31.03.2023``). None of them is a line: the sums are checked against the lines
+``18.374492945750024``), a row naming the statement's currency with the same sum rounded
+(``GBP``, ``18.37449295``) and a conversion into another currency (``Euro``, ``21.49``,
+``Exchange rate 31.03.2024``). None of them is a line: the sums are checked against the lines
 (``footer``), the currency row names the lines' currency, and the conversion is left out, for
 it gives no rate to check it by. Without such a row the currency must be chosen on import.
 
 The statement gives no month at all: it covers a quarter, named only in its file name
-(``Tropical Twista Records Q1 2023.xlsx``). That quarter is the statement's, not when the
+(``Kelp Forest Records Q1 2024.xlsx``). That quarter is the statement's, not when the
 stores sold: the lines get it as ``usage_month`` to ``usage_month_end``, like a summary over
 a period, and no ``reporting_month``. A file whose name names no one quarter needs the period
 chosen on import (``ImportOptions.period``); nothing is guessed.
@@ -18,7 +18,7 @@ chosen on import (``ImportOptions.period``); nothing is guessed.
 ``Format`` says ``Stream`` or ``Digital Downloads``: a stream line is one unless its store
 puts music under videos (Facebook, Instagram, TikTok: ``base.streamed_kinds``). ``Track
 Artist`` is the line's artist, else ``Release Artist`` (a line for a whole release names no
-track); ``Mix Name`` is kept in the title (``Beltane (Original Mix)``).
+track); ``Mix Name`` is kept in the title (``Brine Lights (Original Mix)``).
 """
 
 from __future__ import annotations
