@@ -11,12 +11,17 @@ from collections.abc import Sequence
 from royalty.importers import (
     awal,
     bandcamp,
+    beatport,
     believe,
     cdbaby,
     disclosure,
     distrokid,
+    labelworx,
     soundcloud,
+    symphonic,
+    traxsource,
     tunecore,
+    zebralution,
 )
 from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
 
@@ -28,6 +33,11 @@ LAYOUTS: list[Layout] = [
     soundcloud.LAYOUT,
     believe.LAYOUT,
     awal.LAYOUT,
+    symphonic.LAYOUT,
+    beatport.LAYOUT,
+    traxsource.LAYOUT,
+    zebralution.LAYOUT,
+    labelworx.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 

@@ -376,6 +376,41 @@ def normalize(
     return out
 
 
+def streamed_kinds(stores: pd.Series) -> pd.Series:
+    """The kind of each line its statement calls a stream (``Streaming``, ``Subscription``,
+    ``Stream``), by its store.
+
+    Label statements put every non-download under one word, Facebook, TikTok and YouTube UGC
+    included; those are music under videos, and counted as streams they would skew per-stream
+    rates. So the store decides, as for a line that names no kind, except that a shop selling
+    downloads streams through its subscription (Beatport LINK, iTunes Match): a line it calls
+    a stream is one.
+    """
+    codes, uniques = pd.factorize(stores.fillna("").astype(str).str.strip(), sort=False)
+    kinds = []
+    for store in uniques:
+        kind = platforms.canonical(store)[1]
+        kinds.append("stream" if kind in ("download", "physical") else kind)
+    return pd.Series(np.array(kinds, dtype=object)[codes], index=stores.index, dtype=object)
+
+
+def name_mixes_and_artists(data: pd.DataFrame) -> None:
+    """A row's ``mix`` (``Original Mix``, ``Club Mix``) put into its title, and the release's
+    artist (``release_artist``) given to rows that name no artist of their own.
+
+    Download shops sell each mix of a title as a recording of its own, and a title alone would
+    merge them where no ISRC tells them apart; a whole release's line names no track, so no
+    track artist, and belongs to the release's artist.
+    """
+    if "mix" in data.columns and "title" in data.columns:
+        mix = data["mix"].str.strip()
+        named = (mix != "") & (data["title"].str.strip() != "")
+        data.loc[named, "title"] = data.loc[named, "title"].str.strip() + " (" + mix + ")"
+    if "release_artist" in data.columns and "artist" in data.columns:
+        no_artist = data["artist"].str.strip() == ""
+        data.loc[no_artist, "artist"] = data.loc[no_artist, "release_artist"]
+
+
 def _clean_isrc(text: str) -> str:
     return re.sub(r"[\s-]", "", text).upper()
 
