@@ -7,6 +7,7 @@ and list it in ``LAYOUTS``. Layouts are tried in order; more specific ones come 
 from __future__ import annotations
 
 from royalty.importers import (
+    apple_itunes,
     awal,
     bandcamp,
     believe,
@@ -26,6 +27,7 @@ LAYOUTS: list[Layout] = [
     soundcloud.LAYOUT,
     believe.LAYOUT,
     awal.LAYOUT,
+    apple_itunes.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
