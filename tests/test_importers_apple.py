@@ -16,13 +16,17 @@ from sqlalchemy import func, select
 from stored import stored_lines
 
 from royalty import importers
+from royalty.importers import FileFacts, ImportOptions
 from royalty.importers.apple_itunes import fiscal_month
-from royalty.ingest import import_path
+from royalty.importers.base import preamble_values
+from royalty.ingest import find_tables, import_path
+from royalty.ingest.reader import Source
 from royalty.store.models import EarningLine, Statement
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AU_FILE = FIXTURES / "apple_itunes_2024-01_au_fiscal.txt"
 ALL_REGIONS_FILE = FIXTURES / "apple_itunes_2025-10_all_regions.txt"
+S1_FILE = FIXTURES / "apple_music_2024-01_gb_s1.txt"
 
 
 def tsv_rows(path: Path, skip: int = 0) -> list[dict[str, str]]:
@@ -205,3 +209,100 @@ def test_detected_by_its_header_alone():
     header = next(csv.reader(AU_FILE.open(encoding="utf-8"), delimiter="\t"))
     found = importers.detect(header)
     assert found is not None and found[0].name == "apple_itunes"
+
+
+# --- Apple Music S1 streaming report ----------------------------------------------------------
+
+S1_PREAMBLE_ROWS = 4
+S1_EXPECTED = {"GBP": Decimal("6.612350")}
+
+
+def test_s1_preamble_says_the_period_and_currency_of_every_row():
+    """What the layout makes of the file's own four opening rows (``FileFacts.preamble``)."""
+    rows = tsv_rows(S1_FILE, skip=S1_PREAMBLE_ROWS)
+    assert len(rows) == 8
+    assert sum(Decimal(r["Net Royalty Total"]) for r in rows) == Decimal("6.612350")
+    table = find_tables(Source.from_path(S1_FILE))[0]
+    assert table.header_row == S1_PREAMBLE_ROWS
+    layout, mapping = importers.detect(table.header)
+    assert layout.name == "apple_music"
+    with S1_FILE.open(encoding="utf-8", newline="") as f:
+        preamble = tuple(tuple(r) for r in csv.reader(f.readlines()[:4], delimiter="\t"))
+    # the file's currency wins over the one chosen for files that do not say it
+    facts = FileFacts(
+        table.name, tuple(table.header), mapping, ImportOptions(currency="USD"),
+        decimal_comma=False, preamble=preamble,
+    )  # fmt: skip
+    lines = importers.normalize(next(table.chunks()), layout=layout, facts=facts, first_row=6)
+
+    assert len(lines) == 8
+    assert list(lines["row_number"]) == list(range(6, 14))
+    months = set(zip(lines["usage_month"], lines["usage_month_end"], strict=True))
+    assert months == {(202401, 202401)}
+    assert set(lines["currency"]) == {"GBP"}
+    assert sum(Decimal(a) for a in lines["amount"]) == S1_EXPECTED["GBP"]
+    assert int(lines["amount_nano"].sum()) == 6_612_350_000
+    assert list(lines["amount"])[:2] == ["0.886160", "0.154660"]  # written ".886160"
+    assert (set(lines["platform"]), set(lines["kind"]), set(lines["store"])) == (
+        {"Apple Music"}, {"stream"}, {"Apple Music"},
+    )  # fmt: skip
+    assert int(lines["quantity"].sum()) == 1597
+    assert set(lines["territory"]) == {"GB"}
+
+
+def test_s1_report_imports_with_the_period_and_currency_given(engine):
+    """Until the reader hands a table's opening rows to the layout, the person says them."""
+    result = import_path(engine, S1_FILE, ImportOptions(period=(202401, 202401), currency="GBP"))
+
+    assert result.status == "imported", result.message
+    assert result.format == "apple_music"
+    assert (result.rows, result.stored) == (8, 8)
+    assert {c: Decimal(v) for c, v in result.totals.items()} == S1_EXPECTED
+    lines = stored_lines(engine)
+    assert min(lines) == 6  # four preamble rows and the header above
+    assert stored_totals(lines) == S1_EXPECTED
+    assert {(x["usage_month"], x["usage_month_end"]) for x in lines.values()} == {(202401, 202401)}
+    assert {(x["platform"], x["kind"]) for x in lines.values()} == {("Apple Music", "stream")}
+    semaphore = lines[12]
+    assert (semaphore["isrc"], semaphore["title"], semaphore["quantity"]) == (
+        "GBXQ22400103", "Semaphore (Night Version)", 1266,
+    )  # fmt: skip
+    assert semaphore["artist"] == "The Lantern Coast feat. Ama Osei"
+    assert (semaphore["amount"], semaphore["amount_nano"]) == ("5.291880", 5_291_880_000)
+    assert lines[13]["amount"] == "0"  # no plays, no money: still a line
+    with engine.connect() as conn:
+        assert conn.execute(select(Statement.source)).scalar_one() == "Apple"
+
+
+def test_s1_report_without_a_period_asks_for_one_and_stores_nothing(engine):
+    result = import_path(engine, S1_FILE, ImportOptions(currency="GBP"))
+    assert result.status == "error"
+    assert "does not say which months it covers" in result.message
+    assert "--period" in result.message
+    assert counts(engine) == (0, 0)
+
+
+def test_s1_detected_below_its_preamble_and_not_by_another_layout():
+    header = tsv_rows(S1_FILE, skip=S1_PREAMBLE_ROWS)[0].keys()
+    found = importers.detect(list(header))
+    assert found is not None and found[0].name == "apple_music"
+    for row in (["Start Date", "12/31/2023"], ["Currency", "GBP"]):
+        assert importers.detect(row) is None
+
+
+@pytest.mark.parametrize(
+    ("rows", "values"),
+    [
+        (
+            [["Start Date", "10/01/2017"], ["Currency", "AUD", ""], ["", ""]],
+            {"start date": "10/01/2017", "currency": "AUD"},
+        ),
+        (
+            [["Format version", "Start date", "End date"], ["2", "2017-10-01", "2017-10-31"]],
+            {"format version": "2", "start date": "2017-10-01", "end date": "2017-10-31"},
+        ),
+        ([["Royalty statement for account 4471"], ["Account ID", ""]], {}),
+    ],
+)
+def test_preamble_values_reads_name_value_rows_and_a_names_row_over_values(rows, values):
+    assert preamble_values(rows) == values

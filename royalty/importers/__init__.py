@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from royalty.importers import (
     apple_itunes,
+    apple_music,
     awal,
     bandcamp,
     believe,
@@ -28,6 +29,7 @@ LAYOUTS: list[Layout] = [
     believe.LAYOUT,
     awal.LAYOUT,
     apple_itunes.LAYOUT,
+    apple_music.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
