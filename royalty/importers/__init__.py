@@ -16,6 +16,7 @@ from royalty.importers import (
     disclosure,
     distrokid,
     soundcloud,
+    spotify_finetunes,
     tunecore,
 )
 from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
@@ -30,6 +31,7 @@ LAYOUTS: list[Layout] = [
     awal.LAYOUT,
     apple_itunes.LAYOUT,
     apple_music.LAYOUT,
+    spotify_finetunes.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
