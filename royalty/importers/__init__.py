@@ -18,6 +18,7 @@ from royalty.importers import (
     soundcloud,
     spotify_finetunes,
     tunecore,
+    youtube_studio,
 )
 from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
 
@@ -32,6 +33,7 @@ LAYOUTS: list[Layout] = [
     apple_itunes.LAYOUT,
     apple_music.LAYOUT,
     spotify_finetunes.LAYOUT,
+    youtube_studio.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
