@@ -184,3 +184,98 @@ def test_export_name(name, said):
 def test_studio_recognized_headers(header, found):
     detected = importers.detect(header)
     assert (detected is not None and detected[0].name == "youtube_studio") is found
+
+
+# --- YouTube CMS (Content ID) video report ----------------------------------------------------
+
+CMS_FILE = FIXTURES / "youtube_cms_video_report.csv"
+CMS_PREAMBLE = 3  # a title, the content owner, a blank line
+MARCH = (202403, 202403)
+CMS_OPTIONS = ImportOptions(period=MARCH, currency="USD")
+CMS_EXPECTED = {"USD": Decimal("39.549696")}
+
+
+def cms_claims() -> list[dict[str, str]]:
+    """The claim rows: up to the blank line before the legend."""
+    text = CMS_FILE.read_text(encoding="utf-8").split("\n\n")[1]
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_cms_report_files_each_claim_under_its_asset_and_leaves_the_legend_out(engine):
+    claims = cms_claims()
+    assert len(claims) == 5
+    assert {"USD": sum(Decimal(r["Total Earnings"]) for r in claims)} == CMS_EXPECTED
+
+    result = import_path(engine, CMS_FILE, CMS_OPTIONS)
+
+    assert result.status == "imported", result.message
+    assert result.format == "youtube_cms"
+    assert (result.rows, result.stored) == (8, 5)  # three legend rows read, none stored
+    assert {c: Decimal(v) for c, v in result.totals.items()} == CMS_EXPECTED
+    lines = stored_lines(engine)
+    assert sorted(lines) == [5, 6, 7, 8, 9]
+    assert sum(Decimal(x["amount"]) for x in lines.values()) == CMS_EXPECTED["USD"]
+    assert sum(x["amount_nano"] for x in lines.values()) == 39_549_696_000
+    assert sum(x["quantity"] for x in lines.values()) == 53_537
+    assert {(x["usage_month"], x["usage_month_end"]) for x in lines.values()} == {MARCH}
+    assert {(x["store"], x["platform"], x["kind"]) for x in lines.values()} == {
+        ("YouTube Content ID", "YouTube", "video")
+    }
+    cover = lines[5]  # a fan's cover, claimed: the money is the recording's
+    assert (cover["title"], cover["artist"], cover["isrc"]) == (
+        "Harbour Wall", "The Lantern Coast", "GBXQ22400101",
+    )  # fmt: skip
+    assert (cover["release"], cover["upc"], cover["amount"]) == (
+        "Signal Fires", "5056789000013", "11.482215",
+    )  # fmt: skip
+    diary = lines[8]  # the owner's own video, no asset metadata: the video's title
+    assert (diary["title"], diary["artist"], diary["isrc"]) == (
+        "Studio diary #4 (behind the scenes)", "Unknown artist", "",
+    )  # fmt: skip
+    assert (lines[9]["amount"], lines[9]["quantity"]) == ("0", 52)  # an ID starting with "-"
+
+
+def test_cms_report_asks_for_the_currency_and_the_period_it_does_not_say(engine):
+    no_currency = import_path(engine, CMS_FILE, ImportOptions(period=MARCH))
+    assert no_currency.status == "error" and "--currency" in no_currency.message
+    no_period = import_path(engine, CMS_FILE, ImportOptions(currency="USD"))
+    assert no_period.status == "error" and "--period" in no_period.message
+    assert counts(engine) == (0, 0)
+
+
+def with_total_row(tmp_path: Path, earnings: str, views: str) -> Path:
+    claims, legend = CMS_FILE.read_text(encoding="utf-8").rsplit("\n\n", 1)
+    width = len(cms_claims()[0])
+    cells = ["Total"] + [""] * (width - 1)
+    cells[11], cells[18] = views, earnings
+    path = tmp_path / "video_report.csv"
+    path.write_text(f"{claims}\n{','.join(cells)}\n\n{legend}", encoding="utf-8")
+    return path
+
+
+def test_a_cms_total_row_is_checked_and_not_stored(engine, tmp_path):
+    right = with_total_row(tmp_path, "39.549696", "53537")
+    result = import_path(engine, right, CMS_OPTIONS)
+    assert result.status == "imported", result.message
+    assert (result.rows, result.stored) == (9, 5)
+    assert {c: Decimal(v) for c, v in result.totals.items()} == CMS_EXPECTED
+
+
+def test_a_cms_total_row_that_does_not_add_up_names_its_row(engine, tmp_path):
+    wrong = with_total_row(tmp_path, "39.549969", "53537")
+    result = import_path(engine, wrong, CMS_OPTIONS)
+    assert result.status == "error"
+    assert "row 10" in result.message and "'Total Earnings'" in result.message
+    assert "add up to 39.549696" in result.message
+    assert counts(engine) == (0, 0)
+
+
+def test_cms_detected_below_its_preamble_in_both_variants():
+    header = next(csv.reader(io.StringIO(CMS_FILE.read_text().split("\n\n")[1])))
+    found = importers.detect(header)
+    assert found is not None and found[0].name == "youtube_cms"
+    assert found[1]["amount"] == "Total Earnings"
+    variant = [c if c != "Total Earnings" else "Partner Revenue" for c in header]
+    found = importers.detect(variant)
+    assert found is not None and found[1]["amount"] == "Partner Revenue"
+    assert importers.detect(["YouTube Content ID video report"]) is None

@@ -18,6 +18,7 @@ from royalty.importers import (
     soundcloud,
     spotify_finetunes,
     tunecore,
+    youtube_cms,
     youtube_studio,
 )
 from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
@@ -34,6 +35,7 @@ LAYOUTS: list[Layout] = [
     apple_music.LAYOUT,
     spotify_finetunes.LAYOUT,
     youtube_studio.LAYOUT,
+    youtube_cms.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
