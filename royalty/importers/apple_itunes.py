@@ -5,8 +5,9 @@
 bought (a New Zealand sale in the Australian report is paid in AUD). ``Customer Price`` and
 ``Customer Currency`` are what the buyer paid, tax and Apple's share included: not the
 label's money, not read. Returns (``Sales or Return`` ``R``) carry negative quantities and
-amounts and are kept, so sales count net; a ``CMA-C`` promo code on a return is the credit
-for tracks a buyer already had when they completed the album (the album row says ``CMA``).
+amounts and are kept, so sales count net. Complete My Album shows as an album sale with
+the promo code ``CMA`` and returns coded ``CMA-C``, the credit for tracks the buyer had
+already bought; both count as written.
 
 ``Start Date`` and ``End Date`` bound one Apple fiscal month (``11/05/2017``..``12/02/2017``
 is November 2017): four or five weeks from a Sunday that may fall in the month before. The

@@ -5,8 +5,9 @@ Four rows of a name and a value open the file (``Start Date``, ``End Date``, ``R
 money for the row (``Quantity`` plays times the per-play ``Net Royalty``) in that currency;
 amounts are written without a leading zero (``.021330``). ``Storefront Name`` is the country
 (``AU``). ``Membership Type`` names the subscription the plays came from (``Indirect
-Individual Monthly EXTENDED TRIAL``) and ``Offline Indicator`` plays of a downloaded copy:
-every row is a stream.
+Individual Monthly EXTENDED TRIAL``); with ``Offline Indicator`` (``0``/``1``) and the
+numeric ``Item Type`` and ``Media Type`` it does not change what a row is: every row is a
+stream.
 
 The rows carry no date: the preamble's ``Start Date``..``End Date`` is one Apple fiscal
 month, the month of use of every row (``apple_itunes.fiscal_month``); nothing says when it

@@ -10,11 +10,11 @@ when it was paid.
 ``USD Payable`` is the label's money for the row, in the currency its header names, written
 with up to 33 decimals (``0.000004728602417533660881608229722``). Every digit is stored as
 written; sums over many lines (the pages) count each line rounded to 9 decimals, and the
-import says so when that differs from the exact total. ``Product`` is Spotify's
-subscription product (``P`` premium, ``A`` free, ``FAM6`` family, ``PDS`` student, bundles
-such as ``SYBSMB349``): every row is a stream. ``UPC`` holds the release's EAN-13; ``EAN``
-fills in when it is empty. ``Composer name`` (often ``N/A``), ``Label`` and ``URI`` are
-not read.
+import says so when that differs from the exact total. ``Product`` is Spotify's code for
+the product the plays came through (``P``, ``A``, ``FAM6``, ``PDS``, partner bundles such as
+``SYBSMB349``; Finetunes gives no list of them): every row is a stream. ``UPC`` holds the
+release's EAN-13; ``EAN`` fills in when it is empty. ``Composer name`` (often ``N/A``),
+``Label`` and ``URI`` are not read.
 """
 
 from __future__ import annotations
