@@ -124,3 +124,15 @@ def check(
         row=row,
         column=column,
     )
+
+
+def check_total_rows(rows: pd.DataFrame, facts: FileFacts, *, label: str) -> None:
+    """Each of ``rows`` (a ``Total`` row, named by its ``label`` field) against the file's
+    lines, in money and, when the layout reads them, units."""
+    for _, row in rows.iterrows():
+        for what in ("amount", "quantity"):
+            if what in facts.mapping:
+                check(
+                    row[what], what, facts, row=int(row["row_number"]),
+                    column=facts.mapping[what], label=row[label].strip(),
+                )  # fmt: skip

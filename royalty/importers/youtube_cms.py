@@ -52,13 +52,7 @@ def _sums(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     total, legend = _kinds_of_rows(data["video"], data["amount"])
-    for _, row in data[total].iterrows():
-        for fld in ("amount", "quantity"):
-            if fld in facts.mapping:
-                totals.check(
-                    row[fld], fld, facts, row=int(row["row_number"]),
-                    column=facts.mapping[fld], label=row["video"].strip(),
-                )  # fmt: skip
+    totals.check_total_rows(data[total], facts, label="video")
     data = data[~total & ~legend].copy()
     periods.stamp(data, periods.covered(facts, None))
     if "video_title" in data.columns:

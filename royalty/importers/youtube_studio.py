@@ -74,13 +74,7 @@ def _sums(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     total = _is_total(data["video"])
-    for _, row in data[total].iterrows():
-        for fld in ("amount", "quantity"):
-            if fld in facts.mapping:
-                totals.check(
-                    row[fld], fld, facts, row=int(row["row_number"]),
-                    column=facts.mapping[fld], label=row["video"].strip(),
-                )  # fmt: skip
+    totals.check_total_rows(data[total], facts, label="video")
     data = data[~total].copy()
     period, channel = export_name(facts.file)
     periods.stamp(data, periods.covered(facts, period))
