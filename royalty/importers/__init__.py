@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from royalty.importers import (
+    apple_itunes,
+    apple_music,
     awal,
     bandcamp,
     beatport,
@@ -18,9 +20,12 @@ from royalty.importers import (
     distrokid,
     labelworx,
     soundcloud,
+    spotify_finetunes,
     symphonic,
     traxsource,
     tunecore,
+    youtube_cms,
+    youtube_studio,
     zebralution,
 )
 from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
@@ -38,6 +43,11 @@ LAYOUTS: list[Layout] = [
     traxsource.LAYOUT,
     zebralution.LAYOUT,
     labelworx.LAYOUT,
+    apple_itunes.LAYOUT,
+    apple_music.LAYOUT,
+    spotify_finetunes.LAYOUT,
+    youtube_studio.LAYOUT,
+    youtube_cms.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 

@@ -38,7 +38,7 @@ Adding a layout is one module with a ``LAYOUT`` and a line in ``importers.LAYOUT
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,6 +104,35 @@ class FileFacts:
     where the chunk decides alone."""
     scanned: Mapping[str, object] = field(default_factory=dict)
     """What the layout's ``scan`` found in the whole file."""
+    preamble: tuple[tuple[str, ...], ...] = ()
+    """The rows above the header, as cells: some reports say their period or currency only
+    there (Apple Music's ``Currency<TAB>AUD``, Spotify's ``Start date`` block); read them
+    with ``preamble_values``. Empty when the header is the first row."""
+
+
+def preamble_values(preamble: Iterable[Sequence[str]]) -> dict[str, str]:
+    """The facts a report's opening rows give, by lower-case name.
+
+    Two shapes are read: rows of a name and a value (``Currency<TAB>AUD``), and a row of
+    names over a row of values as wide (``Format version, Start date, End date`` over ``2,
+    2017-10-01, 2017-10-31``). Anything else (a title line, a blank row) gives nothing, so a
+    layout that needs a fact it does not find asks for it instead of guessing.
+    """
+    rows = [[c.strip() for c in row] for row in preamble]
+    rows = [row[: max(i for i, c in enumerate(row) if c) + 1] for row in rows if any(row)]
+    values: dict[str, str] = {}
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if len(row) > 2 and following is not None and len(following) == len(row):
+            values.update((k.lower(), v) for k, v in zip(row, following, strict=True) if k)
+            i += 2
+            continue
+        if len(row) == 2 and row[0]:
+            values[row[0].lower()] = row[1]
+        i += 1
+    return values
 
 
 @dataclass(frozen=True)
@@ -156,7 +185,9 @@ class Layout:
                 if name.lower() in lower:
                     mapping[fld] = lower[name.lower()]
                     break
-        if not all(r in mapping for r in REQUIRED if r != "store" or "store" in self.columns):
+        # a required field the layout names no column for (one store for the whole file, a
+        # period stated above the rows) is its ``prepare``'s to fill
+        if not all(r in mapping for r in REQUIRED if r in self.columns):
             return None
         return mapping
 
