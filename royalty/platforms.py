@@ -55,6 +55,8 @@ RULES: list[tuple[str, str, str]] = [
     (r"7digital|medianet|media net", "Download stores", "download"),
     (r"peloton", "Peloton", "stream"),
     (r"\buma\b|united media agency|\bvk\b", "VK / UMA", "stream"),
+    # a band's or label's own web shop: merch and records it sells itself
+    (r"shopify", "Shopify", "physical"),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), name, kind) for p, name, kind in RULES]
 

@@ -10,9 +10,12 @@ from royalty.importers import (
     awal,
     bandcamp,
     believe,
+    cargo,
     cdbaby,
     disclosure,
     distrokid,
+    secretly,
+    shopify,
     soundcloud,
     tunecore,
 )
@@ -26,6 +29,11 @@ LAYOUTS: list[Layout] = [
     soundcloud.LAYOUT,
     believe.LAYOUT,
     awal.LAYOUT,
+    cargo.LAYOUT,
+    cargo.PHYSICAL_LAYOUT,
+    secretly.LAYOUT,
+    secretly.PHYSICAL_LAYOUT,
+    shopify.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
