@@ -21,6 +21,7 @@ from stored import stored_line_list
 from royalty import importers
 from royalty.importers import ImportOptions
 from royalty.importers.cargo import account_currency
+from royalty.importers.totals import agrees
 from royalty.ingest import import_path
 from royalty.store.models import EarningLine, Statement, StatementTotal
 
@@ -329,10 +330,16 @@ PHYSICAL_ROWS = [
 PHYSICAL_TOTAL = Decimal("66.914")
 
 
-def physical_workbook(path: Path, total: float | None = None, title: bool = False) -> Path:
+def _total_row(money: float) -> list[object]:
+    return [None] * 14 + [11, None, None, None, None, money]
+
+
+def physical_workbook(
+    path: Path, total: float | None = None, title: bool = False, subtotal: float | None = None
+) -> Path:
     """The Cargo physical sheet as Cargo sends it (numbers as numbers, one sheet named by
-    label and quarter); ``total`` adds the row a person's ``SUM`` would, ``title`` a line
-    above the header."""
+    label and quarter); ``total`` adds the row a person's ``SUM`` would, ``subtotal`` one
+    after January's rows, ``title`` a line above the header."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "204417_2023_Q1"
@@ -341,8 +348,10 @@ def physical_workbook(path: Path, total: float | None = None, title: bool = Fals
     sheet.append(PHYSICAL_HEADER)
     for row in PHYSICAL_ROWS:
         sheet.append(row)
+        if subtotal is not None and row is PHYSICAL_ROWS[1]:
+            sheet.append(_total_row(subtotal))
     if total is not None:
-        sheet.append([None] * 14 + [11, None, None, None, None, total])
+        sheet.append(_total_row(total))
     book.save(path)
     return path
 
@@ -410,3 +419,29 @@ def test_physical_total_row_that_does_not_add_up_names_the_row(engine, tmp_path)
     assert "row 8" in result.message and "'Net after fee'" in result.message
     assert "69.914" in result.message and "66.914" in result.message
     assert counts(engine) == (0, 0)
+
+
+def test_a_subtotal_and_the_grand_total_below_it_are_both_checked(engine, tmp_path):
+    good = physical_workbook(tmp_path / "good.xlsx", subtotal=40.32, total=66.914)
+    result = import_path(engine, good)
+    assert result.status == "imported", result.message
+    assert (result.rows, result.stored) == (7, 5)
+    assert result.totals == {"GBP": "66.914"}
+
+    wrong = physical_workbook(tmp_path / "wrong.xlsx", subtotal=40.23, total=66.914)
+    result = import_path(engine, wrong)
+    assert result.status == "error"
+    assert "row 4" in result.message and "40.23" in result.message and "40.32" in result.message
+
+
+def test_a_total_agrees_exactly_or_as_a_spreadsheet_writes_it():
+    exact = Decimal("4.872")
+    assert agrees(Decimal("4.872"), exact)
+    assert agrees(Decimal("4.8720"), exact)
+    assert agrees(Decimal("4.87"), exact)  # rounded to the cents it shows
+    assert agrees(Decimal("4.872000000000001"), exact)  # a binary sum's last digit
+    assert agrees(Decimal("202.9600144"), Decimal("202.960014368"))
+    assert not agrees(Decimal("4.88"), exact)
+    assert not agrees(Decimal("5"), exact)  # a whole number is no rounding of pence
+    assert not agrees(Decimal("4.8720000000001"), exact)
+    assert not agrees(Decimal("-4.872"), exact)
