@@ -433,6 +433,13 @@ def test_a_subtotal_and_the_grand_total_below_it_are_both_checked(engine, tmp_pa
     assert result.status == "error"
     assert "row 4" in result.message and "40.23" in result.message and "40.32" in result.message
 
+    short = physical_workbook(tmp_path / "short.xlsx", subtotal=40.32, total=60.0)
+    result = import_path(engine, short)
+    assert result.status == "error"
+    assert "row 8" in result.message and "says 60 " in result.message
+    assert "66.914 (26.594 since the total row above it)" in result.message
+    assert counts(engine) == (5, 1)  # the first workbook's lines, nothing of the wrong ones
+
 
 def test_a_total_agrees_exactly_or_as_a_spreadsheet_writes_it():
     exact = Decimal("4.872")

@@ -97,41 +97,44 @@ def scan_totals(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, o
     all_above, since = Decimal(0), Decimal(0)
     position, checked, unreadable = 0, 0, False
     for chunk in chunks:
-        data = _fields(chunk.reset_index(drop=True), facts.mapping)
+        data = _fields(chunk, facts.mapping)
         total = is_total(data)
         lines = ~total & ~is_blank(data)
         if decimal_comma is None:
             decimal_comma = guess_decimal_comma(_text(data, "amount")[lines])
-        amounts = parse_amounts(_text(data, "amount"), decimal_comma=decimal_comma)
+        said_texts = _text(data, "amount")
+        amounts = parse_amounts(said_texts, decimal_comma=decimal_comma)
         unreadable |= bool((amounts.bad & lines).any())
+        line_amounts = amounts.text.where(lines)  # None for total and empty rows
         start = 0
-        for at in total[total].index:
-            part = exact_sum(amounts.text[start:at][lines[start:at]])
+        for at in total.to_numpy().nonzero()[0]:
+            part = exact_sum(line_amounts.iloc[start:at])
             all_above, since = EXACT.add(all_above, part), EXACT.add(since, part)
             start = at + 1
             if unreadable:
                 continue
             row = facts.first_row + position + at
-            said_text = _text(data, "amount")[at]
-            if bool(amounts.bad[at]):
+            said_text = said_texts.iloc[at]
+            if bool(amounts.bad.iloc[at]):
                 raise StatementError(
                     facts.file,
                     f"this total row's amount is not a number: {said_text!r}",
                     row=row,
                     column=facts.mapping.get("amount"),
                 )
-            said = Decimal(amounts.text[at])
+            said = Decimal(amounts.text.iloc[at])
             if not (agrees(said, all_above) or agrees(said, since)):
+                sub = f" ({since} since the total row above it)" if since != all_above else ""
                 raise StatementError(
                     facts.file,
                     f"this total row says {said_text} but the lines above it add up to "
-                    f"{all_above}; correct it (or remove the total row) and import again",
+                    f"{all_above}{sub}; correct it (or remove the total row) and import again",
                     row=row,
                     column=facts.mapping.get("amount"),
                 )
             since = Decimal(0)
             checked += 1
-        part = exact_sum(amounts.text[start:][lines[start:]])
+        part = exact_sum(line_amounts.iloc[start:])
         all_above, since = EXACT.add(all_above, part), EXACT.add(since, part)
         position += len(data)
     return {"total_rows": checked}
