@@ -19,11 +19,13 @@ The ZIP also holds per-artist, -country, -label, -product, -store and -asset tab
 their headers carry no ``Royalty ID``, and the reader notes them as skipped.
 
 **Physical.** One sheet, a row per sale or cost: ``Net after fee`` is the label's money
-(``Gross value`` times the share in ``Distribution fee``), in pounds sterling (Cargo UK
-accounts in GBP; the sheet names no currency). ``Period`` (``2023_01``) is the month of the
-sale, ``Sold To`` the shop or distributor that bought it. ``Sale / Cost`` says whether a row is
-a sale (kind physical) or a cost charged to the label (kind other; its ``Artist / Invoice
-Ref`` and ``Title / More info`` then hold an invoice reference and a note, not a release).
+(in the sheets seen, ``Gross value`` times ``Distribution fee``, the share the label keeps),
+taken as pounds sterling: the sheet names no currency, and Cargo UK accounts to labels in
+GBP (a person's ``--currency`` does not change that). ``Period`` (``2023_01``) is the month
+of the sale, ``Sold To`` the shop or distributor that bought it. ``Sale / Cost`` says whether
+a row is a sale (kind physical) or a cost charged to the label (kind other; its ``Artist /
+Invoice Ref`` and ``Title / More info`` then hold an invoice reference and a note, not a
+release).
 
 Both may end in a total row of a person's spreadsheet: checked, not stored (``totals``).
 """

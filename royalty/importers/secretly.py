@@ -2,7 +2,8 @@
 
 Both are invoice lines of Secretly's accounting. ``Label Net Total`` is the label's money
 (``Total Gross Income`` less ``Distribution Fee Total``, and less ``MnD Fee Total`` on the
-physical side), in US dollars: Secretly accounts in USD and no column names a currency.
+physical side), taken as US dollars: no column names a currency, and Secretly (in the US)
+accounts to its labels in USD.
 Dates are US style (``1/31/2020``).
 
 **Digital.** ``invoice_description`` names the month of use (``2019.08 Streams``); the dates
