@@ -60,6 +60,8 @@ RULES: list[tuple[str, str, str]] = [
     (r"you tube", "YouTube", "stream"),
     (r"traxsource", "Traxsource", "download"),
     (r"\bjuno\b", "Juno Download", "download"),
+    # a band's or label's own web shop: merch and records it sells itself
+    (r"shopify", "Shopify", "physical"),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), name, kind) for p, name, kind in RULES]
 

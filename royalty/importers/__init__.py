@@ -15,10 +15,13 @@ from royalty.importers import (
     bandcamp,
     beatport,
     believe,
+    cargo,
     cdbaby,
     disclosure,
     distrokid,
     labelworx,
+    secretly,
+    shopify,
     soundcloud,
     spotify_finetunes,
     symphonic,
@@ -48,6 +51,11 @@ LAYOUTS: list[Layout] = [
     spotify_finetunes.LAYOUT,
     youtube_studio.LAYOUT,
     youtube_cms.LAYOUT,
+    cargo.LAYOUT,
+    cargo.PHYSICAL_LAYOUT,
+    secretly.LAYOUT,
+    secretly.PHYSICAL_LAYOUT,
+    shopify.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 

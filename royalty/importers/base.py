@@ -9,7 +9,7 @@ layouts.
 The hook contract. Every hook is a plain function the layout names; nothing outside the
 layout binds or replaces it. Each gets one ``FileFacts``: what is known about the file before
 its rows are read (its name for messages, header, column map, the importer's options, the
-number style, and what ``scan`` found in the whole file).
+number style, what ``scan`` found in the whole file, and the file row its data starts on).
 
 * ``recognize(header) -> column map | None``: detection for headers that carry data
   (``Income (GBP)``), instead of ``signature``/``columns``.
@@ -133,6 +133,9 @@ def preamble_values(preamble: Iterable[Sequence[str]]) -> dict[str, str]:
             values[row[0].lower()] = row[1]
         i += 1
     return values
+    first_row: int = 2
+    """The file row of the table's first data row: ``scan`` sees raw chunks without row
+    numbers, and a row it finds wrong (a footer total) must be named as ``normalize`` would."""
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,9 @@ def preview(
         table = find_tables(source, options.layouts)[0]
         layout, mapping = layout_of(table, options.layouts)
         first = next(table.chunks(), pd.DataFrame(columns=table.header)).head(n)
-        facts = importers.FileFacts(table.name, tuple(table.header), mapping, options)
+        facts = importers.FileFacts(
+            table.name, tuple(table.header), mapping, options, first_row=table.header_row + 2
+        )
         rows = importers.normalize(
             first, layout=layout, facts=facts, first_row=table.header_row + 2
         )
