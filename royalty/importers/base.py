@@ -108,6 +108,9 @@ class FileFacts:
     """The rows above the header, as cells: some reports say their period or currency only
     there (Apple Music's ``Currency<TAB>AUD``, Spotify's ``Start date`` block); read them
     with ``preamble_values``. Empty when the header is the first row."""
+    first_row: int = 2
+    """The file row of the table's first data row: ``scan`` sees raw chunks without row
+    numbers, and a row it finds wrong (a footer total) must be named as ``normalize`` would."""
 
 
 def preamble_values(preamble: Iterable[Sequence[str]]) -> dict[str, str]:
@@ -133,9 +136,6 @@ def preamble_values(preamble: Iterable[Sequence[str]]) -> dict[str, str]:
             values[row[0].lower()] = row[1]
         i += 1
     return values
-    first_row: int = 2
-    """The file row of the table's first data row: ``scan`` sees raw chunks without row
-    numbers, and a row it finds wrong (a footer total) must be named as ``normalize`` would."""
 
 
 @dataclass(frozen=True)
