@@ -16,8 +16,10 @@ import pytest
 
 from royalty import importers
 from royalty.errors import StatementError
-from royalty.ingest import reader
-from royalty.ingest.reader import HEADER_SEARCH_ROWS, Source, open_tables, sniff_encoding
+from royalty.ingest import delimited
+from royalty.ingest.delimited import HEADER_SEARCH_ROWS
+from royalty.ingest.encoding import sniff_encoding
+from royalty.ingest.reader import Source, open_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = ["Sale Month", "Store", "Title", "Earnings (USD)"]
@@ -179,7 +181,7 @@ def test_extra_cells_with_values_are_an_error_not_dropped():
 def test_fast_and_careful_readers_give_the_same_rows(path, monkeypatch):
     """pyarrow reads clean UTF-8 tables; pandas reads everything else. Same cells either way,
     including when the fast reader hands rows out in many small blocks."""
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 2048)
     for table in open_tables(Source.from_path(path), importers.is_known_header):
         fast = pd.concat(list(table.chunks()), ignore_index=True)
         careful = pd.concat(list(table.chunks(careful=True)), ignore_index=True)
@@ -203,9 +205,9 @@ def test_the_fast_reader_gives_what_the_careful_one_gives_in_every_encoding(enco
     text = "\r\n".join("\t".join(r) for r in [HEADER, *rows]) + "\r\n"
     (table,) = open_tables(Source.from_bytes("dk.tsv", text.encode(encoding)), knows_header)
     arrow_reads = []
-    real_arrow_chunks = reader._arrow_chunks
+    real_arrow_chunks = delimited._arrow_chunks
     monkeypatch.setattr(
-        reader, "_arrow_chunks", lambda *a: arrow_reads.append(a[-1]) or real_arrow_chunks(*a)
+        delimited, "_arrow_chunks", lambda *a: arrow_reads.append(a[-1]) or real_arrow_chunks(*a)
     )
     fast = pd.concat(list(table.chunks()), ignore_index=True)
     assert arrow_reads == [table.encoding]
