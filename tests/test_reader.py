@@ -213,3 +213,40 @@ def test_the_fast_reader_gives_what_the_careful_one_gives_in_every_encoding(enco
     assert arrow_reads == [table.encoding]
     careful = pd.concat(list(table.chunks(careful=True)), ignore_index=True)
     assert fast.values.tolist() == careful.values.tolist() == rows
+
+
+def test_a_file_without_a_header_takes_the_names_a_layout_gives_its_first_row():
+    """``headerless`` is asked about the first row only when no row is a header; the names it
+    gives stand for a header above that row, so every row is data, numbered from 1."""
+    asked: list[list[str]] = []
+
+    def headerless(cells: list[str]) -> list[str] | None:
+        asked.append(cells)
+        return ["Kind", "Sale Month", "Earnings"] if cells[0] == "S" else None
+
+    data = b"S,2024-05,0.50\nS,2024-06,0.25\nT,,0.75\n"
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("plain.csv", data)
+    for source in (
+        Source.from_bytes("plain.csv", data),
+        Source.from_bytes("months.zip", zipped.getvalue()),
+    ):
+        asked.clear()
+        (table,) = open_tables(source, knows_header, headerless)
+        assert (table.header, table.header_row, table.delimiter) == (
+            ["Kind", "Sale Month", "Earnings"], -1, ",",
+        )  # fmt: skip
+        assert pd.concat(table.chunks()).values.tolist() == [
+            ["S", "2024-05", "0.50"], ["S", "2024-06", "0.25"], ["T", "", "0.75"],
+        ]  # fmt: skip
+        assert asked == [["S", "2024-05", "0.50"]]
+
+    asked.clear()
+    with_header = ("\t".join(HEADER) + "\n" + "\t".join(ROWS[0]) + "\n").encode()
+    (table,) = open_tables(Source.from_bytes("h.tsv", with_header), knows_header, headerless)
+    assert (table.header, asked) == (HEADER, [])  # a header found: nothing else is asked
+    assert (
+        open_tables(Source.from_bytes("x.csv", b"X,2024-05,0.50\n"), knows_header, headerless) == []
+    )
+    assert open_tables(Source.from_bytes("x.csv", data), knows_header) == []  # no one asked

@@ -43,12 +43,21 @@ def is_known_header(header: list[str]) -> bool:
     return detect(header) is not None
 
 
+def headerless_columns(first_row: list[str]) -> list[str] | None:
+    """The column names the first layout that writes files without a header gives a file whose
+    first row is this one (``Layout.headerless``); None when none does."""
+    for layout in LAYOUTS:
+        if layout.headerless is not None and (names := layout.headerless(first_row)):
+            return names
+    return None
+
+
 def known_layouts() -> str:
     """Human list for "unknown layout" messages."""
     return "; ".join(layout.title for layout in LAYOUTS)
 
 
 __all__ = [
-    "FIELDS", "LAYOUTS", "FileFacts", "ImportOptions", "Layout", "detect", "known_layouts",
-    "normalize",
+    "FIELDS", "LAYOUTS", "FileFacts", "ImportOptions", "Layout", "detect", "headerless_columns",
+    "known_layouts", "normalize",
 ]  # fmt: skip

@@ -179,17 +179,43 @@ def find_header(
     return None
 
 
+def supplied_header(
+    lines: list[str], headerless: reader.Headerless
+) -> tuple[int, str, list[str]] | None:
+    """For a file without a header row: the names a layout gives its first row's columns, as if
+    they were a header above that row (``header_row`` one less), with its delimiter.
+
+    Only the first row is shown (without the empty cells at its end, as in the header search):
+    the layout recognizes the file by it, and every row of the file, that one included, is
+    then data."""
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if index is None:
+        return None
+    for delimiter in DELIMITERS:
+        named = lines[index].rstrip(delimiter + " ")
+        if delimiter not in named or named.count(delimiter) >= archive.MAX_COLUMNS:
+            continue
+        names = headerless([clean_header(c) for c in split_line(named, delimiter)])
+        if names:
+            return index - 1, delimiter, list(names)
+    return None
+
+
 # --- text tables -------------------------------------------------------------------------------
 
 
 def text_table(
-    source: reader.Source, is_header: Callable[[list[str]], bool]
+    source: reader.Source,
+    is_header: Callable[[list[str]], bool],
+    headerless: reader.Headerless | None = None,
 ) -> reader.Table | None:
     encoding = sniff_encoding(source)
     raw, text, lines = _head_lines(source, encoding)
     if not any(line.strip() for line in lines):
         raise StatementError(source.name, "is empty")
     found = find_header(source.name, lines, is_header, None)
+    if found is None and headerless is not None:
+        found = supplied_header(lines, headerless)
     if found is None:
         return None
     header_row, delimiter, header = found

@@ -121,21 +121,33 @@ def _skipped_because(name: str) -> str | None:
     return None
 
 
-def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> Tables:
-    """All tables in a source whose header a known layout recognizes.
+Headerless = Callable[[list[str]], list[str] | None]
+"""A text file's first row -> the names of its columns, for layouts whose files have no header
+row (``Layout.headerless``); None when no layout writes such a row."""
+Known = tuple[Callable[[list[str]], bool], Headerless | None]
+"""What the layouts recognize: a header row, and the first row of a file without one."""
+
+
+def open_tables(
+    source: Source,
+    is_header: Callable[[list[str]], bool],
+    headerless: Headerless | None = None,
+) -> Tables:
+    """All tables in a source whose header a known layout recognizes, or (``headerless``) whose
+    first row one does when no row of a text file is a header.
 
     Raises ``StatementError`` for empty, binary, damaged or oversized files; returns no tables
     when the file is readable but no table in it is in a known layout. ``Tables.notes`` names
     the members of an archive that were skipped, and why.
     """
     tables = Tables()
-    _open(source, is_header, tables, archive.Budget(), source.name, 0)
+    _open(source, (is_header, headerless), tables, archive.Budget(), source.name, 0)
     return tables
 
 
 def _open(
     source: Source,
-    is_header: Callable[[list[str]], bool],
+    known: Known,
     out: Tables,
     budget: archive.Budget,
     top: str,
@@ -143,12 +155,13 @@ def _open(
 ) -> bool:
     """``open_tables`` for a source ``depth`` archives deep inside the file named ``top``.
     True when it was an archive (whose members are then each imported or noted as skipped)."""
+    is_header, headerless = known
     if source.size == 0:
         raise StatementError(source.name, "is empty (0 bytes)")
     head = source.head(8)
     lower = source.name.lower()
     if head.startswith(ZIP_MAGIC) or lower.endswith((".xlsx", ".xlsm", ".zip")):
-        return _open_zip(source, is_header, out, budget, top, depth)
+        return _open_zip(source, known, out, budget, top, depth)
     if head.startswith(OLE_MAGIC) or lower.endswith((".xls", ".ods")):
         from royalty.ingest import spreadsheet  # only when a workbook comes (and no cycle)
 
@@ -156,7 +169,7 @@ def _open(
         return False
     from royalty.ingest import delimited  # here, not above: it imports ``Table`` from here
 
-    table = delimited.text_table(source, is_header)
+    table = delimited.text_table(source, is_header, headerless)
     if table:
         out.append(table)
     return False
@@ -164,7 +177,7 @@ def _open(
 
 def _open_zip(
     source: Source,
-    is_header: Callable[[list[str]], bool],
+    known: Known,
     out: Tables,
     budget: archive.Budget,
     top: str,
@@ -187,18 +200,18 @@ def _open_zip(
                     f"this app reads archives at most {archive.MAX_NESTING} deep. Unzip the "
                     "outer ones first",
                 )
-            _read_members(source, zf, is_header, out, budget, top, depth)
+            _read_members(source, zf, known, out, budget, top, depth)
     if workbook:
         from royalty.ingest import spreadsheet
 
-        out.extend(spreadsheet.tables(source, is_header, budget))
+        out.extend(spreadsheet.tables(source, known[0], budget))
     return not workbook
 
 
 def _read_members(
     source: Source,
     zf: zipfile.ZipFile,
-    is_header: Callable[[list[str]], bool],
+    known: Known,
     out: Tables,
     budget: archive.Budget,
     top: str,
@@ -223,7 +236,7 @@ def _read_members(
         spool = archive.unpack(zf, info, label, budget)
         found = len(out)
         was_archive = _open(
-            Source(label, spool.open, spool.size), is_header, out, budget, top, depth + 1
+            Source(label, spool.open, spool.size), known, out, budget, top, depth + 1
         )
         if len(out) == found and not was_archive:
             out.notes.append(f"{_within(label, top)} (not in a statement layout this app knows)")

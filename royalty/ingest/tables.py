@@ -35,7 +35,7 @@ def find_tables(source: Source) -> Tables:
                 f"is {what}, not a statement export; download the CSV, TSV or XLSX "
                 "statement from your distributor instead",
             )
-    tables = open_tables(source, importers.is_known_header)
+    tables = open_tables(source, importers.is_known_header, importers.headerless_columns)
     if not tables:
         raise StatementError(
             source.name,
