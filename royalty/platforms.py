@@ -55,6 +55,8 @@ RULES: list[tuple[str, str, str]] = [
     (r"7digital|medianet|media net", "Download stores", "download"),
     (r"peloton", "Peloton", "stream"),
     (r"\buma\b|united media agency|\bvk\b", "VK / UMA", "stream"),
+    # ClicknClear licenses music for routines (cheer, dance, fitness): sync licences, no plays
+    (r"click ?n ?clear", "ClicknClear", "other"),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), name, kind) for p, name, kind in RULES]
 

@@ -11,6 +11,7 @@ from royalty.importers import (
     bandcamp,
     believe,
     cdbaby,
+    clicknclear,
     disclosure,
     distrokid,
     soundcloud,
@@ -26,6 +27,7 @@ LAYOUTS: list[Layout] = [
     soundcloud.LAYOUT,
     believe.LAYOUT,
     awal.LAYOUT,
+    clicknclear.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
