@@ -62,6 +62,8 @@ RULES: list[tuple[str, str, str]] = [
     (r"\bjuno\b", "Juno Download", "download"),
     # a band's or label's own web shop: merch and records it sells itself
     (r"shopify", "Shopify", "physical"),
+    # ClicknClear licenses music for routines (cheer, dance, fitness): sync licences, no plays
+    (r"click ?n ?clear", "ClicknClear", "other"),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), name, kind) for p, name, kind in RULES]
 

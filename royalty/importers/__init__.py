@@ -17,6 +17,7 @@ from royalty.importers import (
     believe,
     cargo,
     cdbaby,
+    clicknclear,
     disclosure,
     distrokid,
     labelworx,
@@ -56,6 +57,7 @@ LAYOUTS: list[Layout] = [
     secretly.LAYOUT,
     secretly.PHYSICAL_LAYOUT,
     shopify.LAYOUT,
+    clicknclear.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
@@ -75,12 +77,21 @@ def is_known_header(header: list[str], extra: Sequence[Layout] = ()) -> bool:
     return detect(header, extra) is not None
 
 
+def headerless_columns(first_row: list[str]) -> list[str] | None:
+    """The column names the first layout that writes files without a header gives a file whose
+    first row is this one (``Layout.headerless``); None when none does."""
+    for layout in LAYOUTS:
+        if layout.headerless is not None and (names := layout.headerless(first_row)):
+            return names
+    return None
+
+
 def known_layouts() -> str:
     """Human list for "unknown layout" messages."""
     return "; ".join(layout.title for layout in LAYOUTS)
 
 
 __all__ = [
-    "FIELDS", "LAYOUTS", "FileFacts", "ImportOptions", "Layout", "detect", "known_layouts",
-    "normalize",
+    "FIELDS", "LAYOUTS", "FileFacts", "ImportOptions", "Layout", "detect", "headerless_columns",
+    "known_layouts", "normalize",
 ]  # fmt: skip

@@ -13,6 +13,12 @@ number style, what ``scan`` found in the whole file, and the file row its data s
 
 * ``recognize(header) -> column map | None``: detection for headers that carry data
   (``Income (GBP)``), instead of ``signature``/``columns``.
+* ``headerless(first_row) -> column names | None``: for files with no header row at all
+  (ClicknClear), asked only when no layout recognizes a header among a text file's first rows:
+  given the cells of its first row, the names of its columns when this layout writes such a
+  row. The names stand for the header: the layout is then detected by them like any header (so
+  its ``recognize`` or ``signature`` must accept them), and every row, the first included, is
+  data.
 * ``scan(chunks, facts) -> dict``: reads the raw chunks once before the import, for facts one
   row needs from another anywhere in the file; the result is ``facts.scanned``.
 * ``prepare(data, facts) -> data``: the layout's own code on a chunk with field names (drop
@@ -164,6 +170,9 @@ class Layout:
     """Layout-specific code on a chunk with field names (see the module docstring)."""
     recognize: Callable[[list[str]], dict[str, str] | None] | None = None
     """Custom detection for headers that carry data (``Income (GBP)``): -> column map or None."""
+    headerless: Callable[[list[str]], list[str] | None] | None = None
+    """For files without a header row: their first row's cells -> the names of their columns,
+    or None when the row is not this layout's (see the module docstring)."""
     whole_table: bool = False
     """``prepare`` gets the whole table at once, not chunk by chunk: for small tables whose
     rows are checked against each other (a summary's Total row)."""

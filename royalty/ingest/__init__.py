@@ -13,12 +13,13 @@ The rules a person can rely on:
   overlap, or nothing is kept. The file's own totals, exact to its last digit, are stored too.
 
 Reading the package top to bottom tells the story of an import: ``import_source`` below takes
-the bytes; ``reader`` (with ``archive``) turns them into tables and ``tables`` finds the
-layout; inside the one-file transaction (``transaction``) the file's number style is decided
-first (``facts``), each chunk is normalized by the layout (``royalty.importers``), identified
-and checked for overlap (``identity``, ``resaved``), given its dimension ids
-(``dimensions``), written by the bulk writer with its summaries (``royalty.store``) and
-reconciled (``reconcile``); ``result`` says what happened.
+the bytes; ``reader`` turns them into tables (archives measured by ``archive``, text read by
+``delimited``, workbooks by ``spreadsheet``) and ``tables`` finds the layout; inside the
+one-file transaction (``transaction``) the file's number style is decided first (``facts``),
+each chunk is normalized by the layout (``royalty.importers``), identified and checked for
+overlap (``identity``, ``resaved``), given its dimension ids (``dimensions``), written by the
+bulk writer with its summaries (``royalty.store``) and reconciled (``reconcile``); ``result``
+says what happened.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ from royalty.errors import StatementError, UnknownLayout
 from royalty.formatting import size_text
 from royalty.importers.base import ImportOptions
 from royalty.ingest import transaction
+from royalty.ingest.delimited import IrregularRows
 from royalty.ingest.facts import number_style
-from royalty.ingest.reader import IrregularRows, Source, Table, Tables
+from royalty.ingest.reader import Source, Table, Tables
 from royalty.ingest.result import (
     ImportResult,
     Preview,

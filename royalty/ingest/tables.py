@@ -39,7 +39,9 @@ def find_tables(source: Source, layouts: Sequence[Layout] = ()) -> Tables:
                 f"is {what}, not a statement export; download the CSV, TSV or XLSX "
                 "statement from your distributor instead",
             )
-    tables = open_tables(source, partial(importers.is_known_header, extra=layouts))
+    tables = open_tables(
+        source, partial(importers.is_known_header, extra=layouts), importers.headerless_columns
+    )
     if not tables:
         raise UnknownLayout(
             source.name,
