@@ -65,9 +65,11 @@ def mapping_form(engine: Engine, upload: Any, options: ImportOptions) -> None:
                 key=f"{key}_fixed_currency",
             )
         problems = mapping_problems(header, fields)
-        if problems:
-            for problem in problems:
-                st.warning(markdown_text(problem), icon=":material/warning:")
+        if problems:  # one warning per file, every problem in it
+            st.warning(
+                markdown_text(f"{upload.name}: to import it, " + "; ".join(problems)),
+                icon=":material/warning:",
+            )
             return
         layout = mapped_layout(UNNAMED, header, fields, currency)
         checked = _preview(upload, source, replace(options, layouts=(layout,)), fields, currency)
