@@ -199,3 +199,20 @@ def test_upload_in_chromium(empty_app_url: str, browser) -> None:
         _assert_clean(page)
     finally:
         page.close()
+
+
+def test_the_app_makes_no_request_to_any_address_but_its_own(app_url: str, browser) -> None:
+    """Offline means offline: no font CDN for the favicon, no analytics, no tiles."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    outside: list[str] = []
+
+    def note(request) -> None:  # type: ignore[no-untyped-def]
+        if not request.url.startswith((app_url, "data:", "blob:")):
+            outside.append(request.url)
+
+    page.on("request", note)
+    for path, _title, _charts in PAGES:
+        page.goto(f"{app_url}/{path}")
+        _settle(page)
+    page.close()
+    assert outside == []
