@@ -47,12 +47,18 @@ pages = [
     st.Page(
         "app_pages/unwrapped.py", title="Unwrapped", icon=":material/redeem:", url_path="unwrapped"
     ),
+    st.Page(
+        "app_pages/statements.py",
+        title="Statements",
+        icon=":material/receipt_long:",
+        url_path="statements",
+    ),
     import_page,
 ]
 page = st.navigation(pages, position="top")
 
 st.session_state.pop("_selection", None)
-if page.url_path != "import" and data.has_data(engine):
+if page.url_path not in {"import", "statements"} and data.has_data(engine):
     st.session_state["_selection"] = state.sidebar(engine)
 
 page.run()

@@ -131,7 +131,17 @@ if results:
         table,
         hide_index=True,
         key="import_result_table",
-        column_config={"Rows": counts, "Stored": counts, "Skipped": counts},
+        column_config={
+            "Rows": counts,
+            "Stored": counts,
+            "Skipped": st.column_config.NumberColumn(
+                format="localized", help="Lines already stored from an earlier statement"
+            ),
+            "Dropped": st.column_config.NumberColumn(
+                format="localized",
+                help="Rows that are not lines: transfers, total rows, empty rows",
+            ),
+        },
     )
     imported = [r for r in results if r.status == "imported"]
     for r in results:

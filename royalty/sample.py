@@ -24,6 +24,7 @@ from royalty import ingest, settings
 from royalty.ingest import ImportResult, Progress
 from royalty.ingest.reader import Source
 from royalty.store import statements
+from royalty.store.db import writing
 from royalty.store.models import (
     AppSetting,
     Statement,
@@ -139,7 +140,7 @@ def remove_sample_data(engine: Engine, folder: str | Path = settings.SAMPLE_DATA
     into the (possibly now empty) database again.
     """
     digests = sample_digests(folder)
-    with engine.begin() as conn:
+    with writing(engine) as conn:  # after an import that is writing, not failing under it
         ids = (
             list(conn.execute(select(Statement.id).where(Statement.sha256.in_(digests))).scalars())
             if digests

@@ -29,6 +29,7 @@ PAGES = {
     "app_pages/tracks.py": ("Tracks", True),
     "app_pages/territories.py": ("Territories", True),
     "app_pages/unwrapped.py": ("Unwrapped", True),
+    "app_pages/statements.py": ("Statements", False),
     "app_pages/import_statements.py": ("Import statements", False),
 }
 """page -> (title, draws plotly charts on sample data)."""
@@ -438,3 +439,27 @@ def test_member_shares_are_parsed_or_refused_with_a_reason() -> None:
     for bad in ["", "a, b", "-1, 2", "0, 0"]:
         shares, problem = ui_unwrapped.parse_shares(bad)
         assert shares is None and problem.startswith("Shares")
+
+
+def test_statements_page_shows_a_receipt_and_removes_after_a_confirmation(on_empty: str) -> None:
+    eng = db.get_engine(on_empty)
+    kept = ingest.import_path(eng, FIXTURES / "tunecore_2024-02_gbp.csv")
+    gone = ingest.import_path(eng, FIXTURES / "bandcamp_2022-12_artist_utf8.csv")
+    at = _open("app_pages/statements.py")
+    table = _frame(at, "Stored")
+    assert list(table["File"]) == [gone.file.split("/")[-1], kept.file.split("/")[-1]]
+    assert list(table["Dropped"]) == [1, 0]
+
+    at.session_state["statements_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception, at.exception
+    checks = _frame(at, "Reconciles")
+    assert list(checks["Stored"]) == ["24.16", "13.98"]
+    assert list(checks["Reconciles"]) == ["yes", "yes"]
+    assert at.button(key="statements_remove_button").disabled
+    at.checkbox(key="statements_confirm").check().run()
+    at.button(key="statements_remove_button").click().run()
+    assert not at.exception, at.exception
+    assert any("Removed 1 statement" in s.value for s in at.success)
+    assert _statements(on_empty) == 1
+    assert list(_frame(at, "Stored")["File"]) == [kept.file.split("/")[-1]]

@@ -129,6 +129,7 @@ def test_missing_path_is_an_error_not_a_crash(capsys, tmp_path):
         {
             "file": str(missing), "status": "error", "format": None, "rows": 0, "totals": {},
             "period": None, "message": f"{missing}: no such file", "stored": 0, "skipped": 0,
+            "dropped": 0, "dropped_because": {},
             "statement_id": None, "encoding": None,
         }
     ]  # fmt: skip

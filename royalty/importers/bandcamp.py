@@ -4,7 +4,9 @@ Headers are lower-case and the column set depends on the options chosen when dow
 every column is found by name. ``net amount`` is what the artist keeps (after fees and
 Bandcamp's share) in the row's own ``currency``. Refunds and reversals keep their negative
 amounts so sales are counted net. ``payout`` rows move money already counted to the artist's
-bank; they are not income and are dropped before anything is summed.
+bank; they are not income and are dropped (as transfers) before anything is summed. A refund
+row whose amount cells are blank (one part of a refunded order) moved no money: it is a line of
+0, not an error.
 
 The report also carries buyer names, e-mails and addresses; none of those columns is mapped, so
 no buyer's personal data is ever stored.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers.base import FileFacts, Layout
+from royalty.importers.base import FileFacts, Layout, drop_rows
 
 STORE = "Bandcamp"
 TRANSFERS = {"payout"}
@@ -25,11 +27,12 @@ _PHYSICAL = r"(?i)cassette|tape|vinyl|\blp\b|\b7\"|compact disc|\bcd\b|shirt|pos
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     item = data["kind"].str.strip().str.lower()
-    data = data[~item.isin(TRANSFERS)].copy()
-    item = item[data.index]
+    data = drop_rows(data, item.isin(TRANSFERS), "transfer")
     data["store"] = STORE
     isrc = data["isrc"].str.strip() if "isrc" in data.columns else pd.Series("", index=data.index)
     reversed_sale = item.isin(REVERSALS)
+    # a refund of one part of an order can come with its amount cells blank: no money moved
+    data.loc[reversed_sale & (data["amount"].str.strip() == ""), "amount"] = "0"
     if "package" in data.columns:
         physical = reversed_sale & data["package"].str.contains(_PHYSICAL, regex=True)
         data.loc[physical, "kind"] = "package"

@@ -17,6 +17,10 @@ number style, and what ``scan`` found in the whole file).
   row needs from another anywhere in the file; the result is ``facts.scanned``.
 * ``prepare(data, facts) -> data``: the layout's own code on a chunk with field names (drop
   transfer rows, fill a month from the header, ...); ``whole_table`` gives it all rows at once.
+  A row that is not a line (a payout, a total row) is marked with ``drop_rows(data, mask,
+  reason)`` rather than removed, so that every result can say rows = stored + skipped +
+  dropped, and why; rows a hook removes outright are counted as ``not a line``. Rows whose
+  every mapped cell is blank are dropped as ``empty`` before any hook sees them.
 
 Adding a layout is one module with a ``LAYOUT`` and a line in ``importers.LAYOUTS``::
 
@@ -66,6 +70,10 @@ FIELDS = (
     "fx_rate",  # the statement's own rate from source_currency to currency
 )
 REQUIRED = ("usage_month", "store", "amount")
+
+DROPPED = "dropped"
+"""The column a ``prepare`` hook fills (through ``drop_rows``) with why a row is not a line."""
+EMPTY, NOT_A_LINE = "empty", "not a line"
 
 
 @dataclass(frozen=True)
@@ -203,10 +211,25 @@ def _mapped_text(values: pd.Series, fn: Callable[[str], str]) -> pd.api.extensio
     return pd.array([fn(u) for u in uniques], dtype="str").take(codes)
 
 
+def drop_rows(data: pd.DataFrame, mask: pd.Series, reason: str) -> pd.DataFrame:
+    """Mark the rows of ``mask`` as not lines, for ``reason`` (``transfer``, ``total row``):
+    ``normalize`` leaves them out and counts them under that reason."""
+    if DROPPED not in data.columns:
+        data = data.assign(**{DROPPED: ""})
+    data.loc[mask & (data[DROPPED] == ""), DROPPED] = reason
+    return data
+
+
+def dropped_counts(lines: pd.DataFrame) -> dict[str, int]:
+    """Reason -> rows of the chunk that ``normalize`` left out (see ``drop_rows``)."""
+    return dict(lines.attrs.get(DROPPED, {}))
+
+
 def normalize(
     frame: pd.DataFrame, *, layout: Layout, facts: FileFacts, first_row: int
 ) -> pd.DataFrame:
-    """Raw rows (header names as in the file) -> typed rows with the fields of ``FIELDS``.
+    """Raw rows (header names as in the file) -> typed rows with the fields of ``FIELDS``;
+    the rows left out, by reason, are in ``dropped_counts(result)``.
 
     Raises ``StatementError`` naming file, row and column for the first value that is wrong.
     """
@@ -215,12 +238,29 @@ def normalize(
     for fld, col in headers.items():
         data[fld] = _as_text(frame[col])
     data["row_number"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    dropped: dict[str, int] = {}
+    if headers:
+        blank = np.logical_and.reduce([(data[f].str.strip() == "").to_numpy() for f in headers])
+        if blank.any():
+            dropped[EMPTY] = int(blank.sum())
+            data = data[~blank]
     label = {fld: headers.get(fld, fld) for fld in FIELDS}
-    if layout.prepare is not None:
+    if layout.prepare is not None and not data.empty:
+        given = len(data)
         data = layout.prepare(data, facts)
+        if DROPPED in data.columns:
+            marked = data[DROPPED] != ""
+            for reason, count in data.loc[marked, DROPPED].value_counts().items():
+                dropped[str(reason)] = dropped.get(str(reason), 0) + int(count)
+            data = data[~marked].drop(columns=DROPPED)
+            given -= int(marked.sum())
+        if len(data) < given:
+            dropped[NOT_A_LINE] = dropped.get(NOT_A_LINE, 0) + given - len(data)
         label.update({f: headers.get(f, f) for f in data.columns if f not in label})
     if data.empty:
-        return _typed_empty()
+        empty = _typed_empty()
+        empty.attrs[DROPPED] = dropped
+        return empty
 
     out = pd.DataFrame(index=data.index)
     out["row_number"] = data["row_number"].to_numpy()
@@ -328,7 +368,9 @@ def normalize(
     out["upc"] = _mapped_text(upc, _clean_upc)
     out["upc_hint"] = _mapped_text(upc, _upc_hint)
     out["territory"] = _mapped_text(_text(data, "territory"), territories.normalize)
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs[DROPPED] = dropped
+    return out
 
 
 def _clean_isrc(text: str) -> str:

@@ -31,7 +31,7 @@ import pandas as pd
 import pycountry
 
 from royalty.errors import StatementError
-from royalty.importers.base import FileFacts, Layout
+from royalty.importers.base import EMPTY, FileFacts, Layout, drop_rows
 from royalty.money import (
     exact_sum,
     guess_decimal_comma,
@@ -153,13 +153,13 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     options, file, labels = facts.options, facts.file, dict(facts.mapping)
     header_currency, header_period = _header_facts(labels)
     empty = (data["amount"].str.strip() == "") & (data["quantity"].str.strip() == "")
-    data = data[~empty].copy()
+    data = drop_rows(data, empty, EMPTY)
     decimal_comma = facts.decimal_comma  # the importer's one decision for the file
     if decimal_comma is None:  # a preview of this table alone
-        decimal_comma = guess_decimal_comma(data["amount"])
-    is_total = data["store"].str.match(_TOTAL)
-    _check_total(data, is_total, file, labels, decimal_comma=decimal_comma)
-    data = data[~is_total].copy()
+        decimal_comma = guess_decimal_comma(data.loc[~empty, "amount"])
+    is_total = data["store"].str.match(_TOTAL) & ~empty
+    _check_total(data[~empty], is_total[~empty], file, labels, decimal_comma=decimal_comma)
+    data = drop_rows(data, is_total, "total row")
 
     period = header_period or options.period
     if period is None:

@@ -132,6 +132,11 @@ def import_source(
     """
     options = options or ImportOptions()
     name = source.name
+    recognized: str | None = None  # the layout, once known: an error names it too
+
+    def failed(message: str) -> ImportResult:
+        return ImportResult(file=name, status="error", format=recognized, message=message)
+
     try:
         _remove_leftovers(engine, status)
         digest = sha256_of(source)
@@ -140,38 +145,35 @@ def import_source(
         if seen is not None:
             return duplicate(source, seen)
         tables = find_tables(source)
+        recognized = layout_of(tables[0])[0].name
         waiting = partial(say_waiting, name, status)
         try:
             return _store(engine, source, digest, tables, options, progress, waiting)
         except IrregularRows:  # rolled back: the second pass, see ``_store``
             return _store(engine, source, digest, tables, options, progress, waiting, True)
     except StatementError as exc:
-        return ImportResult(file=name, status="error", message=str(exc))
+        return failed(str(exc))
     except FileNotFoundError:
-        return ImportResult(file=name, status="error", message=f"{name}: no such file")
+        return failed(f"{name}: no such file")
     except MemoryError:
-        return ImportResult(file=name, status="error", message=f"{name}: too large to read")
+        return failed(f"{name}: too large to read")
     except DatabaseBusy as exc:
-        return ImportResult(
-            file=name,
-            status="error",
-            message=(
-                f"{name}: another import kept the database busy for over "
-                f"{duration_text(exc.waited)}; nothing of {name} was stored. Import it again "
-                "once that one has finished."
-            ),
+        return failed(
+            f"{name}: another import kept the database busy for over "
+            f"{duration_text(exc.waited)}; nothing of {name} was stored. Import it again "
+            "once that one has finished."
         )
     except DiskFull as exc:
-        return ImportResult(file=name, status="error", message=disk_full_text(name, exc))
+        return failed(disk_full_text(name, exc))
     except IntegrityError as exc:
         if "sha256" in str(exc.orig):  # stored meanwhile by a writer that did not wait
             with engine.connect() as conn:
                 seen = _stored_as(conn, digest)
             if seen is not None:
                 return duplicate(source, seen)
-        return unexpected(name, exc)
+        return unexpected(name, exc, recognized)
     except Exception as exc:  # a bug must not take the app down; say what happened
-        return unexpected(name, exc)
+        return unexpected(name, exc, recognized)
 
 
 def _store(

@@ -42,6 +42,11 @@ class ImportResult:
     message: str = ""
     stored: int = 0
     skipped: int = 0
+    """Lines already stored from an earlier statement of the same source."""
+    dropped: int = 0
+    """Rows that are not lines (``rows`` = ``stored`` + ``skipped`` + ``dropped``)."""
+    dropped_because: dict[str, int] = field(default_factory=dict)
+    """Reason (``transfer``, ``total row``, ``empty``, ``not a line``) -> rows."""
     statement_id: int | None = None
     encoding: str | None = None
 
@@ -59,10 +64,11 @@ class Preview:
     error: str | None = None
 
 
-def unexpected(name: str, exc: Exception) -> ImportResult:
+def unexpected(name: str, exc: Exception, layout: str | None = None) -> ImportResult:
     return ImportResult(
         file=name,
         status="error",
+        format=layout,
         message=f"{name}: could not be imported ({type(exc).__name__}: {exc})",
     )
 

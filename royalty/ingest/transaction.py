@@ -4,6 +4,7 @@ summed and reconciled, all or nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -21,7 +22,7 @@ from sqlalchemy import (
 from royalty import importers
 from royalty.background import read_ahead
 from royalty.errors import StatementError
-from royalty.importers.base import FileFacts, ImportOptions, Layout
+from royalty.importers.base import FileFacts, ImportOptions, Layout, dropped_counts
 from royalty.ingest.dimensions import Dimensions
 from royalty.ingest.facts import number_style
 from royalty.ingest.identity import Overlap
@@ -72,7 +73,10 @@ class FileImport:
         self.rows = 0
         self.stored = 0
         self.skipped = 0
+        self.dropped: dict[str, int] = {}
+        """Reason -> rows that are not lines (transfers, total rows, empty rows)."""
         self.file_totals: dict[str, Decimal] = {}
+        self.skipped_totals: dict[str, Decimal] = {}
         self.line_counts: dict[str, int] = {}
         self.first_month: int | None = None
         self.last_month: int | None = None
@@ -103,6 +107,8 @@ class FileImport:
                 )
             for batch in read_ahead(self._normalized(table, table_layout, mapping)):
                 self.rows += batch.rows
+                for reason, count in batch.dropped.items():
+                    self.dropped[reason] = self.dropped.get(reason, 0) + count
                 if len(batch.lines):
                     self._count(batch)
                     self._store(batch)
@@ -130,7 +136,13 @@ class FileImport:
             else ""
         )
         money = ", ".join(f"{v} {c}" for c, v in totals.items())
-        if not self.skipped:  # what the pages add up, where 9 decimals cannot hold the file's
+        if self.skipped:  # the stored lines' own sum beside the file's
+            kept = {
+                c: decimal_text(EXACT.subtract(v, self.skipped_totals.get(c, Decimal(0))))
+                for c, v in sorted(self.file_totals.items())
+            }
+            money = ", ".join(f"{v} {c}" for c, v in kept.items()) + " of the file's " + money
+        else:  # what the pages add up, where 9 decimals cannot hold the file's
             rounded = {
                 c: decimal_text(nano_to_decimal(self.tally.nano.get(c, 0)))
                 for c in sorted(self.file_totals)
@@ -148,9 +160,12 @@ class FileImport:
             message=(
                 f"{self.source.name}: {layout.title}, {self.stored:,} "
                 f"line{'' if self.stored == 1 else 's'} stored ({money}){skipped}"
+                f"{dropped_text(self.dropped)}"
             ),
             stored=self.stored,
             skipped=self.skipped,
+            dropped=sum(self.dropped.values()),
+            dropped_because=dict(sorted(self.dropped.items())),
             statement_id=self.statement_id,
             encoding=tables[0].encoding,
         )
@@ -174,9 +189,12 @@ class FileImport:
         facts = replace(facts, decimal_comma=decimal_comma)
         for chunk in chunks:
             lines = importers.normalize(chunk, layout=layout, facts=facts, first_row=first_row)
+            dropped = dropped_counts(lines)
             first_row += len(chunk)
             if lines.empty:
-                yield _Batch(len(chunk), lines, np.empty(0, np.int64), np.empty(0, np.int64), {})
+                yield _Batch(
+                    len(chunk), lines, np.empty(0, np.int64), np.empty(0, np.int64), {}, dropped
+                )
                 continue
             lines = self.upcs.restore(lines)
             hashes, occurrence = self.overlap.identity(lines)
@@ -184,7 +202,7 @@ class FileImport:
                 currency: (exact_sum(amounts), len(amounts))
                 for currency, amounts in lines.groupby("currency", sort=False)["amount"]
             }
-            yield _Batch(len(chunk), lines, hashes, occurrence, totals)
+            yield _Batch(len(chunk), lines, hashes, occurrence, totals, dropped)
 
     def _count(self, batch: _Batch) -> None:
         """The file's own totals: every line it gives, stored or skipped as overlap."""
@@ -204,6 +222,10 @@ class FileImport:
         skip = self.overlap.already_stored(hashes, occurrence, lines)
         if skip.any():
             self.skipped += int(skip.sum())
+            for currency, amounts in lines[skip].groupby("currency", sort=False)["amount"]:
+                self.skipped_totals[currency] = EXACT.add(
+                    self.skipped_totals.get(currency, Decimal(0)), exact_sum(amounts)
+                )
             keep = ~skip
             lines, hashes, occurrence = lines[keep], hashes[keep], occurrence[keep]
         if lines.empty:
@@ -250,6 +272,7 @@ class FileImport:
             .where(Statement.__table__.c.id == self.statement_id)
             .values(
                 row_count=self.rows, lines_stored=self.stored, lines_skipped=self.skipped,
+                dropped=json.dumps(dict(sorted(self.dropped.items()))),
                 first_month=self.first_month, last_month=self.last_month,
             )
         )  # fmt: skip
@@ -275,3 +298,14 @@ class _Batch:
     occurrence: np.ndarray
     totals: dict[str, tuple[Decimal, int]]
     """Currency -> (exact sum of the amounts, lines)."""
+    dropped: dict[str, int]
+    """Reason -> rows of the chunk that are not lines."""
+
+
+def dropped_text(dropped: dict[str, int]) -> str:
+    """``; 6 rows dropped (6 transfer)``: every row read is stored, skipped or dropped."""
+    if not dropped:
+        return ""
+    total = sum(dropped.values())
+    why = ", ".join(f"{n:,} {reason}" for reason, n in sorted(dropped.items()))
+    return f"; {total:,} row{'' if total == 1 else 's'} dropped as not lines ({why})"

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from royalty.settings import database_url
-from royalty.store import models  # noqa: F401  (registers the tables)
+from royalty.store import models, schema  # noqa: F401  (models registers the tables)
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a statement waits for a lock before SQLite gives up (an import waits longer: see
@@ -25,8 +25,6 @@ WAIT_LIMIT = 600.0
 """Seconds an import waits for another one before it gives up."""
 IMPORT_LOCK = 0x726F79616C7479
 """PostgreSQL advisory lock held by the transaction that imports (b"royalty")."""
-SCHEMA_LOCK = IMPORT_LOCK + 1
-"""PostgreSQL advisory lock held while the tables are created."""
 
 
 class DatabaseBusy(Exception):
@@ -63,34 +61,31 @@ def _wal(cursor: sqlite3.Cursor) -> None:
             time.sleep(0.01)
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """Create an engine and the tables it needs (idempotent, and safe when several processes
-    start on a new database at the same moment)."""
+def make_engine(url: str | None = None, *, upgrade: bool = True) -> Engine:
+    """Create an engine, with its schema created or upgraded to the newest version
+    (idempotent, and safe when several processes start on one database at the same moment)."""
     resolved = database_url(url)
     engine = create_engine(resolved)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    _create_schema(engine)
+    if not upgrade:  # ``royalty db status``: the database as it is
+        return engine
+    schema.ensure(engine)  # created, or upgraded in place, before anything reads it
     from royalty.store import rollup  # imports the bulk writer, which imports this module
 
     rollup.ensure(engine)  # back-fill at start: read paths never write
     return engine
 
 
-def _create_schema(engine: Engine) -> None:
-    """The missing tables, created by one process at a time: two ``create_all`` at once both
-    see a table missing and the second ``CREATE TABLE`` fails. Checked without a lock first
-    (the tables almost always exist), then again under the lock, in one transaction."""
-    tables = set(SQLModel.metadata.tables)
-    with engine.connect() as conn:
-        if tables <= set(inspect(conn).get_table_names()):
-            return
-        if conn.dialect.name == "sqlite":
-            lock_for_writing(conn)
-        elif conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
-        SQLModel.metadata.create_all(conn)  # checks again what exists, now that we hold it
-        conn.commit()
+@contextmanager
+def writing(
+    engine: Engine, waiting: Callable[[float], None] | None = None, *, limit: float | None = None
+) -> Iterator[Connection]:
+    """One transaction that writes, after the write lock (see ``lock_for_writing``): what
+    removals and settings use, so that they wait for an import instead of failing under it."""
+    with engine.connect() as conn, conn.begin():
+        lock_for_writing(conn, waiting, limit=limit)
+        yield conn
 
 
 def lock_for_writing(

@@ -85,6 +85,10 @@ class Statement(SQLModel, table=True):
     row_count: int = 0
     lines_stored: int = 0
     lines_skipped: int = 0
+    dropped: str | None = None
+    """Rows that are not lines, by reason, as JSON (``{"transfer": 6}``); None for statements
+    imported before reasons were kept (their count is ``row_count - lines_stored -
+    lines_skipped``)."""
     first_month: int | None = None
     last_month: int | None = None
 

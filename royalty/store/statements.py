@@ -6,12 +6,45 @@ stores and territories stay (they are shared vocabulary, not anybody's data).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, select
+from sqlalchemy import Connection, Engine, Select, delete, select
 
 from royalty.store import rollup
+from royalty.store.db import writing
 from royalty.store.models import Artist, EarningLine, Release, Statement, StatementTotal, Track
+
+
+class UnknownStatements(LookupError):
+    """Ids that name no statement: nothing was removed."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+        listed = ", ".join(str(i) for i in ids)
+        super().__init__(
+            f"no statement with id {listed}; nothing was removed (`royalty statements` lists them)"
+        )
+
+
+def remove_statements(
+    engine: Engine,
+    ids: Iterable[int],
+    *,
+    waiting: Callable[[float], None] | None = None,
+    limit: float | None = None,
+) -> list[int]:
+    """Remove these statements in one transaction, after any import that is writing; raises
+    ``UnknownStatements`` (removing nothing) if one of them does not exist."""
+    wanted = sorted(set(int(i) for i in ids))
+    with writing(engine, waiting, limit=limit) as conn:
+        found = set(conn.execute(select(Statement.id).where(Statement.id.in_(wanted))).scalars())
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise UnknownStatements(missing)
+        if wanted:
+            remove(conn, wanted)
+    return wanted
 
 
 def remove(conn: Connection, ids: list[int]) -> None:

@@ -16,6 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 
 from royalty import analytics, sample
+from royalty.analytics import statements
 from royalty.store.models import Statement
 
 DataVersion = tuple[int, int, str]
@@ -78,3 +79,7 @@ top_tracks = cached(analytics.top_tracks)
 top_territories = cached(analytics.top_territories)
 low_stream_tracks = cached(analytics.low_stream_tracks)
 unwrapped = cached(analytics.unwrapped)
+
+# what was imported
+statement_list = cached(statements.statement_list, max_entries=50)
+receipt = cached(statements.receipt, max_entries=50)

@@ -1,0 +1,5 @@
+"""``python -m royalty.cli``, as ``royalty``."""
+
+from royalty.cli import main
+
+raise SystemExit(main())

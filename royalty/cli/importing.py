@@ -1,0 +1,143 @@
+"""``royalty import``: files and folders of statements, each in its own transaction; Ctrl-C
+and SIGTERM leave every file stored in full or not at all, and say which."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from royalty.cli.options import add_db, currency, period
+from royalty.importers.base import ImportOptions
+from royalty.store.db import make_engine
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import statement files or folders of them")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders to walk")
+    p.add_argument("--artist", metavar="NAME", help="file the lines under this artist")
+    p.add_argument(
+        "--period",
+        type=period,
+        metavar="A..B",
+        help="usage period for files that do not say it (disclosure summaries), e.g. 2024-07..2025-06",
+    )
+    p.add_argument(
+        "--currency", type=currency, metavar="C", help="currency for files that do not say it"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    add_db(p)
+    p.set_defaults(func=_cmd_import)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the file's transaction rolls back and scratch data goes."""
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """While importing, SIGTERM (``kill``, a service manager stopping us) raises ``Terminated``
+    in the main thread, as Ctrl-C raises KeyboardInterrupt, instead of ending the process on
+    the spot."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(_signum, _frame):  # type: ignore[no-untyped-def]
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(engine: Engine, path: Path, done: int, exc: KeyboardInterrupt) -> tuple[str, int]:
+    """What is true after an interrupt during ``path``, and the exit status (128 + signal).
+
+    A file's import is one transaction, so it is stored in full or not at all; which one, only
+    the database can tell (the interrupt may come while it commits, or just after)."""
+    from royalty.ingest import is_stored
+
+    what, status = ("Terminated", 143) if isinstance(exc, Terminated) else ("Interrupted", 130)
+    try:
+        stored = is_stored(engine, path)
+    except Exception as error:  # the database cannot say: say that
+        return (
+            f"{what}: could not tell whether {path} was stored ({type(error).__name__}: "
+            f"{error}); the {done} file(s) before it were. Run the same command again to go "
+            "on: whatever is stored already is skipped as a duplicate.",
+            status,
+        )
+    if stored:
+        return (
+            f"{what}: {path} was stored in full, and so were the {done} file(s) before it. "
+            "Run the same command again to go on.",
+            status,
+        )
+    return (
+        f"{what}: nothing of {path} was stored; the {done} file(s) before it were. "
+        "Run the same command again to go on.",
+        status,
+    )
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    with _sigterm_interrupts():
+        return _import_files(args)
+
+
+def _import_files(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from royalty.ingest import import_path, statement_files
+
+    engine = make_engine(args.db)
+    options = ImportOptions(artist=args.artist, period=args.period, currency=args.currency)
+    files = list(statement_files(args.paths))
+    if not files:
+        print("No statement files found in: " + ", ".join(args.paths), file=sys.stderr)
+        return 1
+    results = []
+    quiet = args.json or not sys.stderr.isatty()
+    with tqdm(total=len(files), unit="file", disable=quiet, file=sys.stderr) as bar:
+
+        def progress(name: str, rows: int, expected: int | None) -> None:
+            about = f" of ~{expected:,}" if expected else ""
+            bar.set_postfix_str(f"{rows:,}{about} rows", refresh=True)
+
+        def status(message: str) -> None:  # waiting for another import; leftovers removed
+            tqdm.write(message, file=sys.stderr)
+
+        for path in files:
+            bar.set_description(path.name[:40])
+            try:
+                result = import_path(engine, path, options, progress=progress, status=status)
+            except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the transaction rolled back
+                bar.close()
+                message, code = _interrupted(engine, path, len(results), exc)
+                print(message, file=sys.stderr)
+                return code
+            results.append(result)
+            bar.update(1)
+            if not args.json:
+                mark = {"imported": "ok ", "duplicate": "dup", "error": "ERR"}[result.status]
+                tqdm.write(f"[{mark}] {result.message}", file=sys.stdout)
+    if args.json:
+        print(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))
+    else:
+        counts = {
+            s: sum(r.status == s for r in results) for s in ("imported", "duplicate", "error")
+        }
+        print(
+            f"{counts['imported']} imported, {counts['duplicate']} duplicate, {counts['error']} failed"
+        )
+    return 1 if any(r.status == "error" for r in results) else 0

@@ -1,0 +1,66 @@
+"""What several commands share: how they name a database, a scope of income, a currency."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from royalty.months import parse_period
+
+if TYPE_CHECKING:
+    from royalty import analytics
+
+
+def period(text: str) -> tuple[int, int]:
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def currency(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a currency code such as GBP, USD or EUR")
+    return code
+
+
+DB_HELP = "database URL (default: $DATABASE_URL, else a SQLite file in your data folder)"
+
+
+def add_db(parser: argparse.ArgumentParser) -> None:
+    """``--db`` after the subcommand too; it is set only when given, so that a ``--db``
+    before the subcommand is not overwritten by the subcommand's default."""
+    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=DB_HELP)
+
+
+def add_scope(parser: argparse.ArgumentParser, *, year_help: str) -> None:
+    """Which income a command covers: one artist, a year or period, a reporting currency."""
+    parser.add_argument("--artist", metavar="NAME", help="one artist (default: all)")
+    when = parser.add_mutually_exclusive_group()
+    when.add_argument("--year", type=int, metavar="Y", help=year_help)
+    when.add_argument(
+        "--period", type=period, metavar="A..B", help="usage months, e.g. 2024-07..2025-06"
+    )
+    parser.add_argument(
+        "--currency", type=currency, metavar="C", help="reporting currency (default: the main one)"
+    )
+
+
+def scope(
+    args: argparse.Namespace, engine: Engine, command: str
+) -> tuple[analytics.Filters, str] | None:
+    """The filters and currency ``add_scope``'s options select; None (said on stderr) for an
+    artist with no income. Without --year or --period: the latest full year."""
+    from royalty import analytics
+
+    if args.artist is not None and args.artist not in analytics.artists(engine):
+        print(f"royalty {command}: no income stored for artist {args.artist!r}", file=sys.stderr)
+        return None
+    year = args.year or (None if args.period else analytics.latest_full_year(engine, args.artist))
+    period = (year * 100 + 1, year * 100 + 12) if year else args.period
+    currency = args.currency or analytics.main_currency(engine, args.artist)
+    return analytics.Filters(artist=args.artist, period=period), currency

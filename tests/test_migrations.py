@@ -1,0 +1,177 @@
+"""Upgrades keep every figure: a database written by the 2026-12 release (committed as a
+fixture, with the figures that release's code showed for it) opens in today's code with the
+same figures, on SQLite and PostgreSQL; the upgraded schema is the models' schema; an
+interrupted upgrade leaves the database as it was; ``royalty db status|upgrade``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from conftest import PG_URL
+from release_figures import figures
+from sqlalchemy import MetaData, create_engine, func, insert, select, text
+from sqlmodel import SQLModel
+from test_ingest import dk_file, dk_row
+
+from royalty.cli import main
+from royalty.ingest import import_bytes
+from royalty.store import schema
+from royalty.store.db import make_engine
+from royalty.store.models import EarningLine
+
+RELEASE = Path(__file__).parent / "releases" / "2026-12"
+FIGURES = json.loads((RELEASE / "figures.json").read_text(encoding="utf-8"))
+NEW_FILE = dk_file([dk_row("2026-10", "1.25"), dk_row("2026-11", "0.75", store="Deezer")])
+"""A statement the release database does not hold."""
+
+
+def release_copy(tmp_path: Path) -> str:
+    path = tmp_path / "release.db"
+    shutil.copy(RELEASE / "royalty.db", path)
+    return f"sqlite:///{path}"
+
+
+def schema_differences(engine) -> list:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": conn.dialect.name != "sqlite"}
+        )
+        return compare_metadata(context, SQLModel.metadata)
+
+
+def test_head_is_the_newest_migration():
+    scripts = ScriptDirectory(str(schema.MIGRATIONS))
+    assert scripts.get_heads() == [schema.HEAD]
+
+
+def test_a_release_database_opens_with_every_figure_unchanged(tmp_path):
+    url = release_copy(tmp_path)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert "alembic_version" not in conn.dialect.get_table_names(conn)
+    assert schema.status(engine).current == "0001 (unversioned)"
+    assert schema.status(engine).pending == ("0002", "0003")
+
+    engine = make_engine(url)
+
+    assert schema.status(engine).up_to_date
+    assert figures(engine) == FIGURES
+    assert schema_differences(engine) == []
+    # and it takes new statements as any database does
+    assert import_bytes(engine, "dk_2026-11.tsv", NEW_FILE).status == "imported"
+
+
+def test_a_new_database_is_created_at_the_newest_version(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+
+    assert schema.status(engine).current == schema.HEAD
+    assert schema.status(engine).pending == ()
+    assert schema_differences(engine) == []
+
+
+def test_migrations_from_nothing_build_the_models_schema(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+    with engine.connect() as conn:
+        schema._alembic(conn, "upgrade", schema.HEAD)
+        conn.commit()
+
+    assert schema_differences(engine) == []
+
+
+def test_an_interrupted_upgrade_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    url = release_copy(tmp_path)
+    real = schema._alembic
+
+    def upgrade_then_fail(conn, command, revision):
+        real(conn, command, revision)
+        if command == "upgrade":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(schema, "_alembic", upgrade_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        make_engine(url)
+    monkeypatch.setattr(schema, "_alembic", real)
+
+    assert schema.status(create_engine(url)).current == "0001 (unversioned)"
+    engine = make_engine(url)
+    assert figures(engine) == FIGURES
+
+
+def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
+    url = release_copy(tmp_path)
+
+    assert main(["db", "status", "--db", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "current": "0001 (unversioned)", "head": "0003", "pending": ["0002", "0003"],
+    }  # fmt: skip
+    assert main(["db", "upgrade", "--db", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "current": "0003", "head": "0003", "pending": [], "ran": ["0002", "0003"],
+    }  # fmt: skip
+    assert main(["db", "upgrade", "--db", url]) == 0
+    assert "already at the newest version (0003)" in capsys.readouterr().out
+    assert main(["db", "status", "--db", url]) == 0
+    assert "version 0003, the newest" in capsys.readouterr().out
+
+
+# --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------
+
+
+@pytest.mark.skipif(PG_URL is None, reason="no PostgreSQL server configured")
+def test_a_release_database_on_postgresql_keeps_every_figure(tmp_path):
+    pg = create_engine(PG_URL)
+    with pg.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    with pg.connect() as conn:
+        schema._alembic(conn, "upgrade", schema.FIRST)  # the 2026-12 release's tables
+        conn.execute(text(f"DROP TABLE {schema.VERSION_TABLE}"))  # that release had none
+        conn.commit()
+    release = MetaData()
+    source = create_engine(release_copy(tmp_path))
+    release.reflect(source)
+    target = MetaData()
+    target.reflect(pg)
+    with source.connect() as read, pg.begin() as write:
+        for table in release.sorted_tables:
+            rows = [dict(r._mapping) for r in read.execute(select(table))]
+            if rows:
+                write.execute(insert(target.tables[table.name]), rows)
+        for table in target.sorted_tables:  # the ids the release's own sequences had reached
+            if "id" in table.c:
+                write.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"
+                    )
+                )
+
+    engine = make_engine(PG_URL)
+
+    assert schema.status(engine).up_to_date
+    assert figures(engine) == FIGURES
+    assert schema_differences(engine) == []
+    with engine.connect() as conn:
+        widths = conn.execute(
+            text(
+                "SELECT DISTINCT character_maximum_length FROM information_schema.columns "
+                "WHERE column_name = 'kind'"
+            )
+        ).scalars()
+        assert set(widths) == {16}
+        lines = conn.execute(select(func.count()).select_from(EarningLine)).scalar_one()
+    assert import_bytes(engine, "dk_2026-11.tsv", NEW_FILE).status == "imported"
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(EarningLine)).scalar_one() > lines
+    engine.dispose()
+    with pg.begin() as conn:  # leave the server as the other tests expect it: empty, current
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    make_engine(PG_URL).dispose()
