@@ -160,11 +160,12 @@ def test_filters_change_every_page(on_sample: str) -> None:
     f = analytics.Filters(period=(years[0] * 100 + 1, years[0] * 100 + 12), platforms=("Spotify",))
     expected = analytics.platform_table(eng, f, "EUR", min_streams=10)
     assert list(table["Income"]) == [formatting.money(v, "EUR") for v in expected["income"]]
-    for page in PAGES:
+    for page in [*PAGES, "app_pages/overview.py"]:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
-        if page != "app_pages/import_statements.py":
-            # the filters survive page changes, including a visit to Import
+        if page not in ("app_pages/import_statements.py", "app_pages/statements.py"):
+            # the filters survive page changes, including visits to Statements and Import
+            # (pages without the sidebar's filters)
             assert at.selectbox(key="f_currency").value == "EUR"
             assert at.multiselect(key="f_platforms").value == ["Spotify"]
             assert any("EUR" in c.value for c in at.caption)

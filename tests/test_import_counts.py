@@ -81,7 +81,9 @@ def test_rows_with_every_cell_blank_are_dropped_as_empty(engine):
 
 
 def test_a_summary_total_row_is_dropped_as_a_total_row(engine):
-    data = b"Platform,Streams,Income (GBP)\nSpotify,1000,3.10\nApple Music,200,1.40\nTotal,1200,4.50\n"
+    data = (
+        b"Platform,Streams,Income (GBP)\nSpotify,1000,3.10\nApple Music,200,1.40\nTotal,1200,4.50\n"
+    )
 
     result = import_bytes(engine, "summary.csv", data, ImportOptions(period=(2024_01, 2024_12)))
 

@@ -1,5 +1,6 @@
 """``royalty statements``: what was imported (list), one statement's reconciliation receipt
-(show), and removing statements with everything only they left behind (remove)."""
+(show), and removing statements with everything only they left behind (remove);
+``royalty coverage``: which months each source reported, the gaps, the reporting lag."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     remove.add_argument("--json", action="store_true", help="print JSON")
     add_db(remove)
     remove.set_defaults(func=_cmd_remove)
+
+    p = sub.add_parser("coverage", help="months each source reported, gaps, reporting lag")
+    p.add_argument("--artist", metavar="NAME", help="one artist (default: all)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_db(p)
+    p.set_defaults(func=_cmd_coverage)
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -128,4 +135,33 @@ def _cmd_remove(args: argparse.Namespace) -> int:
     else:
         for i in gone:
             print(f"removed statement {i.id}: {i.file} ({i.stored:,} lines)")
+    return 0
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from royalty.analytics.coverage import coverage
+
+    found = coverage(make_engine(args.db), args.artist)
+    if args.json:
+        print(json.dumps(found.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    if not found.sources:
+        print("no statements imported yet (royalty import FILE)")
+        return 0
+    for s in found.sources:
+        span = f"{s.months[0]}..{s.months[-1]}" if s.months else "-"
+        lag = s.lag_months
+        lagged = (
+            f"; reported {lag.median:g} months after use (longest {lag.max})"
+            if lag.max is not None
+            else ""
+        )
+        print(f"{s.source}: {s.rhythm}, {span}, {s.statements} statement(s){lagged}")
+        if s.missing:
+            print(f"  missing: {', '.join(s.missing)}")
+    for u in found.unusual:
+        print(
+            f"unusual month {u.month}: {u.income} {found.currency}, {u.direction} against the "
+            f"trailing median {u.trailing_median} (x{u.ratio})"
+        )
     return 0

@@ -36,7 +36,7 @@ def remove_statements(
 ) -> list[int]:
     """Remove these statements in one transaction, after any import that is writing; raises
     ``UnknownStatements`` (removing nothing) if one of them does not exist."""
-    wanted = sorted(set(int(i) for i in ids))
+    wanted = sorted({int(i) for i in ids})
     with writing(engine, waiting, limit=limit) as conn:
         found = set(conn.execute(select(Statement.id).where(Statement.id.in_(wanted))).scalars())
         missing = [i for i in wanted if i not in found]

@@ -16,7 +16,8 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 
 from royalty import analytics, sample
-from royalty.analytics import statements
+from royalty.analytics import coverage as coverage_module
+from royalty.analytics import money_went, statements
 from royalty.store.models import Statement
 
 DataVersion = tuple[int, int, str]
@@ -83,3 +84,6 @@ unwrapped = cached(analytics.unwrapped)
 # what was imported
 statement_list = cached(statements.statement_list, max_entries=50)
 receipt = cached(statements.receipt, max_entries=50)
+coverage = cached(coverage_module.coverage, max_entries=50)
+where_money_went = cached(money_went.where_money_went, max_entries=50)
+line_sample = cached(money_went.line_sample, max_entries=50)

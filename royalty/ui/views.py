@@ -14,7 +14,6 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from royalty import charts, formatting
-from royalty.analytics.statements import Receipt, StatementInfo
 from royalty.formatting import markdown_text
 from royalty.ingest import ImportResult
 from royalty.ui.state import ALL_ARTISTS, IMPORT_PAGE, Selection, engine, sample_banner
@@ -212,82 +211,3 @@ def industry_section(table: pd.DataFrame, sel: Selection) -> None:
         "one sample of artists and years, in US dollars, converted at the ECB rate of June of "
         'its year. "—" under Your rate: too few streams there (or none) for a rate.'
     )
-
-
-STATEMENT_COLUMNS = {
-    "Rows": st.column_config.NumberColumn(format="localized"),
-    "Stored": st.column_config.NumberColumn(format="localized"),
-    "Skipped": st.column_config.NumberColumn(
-        format="localized", help="Lines already stored from an earlier statement"
-    ),
-    "Dropped": st.column_config.NumberColumn(
-        format="localized", help="Rows that are not lines: transfers, total rows, empty rows"
-    ),
-    "File": st.column_config.TextColumn(width="medium"),
-}
-
-
-def statements_table(listed: list[StatementInfo]) -> pd.DataFrame:
-    """The Statements page's list: one row per imported file."""
-    return pd.DataFrame(
-        [
-            {
-                "File": s.file,
-                "Source": s.source,
-                "Usage": "..".join(s.period) if s.period else "",
-                "Reported": "..".join(s.reporting_period) if s.reporting_period else "",
-                "Totals": ", ".join(f"{v} {c}" for c, v in s.totals.items()),
-                "Rows": s.rows,
-                "Stored": s.stored,
-                "Skipped": s.skipped,
-                "Dropped": s.dropped,
-                "Imported": s.imported_at[:16].replace("T", " "),
-            }
-            for s in listed
-        ],
-        columns=["File", "Source", "Usage", "Reported", "Totals", "Rows", "Stored", "Skipped",
-                 "Dropped", "Imported"],
-    )  # fmt: skip
-
-
-def receipt(found: Receipt) -> None:
-    """One statement's reconciliation receipt."""
-    s = found.statement
-    with st.container(border=True, key="statement_receipt"):
-        st.subheader(f"Receipt: {markdown_text(s.file)}")
-        because = ""
-        if s.dropped_because:
-            because = " (" + ", ".join(f"{n:,} {r}" for r, n in s.dropped_because.items()) + ")"
-        st.markdown(
-            f"{markdown_text(s.source)}, imported {s.imported_at[:16].replace('T', ' ')} UTC. "
-            f"**{s.rows:,} rows** = {s.stored:,} stored + {s.skipped:,} skipped (already "
-            f"stored from an earlier statement) + {s.dropped:,} dropped{because}."
-        )
-        checks = pd.DataFrame(
-            [
-                {
-                    "Currency": c.currency,
-                    "The file says": c.file_total,
-                    "File lines": f"{c.file_lines:,}",
-                    "Stored": c.stored_total,
-                    "Stored lines": f"{c.stored_lines:,}",
-                    "Skipped": c.skipped_total if c.skipped_lines else "",
-                    "Reconciles": "yes" if c.reconciles else "NO",
-                }
-                for c in found.currencies
-            ]
-        )
-        st.dataframe(checks, hide_index=True, key="statement_receipt_checks")
-        if found.reconciles:
-            st.success(
-                "Stored plus skipped equals the file, to the last digit.",
-                icon=":material/check_circle:",
-            )
-        else:
-            st.error("This statement does not reconcile.", icon=":material/error:")
-        st.caption(f"SHA-256 {s.sha256}")
-        if not found.first_lines.empty:
-            st.markdown("**First lines as stored**")
-            st.dataframe(
-                found.first_lines.fillna("").astype(str), hide_index=True, key="statement_lines"
-            )
