@@ -11,8 +11,8 @@ One module per question a page asks: what is stored (``catalog``), a period at a
 (``period``), per platform (``platforms``), per track (``tracks``), per country
 (``territories``), the yearly "Unwrapped" summary (``unwrapped``), what was imported
 (``statements``), which months each source reported (``coverage``), where money went
-(``money_went``); ``frames`` holds the exact sums and orderings they share. Callers write ``analytics.top_tracks(...)``: the names below are
-the package's API.
+(``money_went``); ``frames`` holds the exact sums and orderings they share. Callers write
+``analytics.top_tracks(...)``: the names below are the package's API.
 """
 
 from __future__ import annotations
