@@ -6,11 +6,11 @@ import streamlit as st
 from royalty import sample
 from royalty.formatting import markdown_text
 from royalty.importers import ImportOptions, known_layouts
-from royalty.ingest import import_bytes, preview
+from royalty.ingest import import_bytes, preview, with_saved_layouts
 from royalty.ingest.reader import Source
 from royalty.months import parse_period
 from royalty.settings import MAX_UPLOAD_MB
-from royalty.ui import data, state, views
+from royalty.ui import data, mapping, state, views
 
 # what the browser lets through (server.maxUploadSize, in MiB), checked again on import
 MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -68,14 +68,23 @@ options = ImportOptions(
     currency=None if currency_choice == FROM_FILE else currency_choice,
 )
 
+layout_notice = st.session_state.pop("layout_notice", None)
+if layout_notice:
+    ok, text = layout_notice
+    (st.success if ok else st.error)(markdown_text(text), icon=":material/info:")
+
 if files:
     st.subheader("Preview")
     cache = st.session_state.setdefault("import_previews", {})
+    known = with_saved_layouts(engine, options)  # saved column mappings detect like built-ins
     for upload in files:
         key = (upload.file_id, options)
         if key not in cache:
-            cache[key] = preview(Source.from_bytes(upload.name, upload.getvalue()), options)
+            cache[key] = preview(Source.from_bytes(upload.name, upload.getvalue()), known)
         shown = cache[key]
+        if shown.unknown:
+            mapping.mapping_form(engine, upload, options)
+            continue
         if shown.error:
             st.warning(f"**{markdown_text(upload.name)}**: {markdown_text(shown.error)}")
             continue
@@ -159,6 +168,8 @@ if results:
         st.page_link("app_pages/overview.py", label="See the overview", icon=":material/dashboard:")
 elif not files:
     st.info("Choose one or more statement files above (or drop them on the box).")
+
+mapping.saved_layouts(engine)
 
 
 # --- the fictional sample: remove it (after a confirmation) or load it again -----------------------

@@ -1,4 +1,5 @@
-"""Import speed and memory on a large DistroKid export, against a bare pandas + sqlite3 baseline.
+"""Import speed and memory on a large DistroKid export, against a bare pandas + sqlite3 baseline,
+and the same lines as a Zebralution label statement (a second layout, against DistroKid's rate).
 
     python benchmarks/import_benchmark.py --rows 1000000 [--profile] [--keep DIR]
 
@@ -72,73 +73,99 @@ def catalog(rng: random.Random) -> list[tuple[str, str, str, str]]:
     return tracks
 
 
-def write_statement(path: Path, rows: int, seed: int = 20260301) -> Decimal:
-    """Write the TSV; returns its exact total (summed as integers of 1e-12 USD)."""
+def _lines(rows: int, seed: int):  # type: ignore[no-untyped-def]
+    """Batches of (usage month, reporting month, store, artist, title, ISRC, UPC, quantity,
+    country, amount in 1e-12 USD, decimals the file gives): the same statement lines, whatever
+    layout writes them."""
     rng = random.Random(seed)
     tracks = catalog(rng)
-    store_names = [s[0] for s in STORES]
     store_weights = [s[1] for s in STORES]
     country_codes = [c[0] for c in COUNTRIES]
     country_weights = [c[1] for c in COUNTRIES]
-    # sale month, and the month DistroKid reported it (two months later)
+    # sale month, and the month the distributor reported it (two months later)
     months = [
         (f"{y}-{m:02d}", f"{y + (m + 1) // 12}-{(m + 1) % 12 + 1:02d}")
         for y in (2023, 2024, 2025)
         for m in range(1, 13)
     ]
+    done = 0
+    while done < rows:
+        n = min(50_000, rows - done)
+        stores = rng.choices(range(len(STORES)), weights=store_weights, k=n)
+        countries = rng.choices(country_codes, weights=country_weights, k=n)
+        picks = rng.choices(tracks, k=n)
+        batch = []
+        for i in range(n):
+            s = stores[i]
+            month, reporting = months[rng.randrange(len(months))]
+            artist, title, isrc, upc = picks[i]
+            quantity = rng.choice((0, 1, 1, 1, 2, 3, 5, 8, 13, 40, 250, 1200))
+            per_unit = STORES[s][2]
+            pico = quantity * rng.randrange(per_unit // 2, per_unit * 3 // 2 + 1)
+            if quantity == 0:  # adjustments, some negative
+                pico = rng.randrange(-3_000_000_000, 50_000_000_000)
+            decimals = 12 if rng.random() < 0.1 else 8
+            if decimals == 8:
+                pico -= pico % 10_000  # the file holds 8 decimals: the total is of those
+            batch.append(
+                (month, f"{reporting}-2{rng.randrange(9)}", STORES[s][0], artist, title, isrc,
+                 upc, quantity, countries[i], pico, decimals)
+            )  # fmt: skip
+        yield batch
+        done += n
+
+
+def _amount(pico: int, decimals: int, point: str = ".") -> str:
+    sign = "-" if pico < 0 else ""
+    whole, frac = divmod(abs(pico), 10**12)
+    return f"{sign}{whole}{point}{frac:012d}"[: len(sign) + len(str(whole)) + 1 + decimals]
+
+
+def write_statement(path: Path, rows: int, seed: int = 20260301) -> Decimal:
+    """Write the DistroKid TSV; returns its exact total (summed as integers of 1e-12 USD)."""
     total_pico = 0
-    batch = 50_000
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write("\t".join(HEADER) + "\r\n")
-        done = 0
-        while done < rows:
-            n = min(batch, rows - done)
-            stores = rng.choices(range(len(STORES)), weights=store_weights, k=n)
-            countries = rng.choices(country_codes, weights=country_weights, k=n)
-            picks = rng.choices(tracks, k=n)
+        for batch in _lines(rows, seed):
             out = []
-            for i in range(n):
-                s = stores[i]
-                month, reporting = months[rng.randrange(len(months))]
-                reported = f"{reporting}-2{rng.randrange(9)}"
-                artist, title, isrc, upc = picks[i]
-                quantity = rng.choice((0, 1, 1, 1, 2, 3, 5, 8, 13, 40, 250, 1200))
-                per_unit = STORES[s][2]
-                pico = quantity * rng.randrange(per_unit // 2, per_unit * 3 // 2 + 1)
-                if quantity == 0:
-                    pico = rng.randrange(
-                        -3_000_000_000, 50_000_000_000
-                    )  # adjustments, some negative
-                decimals = 12 if rng.random() < 0.1 else 8
-                if decimals == 8:
-                    pico -= pico % 10_000  # the file holds 8 decimals: the total is of those
+            for month, reported, store, artist, title, isrc, upc, qty, country, pico, dec in batch:
                 total_pico += pico
-                sign = "-" if pico < 0 else ""
-                whole, frac = divmod(abs(pico), 10**12)
-                amount = f"{sign}{whole}.{frac:012d}"[: len(sign) + len(str(whole)) + 1 + decimals]
                 out.append(
                     "\t".join(
-                        (
-                            reported,
-                            reported,
-                            month,
-                            store_names[s],
-                            artist,
-                            title,
-                            isrc,
-                            upc,
-                            str(quantity),
-                            "100",
-                            "Song",
-                            countries[i],
-                            "0",
-                            amount,
-                            "0.00000000",
-                        )
+                        (reported, reported, month, store, artist, title, isrc, upc, str(qty),
+                         "100", "Song", country, "0", _amount(pico, dec), "0.00000000")
                     )
+                )  # fmt: skip
+            f.write("\r\n".join(out) + "\r\n")
+    return Decimal(total_pico).scaleb(-12)
+
+
+ZEBRALUTION_HEADER = (
+    "Period;Period Sold;Code-Licensor;Name Licensor;CC;Label;LC;Artist;Title;EAN;ISRC;"
+    "Label Order-Nr;Provider;Shop;Content;Country;Retail Price;Retail Price Currency;Publ.-%;"
+    "Publ.-min;Publ.a piece;Publ.-EUR;Income;Share %;Share EUR;Sales;Revenue-EUR;"
+    "Rev.less Publ.EUR"
+)
+
+
+def write_zebralution(path: Path, rows: int, seed: int = 20260301) -> Decimal:
+    """The same lines as a Zebralution label statement: 28 columns, semicolons, decimal
+    commas, quoted names (a second layout, to compare against DistroKid's rows/s)."""
+    total_pico = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(ZEBRALUTION_HEADER + "\r\n")
+        for batch in _lines(rows, seed):
+            out = []
+            for month, _, store, artist, title, isrc, upc, qty, country, pico, dec in batch:
+                total_pico += pico
+                money = _amount(pico, dec, ",")
+                out.append(
+                    f"{month};{month};2041;Brightwater Records;0;Brightwater Records;99999;"
+                    f'"{artist}";"{title}";{upc};{isrc};BWR011;Zebralution;{store};'
+                    f"Subscription;{country};0,000000000;EUR;0,00;0,000000000;0,000000000;"
+                    f"0,000000000;0,003811205;80,00;0,003048964;{qty};{money};{money}"
                 )
             f.write("\r\n".join(out) + "\r\n")
-            done += n
     return Decimal(total_pico).scaleb(-12)
 
 
@@ -290,6 +317,29 @@ def main(argv: list[str] | None = None) -> int:
         f"stored {count:,} lines totalling {total} USD; file total {file_total} USD: "
         + ("exact match" if exact and count == args.rows else "MISMATCH")
     )
+
+    # a second layout through the same path: semicolons, decimal commas, 28 columns
+    csv = folder / f"zebralution_{args.rows}.csv"
+    zeb_total = write_zebralution(csv, args.rows)
+    (folder / "zebralution.db").unlink(missing_ok=True)
+    zeb = run_isolated(royalty_import, csv, folder / "zebralution.db")
+    if zeb["status"] != "imported":
+        print(f"Zebralution import failed: {zeb['message']}")
+        return 1
+    zeb_rate = zeb["rows"] / zeb["seconds"]
+    share = zeb_rate / rate
+    print(
+        f"{'royalty.ingest.import_path, Zebralution CSV':<50} {zeb['seconds']:7.2f} s wall, "
+        f"{zeb_rate:9,.0f} rows/s; {share:.0%} of the DistroKid rate; target >= 70%: "
+        + ("met" if share >= 0.7 else "NOT met")
+    )
+    zeb_stored, zeb_count = stored_total(folder / "zebralution.db")
+    zeb_exact = zeb_stored == zeb_total and zeb_count == args.rows
+    print(
+        f"stored {zeb_count:,} lines totalling {zeb_stored} EUR; file total {zeb_total} EUR: "
+        + ("exact match" if zeb_exact else "MISMATCH")
+    )
+    exact = exact and zeb_exact
     if args.profile:
         profile(tsv, folder / "profile.db")
     return 0 if exact and count == args.rows else 1

@@ -19,3 +19,8 @@ class StatementError(Exception):
         if column:
             where += f", column '{column}'"
         super().__init__(f"{file}{where}: {problem}")
+
+
+class UnknownLayout(StatementError):
+    """A file in no layout this app knows (built in or saved): the browser offers to map its
+    columns instead of only refusing it."""

@@ -55,6 +55,15 @@ RULES: list[tuple[str, str, str]] = [
     (r"7digital|medianet|media net", "Download stores", "download"),
     (r"peloton", "Peloton", "stream"),
     (r"\buma\b|united media agency|\bvk\b", "VK / UMA", "stream"),
+    # label statements: Zebralution writes "AppleMusic" and "You Tube Music/Sound Rec"
+    (r"applemusic", "Apple Music", "stream"),
+    (r"you tube", "YouTube", "stream"),
+    (r"traxsource", "Traxsource", "download"),
+    (r"\bjuno\b", "Juno Download", "download"),
+    # a band's or label's own web shop: merch and records it sells itself
+    (r"shopify", "Shopify", "physical"),
+    # ClicknClear licenses music for routines (cheer, dance, fitness): sync licences, no plays
+    (r"click ?n ?clear", "ClicknClear", "other"),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), name, kind) for p, name, kind in RULES]
 

@@ -464,3 +464,44 @@ def test_statements_page_shows_a_receipt_and_removes_after_a_confirmation(on_emp
     assert any("Removed 1 statement" in s.value for s in at.success)
     assert _statements(on_empty) == 1
     assert list(_frame(at, "Stored")["File"]) == [kept.file.split("/")[-1]]
+
+
+LABEL_FILE = (
+    "Monat;Titel;Künstler;Shop;Land;Menge;Umsatz (EUR)\n"
+    "2024-01;Nachtzug;Die Beispiele;Spotify;DE;1200;3,45\n"
+    "2024-02;Nachtzug;Die Beispiele;Deezer;AT;300;0,81\n"
+).encode()
+
+
+def test_a_file_in_no_known_layout_is_mapped_saved_and_imported(on_empty: str) -> None:
+    at = _open("app_pages/import_statements.py")
+    at.file_uploader(key="uploads").set_value([("label.csv", LABEL_FILE, "text/csv")]).run()
+    assert not at.exception, at.exception
+    (upload_id,) = {k.split("_")[1] for k in at.session_state if str(k).startswith("map_")}
+    key = f"map_{upload_id}"
+    # the guess from the German header words
+    assert at.selectbox(key=f"{key}_usage_month").value == "Monat"
+    assert at.selectbox(key=f"{key}_amount").value == "Umsatz (EUR)"
+    assert at.selectbox(key=f"{key}_territory").value == "Land"
+    assert at.selectbox(key=f"{key}_fixed_currency").value == "EUR"
+    assert "2 lines, 4.26 EUR" in _texts(at).replace("\\", "")  # as rendered
+    assert _statements(on_empty) == 0
+
+    # a wrong choice is refused with the field and an example cell
+    at.selectbox(key=f"{key}_amount").set_value("Titel").run()
+    assert any(
+        "amount field is mapped to column 'Titel'" in e.value and "Nachtzug" in e.value
+        for e in at.error
+    )
+    at.selectbox(key=f"{key}_amount").set_value("Umsatz (EUR)").run()
+    at.text_input(key=f"{key}_name").set_value("Beispiel Vertrieb").run()
+    at.button(key=f"{key}_save").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved the layout 'Beispiel Vertrieb'" in s.value for s in at.success)
+    assert any("Beispiel Vertrieb" in e.label for e in at.expander)  # now detected
+
+    at.button(key="import_button").click().run()
+    result = _frame(at, "Status")
+    assert list(result["Status"]) == ["imported"]
+    assert list(result["Totals"]) == ["4.26 EUR"]
+    assert _statements(on_empty) == 1

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from royalty.ingest import import_bytes, reader, size_text
+from royalty.ingest import delimited, import_bytes, size_text
 from royalty.store.models import (
     Artist,
     EarningLine,
@@ -302,7 +302,7 @@ def many_rows(n: int) -> list[list[str]]:
 
 
 def test_padded_rows_deep_in_a_large_file_import_every_row(engine, monkeypatch):
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)  # ~30 rows a block
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 4096)  # ~30 rows a block
     rows = ["\t".join(r) for r in many_rows(300)]
     rows[250] += "\t\t"
     data = ("\r\n".join(["\t".join(HEADER), *rows]) + "\r\n").encode()
@@ -317,7 +317,7 @@ def test_padded_rows_deep_in_a_large_file_import_every_row(engine, monkeypatch):
 
 
 def test_a_value_past_the_last_column_deep_in_a_large_file_names_the_row(engine, monkeypatch):
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 4096)
     rows = many_rows(300)
     rows[250] = [*rows[250], "0.5"]
     assert_error(
@@ -334,14 +334,14 @@ def test_a_short_row_deep_in_a_large_file_reads_as_the_careful_reader_does(engin
     rows[250] = rows[250][:-1]  # no amount cell at all
     data = tsv(rows)
     message = "dk_short.tsv, row 252, column 'Earnings (USD)': is not an amount of money: ''"
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 4096)
     assert_error(engine, "dk_short.tsv", data, message)
 
 
 def test_broken_utf16_deep_in_a_large_file_stores_nothing(engine, monkeypatch):
     """Bandcamp-style UTF-16 is decoded while it is read (no up-front check as for UTF-8): a
     broken character found late still fails the whole file with a clear message."""
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 4096)
     data = tsv(many_rows(300), encoding="utf-16")
     cut = len(data) * 3 // 4 // 2 * 2
     broken = data[:cut] + b"\x00\xd8" + data[cut:]  # a lone surrogate

@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from royalty.ingest import archive, import_bytes, preview, reader, workbooks
+from royalty.ingest import archive, delimited, import_bytes, preview, reader, xls
 from royalty.ingest.reader import Source
 from royalty.store.models import Artist, EarningLine, Statement, Store
 
@@ -406,7 +406,7 @@ def test_an_xls_with_a_cell_at_65535_65535_ends_the_child_process_only(tmp_path,
 
 
 def test_an_xls_larger_than_any_statement_is_not_read(engine, monkeypatch):
-    monkeypatch.setattr(workbooks, "MAX_OLE_BYTES", 4096)
+    monkeypatch.setattr(xls, "MAX_OLE_BYTES", 4096)
     assert_refused(
         engine,
         "big.xls",
@@ -552,7 +552,7 @@ def test_large_members_are_unpacked_to_a_nameless_file_with_independent_readers(
     """Past the in-memory size a member goes to ``tempfile.TemporaryFile`` (unlinked at once:
     nothing is left behind, even on kill -9), and each reader has its own position."""
     monkeypatch.setattr(archive, "SPOOL_IN_MEMORY", 1000)
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 4096)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 4096)
     (tmp_path / "spool").mkdir()
     monkeypatch.setattr(archive.tempfile, "tempdir", str(tmp_path / "spool"))
     files = []

@@ -141,7 +141,7 @@ def test_one_reading_of_numbers_for_the_whole_file(engine, monkeypatch):
     quarter?); a later one shows decimal commas (``0,0038``). Every amount and count of the
     file is then read the comma way, the first chunk's too, never half one way and half the
     other."""
-    from royalty.ingest import import_bytes, reader
+    from royalty.ingest import delimited, import_bytes
 
     header, first = EUR_FILE.read_text(encoding="utf-8-sig").splitlines()[:2]
     cells = first.split(";")
@@ -150,7 +150,7 @@ def test_one_reading_of_numbers_for_the_whole_file(engine, monkeypatch):
         return ";".join([*cells[:14], f'"{quantity}"', *cells[15:20], f'"{amount}"'])
 
     rows = [row("12.480", "1,250")] * 40 + [row("3", "0,0038")] * 40
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)  # the two kinds in different chunks
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 2048)  # the two kinds in different chunks
     result = import_bytes(engine, "believe.csv", ("\n".join([header, *rows]) + "\n").encode())
 
     assert result.status == "imported", result.message
@@ -163,7 +163,7 @@ def test_decimal_commas_first_seen_deep_in_a_file_are_read_so_from_the_start(eng
     """The first chunk has no comma at all, so it says nothing; a later one shows decimal
     commas: the whole file is looked at before any row is read as money, and read that way
     in one pass (no import started over)."""
-    from royalty.ingest import import_bytes, reader, transaction
+    from royalty.ingest import delimited, import_bytes, transaction
 
     header, first = EUR_FILE.read_text(encoding="utf-8-sig").splitlines()[:2]
     cells = first.split(";")
@@ -180,7 +180,7 @@ def test_decimal_commas_first_seen_deep_in_a_file_are_read_so_from_the_start(eng
         return real_import(*args, **kwargs)
 
     monkeypatch.setattr(transaction, "FileImport", counting)
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 2048)
     result = import_bytes(engine, "believe.csv", ("\n".join([header, *rows]) + "\n").encode())
 
     assert result.status == "imported", result.message

@@ -227,9 +227,9 @@ def test_the_total_row_is_checked_against_every_platform_row_however_the_file_is
     engine, monkeypatch
 ):
     """A summary is checked as one table, even when the reader hands it out in pieces."""
-    from royalty.ingest import import_bytes, reader
+    from royalty.ingest import delimited, import_bytes
 
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 64)  # a few rows a piece
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 64)  # a few rows a piece
     rows = [f"Platform {i},{1000 + i},{i}.25" for i in range(20)]
     total = sum(Decimal(f"{i}.25") for i in range(20))
     data = "\n".join(["Platform,Streams,Income (GBP)", *rows, f"Total,,{total}"]) + "\n"

@@ -123,7 +123,7 @@ def test_reimporting_the_same_statement_adds_nothing(engine):
 def test_rows_without_artist_take_it_from_a_row_of_another_chunk(engine, monkeypatch):
     """A large statement is read in chunks; a YouTube row with no artist takes it from a row
     with the same ISRC wherever that row is in the file, before or after it."""
-    from royalty.ingest import import_bytes, reader
+    from royalty.ingest import delimited, import_bytes, reader
 
     header = "\n".join(STATEMENT.read_text(encoding="utf-8").splitlines()[:3])
     named = ("2025-10,2025-12,Kestrel Bay,Night Ferries,Night Ferries,,QZMHK2300101,Spotify,US,"
@@ -132,7 +132,7 @@ def test_rows_without_artist_take_it_from_a_row_of_another_chunk(engine, monkeyp
                "YouTube Music Sub Views,1,0.01,80,100")  # fmt: skip
     body = [unnamed] * 5 + [named] + [unnamed] * 5
     monkeypatch.setattr(reader, "CHUNK_ROWS", 2)
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 256)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 256)
     data = ("\n".join([header, *body]) + "\n").encode()
     result = import_bytes(engine, "lifetime_statement_x.csv", data)
     assert result.status == "imported", result.message

@@ -16,7 +16,7 @@ from stored import stored_line_list
 
 from royalty import ingest
 from royalty.importers.base import ImportOptions
-from royalty.ingest import identity, import_bytes, reader
+from royalty.ingest import delimited, identity, import_bytes, reader
 from royalty.store import bulk, rollup
 from royalty.store.models import (
     Artist,
@@ -496,7 +496,7 @@ def test_occurrences_count_equal_keys_before_each_across_batches():
 
 
 def test_progress_is_reported_per_batch_with_the_rows_to_expect(engine, monkeypatch):
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 2048)
     rows = [dk_row(f"2022-{1 + i % 12:02d}", f"0.{i:08d}") for i in range(400)]
     calls = []
     result = import_bytes(engine, "dk.tsv", dk_file(rows), progress=lambda *a: calls.append(a))
@@ -531,7 +531,7 @@ def test_tiny_batches_and_segments_store_exactly_what_one_batch_does(engine, tmp
         ingest.import_path(plain, path, OPTIONS)
 
     monkeypatch.setattr(reader, "CHUNK_ROWS", 3)
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 128)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 128)
     monkeypatch.setattr(bulk, "SEGMENT_ROWS", 4)
     monkeypatch.setattr(bulk, "MIN_SEGMENT_ROWS", 2)
     results = [ingest.import_path(engine, p, OPTIONS) for p in fixtures]

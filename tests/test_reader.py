@@ -16,8 +16,10 @@ import pytest
 
 from royalty import importers
 from royalty.errors import StatementError
-from royalty.ingest import reader
-from royalty.ingest.reader import HEADER_SEARCH_ROWS, Source, open_tables, sniff_encoding
+from royalty.ingest import delimited
+from royalty.ingest.delimited import HEADER_SEARCH_ROWS
+from royalty.ingest.encoding import sniff_encoding
+from royalty.ingest.reader import Source, open_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = ["Sale Month", "Store", "Title", "Earnings (USD)"]
@@ -179,7 +181,7 @@ def test_extra_cells_with_values_are_an_error_not_dropped():
 def test_fast_and_careful_readers_give_the_same_rows(path, monkeypatch):
     """pyarrow reads clean UTF-8 tables; pandas reads everything else. Same cells either way,
     including when the fast reader hands rows out in many small blocks."""
-    monkeypatch.setattr(reader, "ARROW_BLOCK_BYTES", 2048)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 2048)
     for table in open_tables(Source.from_path(path), importers.is_known_header):
         fast = pd.concat(list(table.chunks()), ignore_index=True)
         careful = pd.concat(list(table.chunks(careful=True)), ignore_index=True)
@@ -203,11 +205,48 @@ def test_the_fast_reader_gives_what_the_careful_one_gives_in_every_encoding(enco
     text = "\r\n".join("\t".join(r) for r in [HEADER, *rows]) + "\r\n"
     (table,) = open_tables(Source.from_bytes("dk.tsv", text.encode(encoding)), knows_header)
     arrow_reads = []
-    real_arrow_chunks = reader._arrow_chunks
+    real_arrow_chunks = delimited._arrow_chunks
     monkeypatch.setattr(
-        reader, "_arrow_chunks", lambda *a: arrow_reads.append(a[-1]) or real_arrow_chunks(*a)
+        delimited, "_arrow_chunks", lambda *a: arrow_reads.append(a[-1]) or real_arrow_chunks(*a)
     )
     fast = pd.concat(list(table.chunks()), ignore_index=True)
     assert arrow_reads == [table.encoding]
     careful = pd.concat(list(table.chunks(careful=True)), ignore_index=True)
     assert fast.values.tolist() == careful.values.tolist() == rows
+
+
+def test_a_file_without_a_header_takes_the_names_a_layout_gives_its_first_row():
+    """``headerless`` is asked about the first row only when no row is a header; the names it
+    gives stand for a header above that row, so every row is data, numbered from 1."""
+    asked: list[list[str]] = []
+
+    def headerless(cells: list[str]) -> list[str] | None:
+        asked.append(cells)
+        return ["Kind", "Sale Month", "Earnings"] if cells[0] == "S" else None
+
+    data = b"S,2024-05,0.50\nS,2024-06,0.25\nT,,0.75\n"
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("plain.csv", data)
+    for source in (
+        Source.from_bytes("plain.csv", data),
+        Source.from_bytes("months.zip", zipped.getvalue()),
+    ):
+        asked.clear()
+        (table,) = open_tables(source, knows_header, headerless)
+        assert (table.header, table.header_row, table.delimiter) == (
+            ["Kind", "Sale Month", "Earnings"], -1, ",",
+        )  # fmt: skip
+        assert pd.concat(table.chunks()).values.tolist() == [
+            ["S", "2024-05", "0.50"], ["S", "2024-06", "0.25"], ["T", "", "0.75"],
+        ]  # fmt: skip
+        assert asked == [["S", "2024-05", "0.50"]]
+
+    asked.clear()
+    with_header = ("\t".join(HEADER) + "\n" + "\t".join(ROWS[0]) + "\n").encode()
+    (table,) = open_tables(Source.from_bytes("h.tsv", with_header), knows_header, headerless)
+    assert (table.header, asked) == (HEADER, [])  # a header found: nothing else is asked
+    assert (
+        open_tables(Source.from_bytes("x.csv", b"X,2024-05,0.50\n"), knows_header, headerless) == []
+    )
+    assert open_tables(Source.from_bytes("x.csv", data), knows_header) == []  # no one asked

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from royalty.importers.base import ImportOptions
 from royalty.ingest import import_path
+from royalty.money import EXACT, exact_add
 from royalty.store.db import make_engine
 from royalty.store.models import EarningLine
 
@@ -71,11 +72,11 @@ def test_real_statement_imports_to_its_total(tmp_path: Path, name: str, total: s
         return
     amount, currency = expected
     stored: dict[str, Decimal] = {}
-    for value, cur in lines:
-        stored[cur] = stored.get(cur, Decimal(0)) + Decimal(value)
+    for value, cur in lines:  # every digit: Decimal's default context keeps 28
+        stored[cur] = EXACT.add(stored.get(cur, Decimal(0)), Decimal(value))
     if name in KNOWN_DIFFERENCES:
         pytest.skip(KNOWN_DIFFERENCES[name])
     if currency is None:
-        assert sum(stored.values(), Decimal(0)) == amount
+        assert exact_add(stored.values()) == amount
     else:
         assert stored == {currency: amount} or stored.get(currency) == amount, stored

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from royalty.cli import database, importing, reporting, statements
+from royalty.cli import database, importing, layouts, reporting, statements
 from royalty.cli.options import DB_HELP
 
-GROUPS = (importing, statements, reporting, database)
+GROUPS = (importing, layouts, statements, reporting, database)
 
 
 def build_parser() -> argparse.ArgumentParser:

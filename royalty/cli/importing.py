@@ -10,12 +10,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from royalty.cli.options import add_db, currency, period
 from royalty.importers.base import ImportOptions
+from royalty.importers.mapped import FIELDS as MAPPABLE
 from royalty.store.db import make_engine
 
 
@@ -31,6 +33,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--currency", type=currency, metavar="C", help="currency for files that do not say it"
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="for a file in no known layout: the column holding FIELD, one of "
+        + " ".join(MAPPABLE),
+    )
+    p.add_argument(
+        "--save-layout",
+        metavar="NAME",
+        help="save the --map mapping as a layout: later files with this header need no --map",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
     add_db(p)
@@ -106,6 +121,11 @@ def _import_files(args: argparse.Namespace) -> int:
     if not files:
         print("No statement files found in: " + ", ".join(args.paths), file=sys.stderr)
         return 1
+    mapped = _mapping(args, files[0])
+    if isinstance(mapped, int):
+        return mapped
+    if mapped is not None:
+        options = replace(options, layouts=(mapped,))
     results = []
     quiet = args.json or not sys.stderr.isatty()
     with tqdm(total=len(files), unit="file", disable=quiet, file=sys.stderr) as bar:
@@ -131,6 +151,23 @@ def _import_files(args: argparse.Namespace) -> int:
             if not args.json:
                 mark = {"imported": "ok ", "duplicate": "dup", "error": "ERR"}[result.status]
                 tqdm.write(f"[{mark}] {result.message}", file=sys.stdout)
+    if mapped is not None and args.save_layout:
+        if results[0].status == "error":
+            print(
+                f"layout {args.save_layout!r} not saved: {files[0]} did not import",
+                file=sys.stderr,
+            )
+        else:
+            from royalty.store import layouts
+
+            layouts.save(
+                engine,
+                args.save_layout,
+                mapped_header(files[0]),
+                dict(mapped.columns),
+                args.currency,
+            )
+            print(f"saved layout {args.save_layout!r}", file=sys.stderr)
     if args.json:
         print(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))
     else:
@@ -141,3 +178,53 @@ def _import_files(args: argparse.Namespace) -> int:
             f"{counts['imported']} imported, {counts['duplicate']} duplicate, {counts['error']} failed"
         )
     return 1 if any(r.status == "error" for r in results) else 0
+
+
+def _mapping(args: argparse.Namespace, first: Path):  # type: ignore[no-untyped-def]
+    """The layout ``--map`` gives (checked against the first file's header), None without
+    ``--map``, or an exit status after saying what is wrong."""
+    if not args.map:
+        if args.save_layout:
+            print("royalty import: --save-layout needs --map FIELD=HEADER", file=sys.stderr)
+            return 2
+        return None
+    from royalty.errors import StatementError
+    from royalty.ingest.mapping import layout_for
+    from royalty.ingest.reader import Source
+
+    fields: dict[str, str] = {}
+    for pair in args.map:
+        field, sep, header = pair.partition("=")
+        if not sep or not header.strip() or field.strip() not in MAPPABLE:
+            print(
+                f"royalty import: --map {pair!r}: write FIELD=HEADER, FIELD one of "
+                + " ".join(MAPPABLE),
+                file=sys.stderr,
+            )
+            return 2
+        fields[field.strip()] = header.strip()
+    if args.save_layout:
+        from royalty.store.layouts import LayoutError, check_name
+
+        try:
+            check_name(args.save_layout)
+        except LayoutError as exc:
+            print(f"royalty import: {exc}", file=sys.stderr)
+            return 2
+    try:
+        return layout_for(
+            Source.from_path(first, name=str(first)),
+            fields,
+            name=args.save_layout,
+            currency=args.currency,
+        )
+    except StatementError as exc:
+        print(f"royalty import: {exc}; nothing was stored", file=sys.stderr)
+        return 1
+
+
+def mapped_header(path: Path) -> list[str]:
+    from royalty.ingest.mapping import raw_table
+    from royalty.ingest.reader import Source
+
+    return raw_table(Source.from_path(path, name=str(path))).header

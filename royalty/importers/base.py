@@ -9,10 +9,16 @@ layouts.
 The hook contract. Every hook is a plain function the layout names; nothing outside the
 layout binds or replaces it. Each gets one ``FileFacts``: what is known about the file before
 its rows are read (its name for messages, header, column map, the importer's options, the
-number style, and what ``scan`` found in the whole file).
+number style, what ``scan`` found in the whole file, and the file row its data starts on).
 
 * ``recognize(header) -> column map | None``: detection for headers that carry data
   (``Income (GBP)``), instead of ``signature``/``columns``.
+* ``headerless(first_row) -> column names | None``: for files with no header row at all
+  (ClicknClear), asked only when no layout recognizes a header among a text file's first rows:
+  given the cells of its first row, the names of its columns when this layout writes such a
+  row. The names stand for the header: the layout is then detected by them like any header (so
+  its ``recognize`` or ``signature`` must accept them), and every row, the first included, is
+  data.
 * ``scan(chunks, facts) -> dict``: reads the raw chunks once before the import, for facts one
   row needs from another anywhere in the file; the result is ``facts.scanned``.
 * ``prepare(data, facts) -> data``: the layout's own code on a chunk with field names (drop
@@ -38,7 +44,7 @@ Adding a layout is one module with a ``LAYOUT`` and a line in ``importers.LAYOUT
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,6 +89,9 @@ class ImportOptions:
     artist: str | None = None
     period: tuple[int, int] | None = None
     currency: str | None = None
+    layouts: tuple[Layout, ...] = ()
+    """Layouts tried before the built-in ones: a column mapping given for this import, and
+    the saved ones (``importers.mapped``)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,38 @@ class FileFacts:
     where the chunk decides alone."""
     scanned: Mapping[str, object] = field(default_factory=dict)
     """What the layout's ``scan`` found in the whole file."""
+    preamble: tuple[tuple[str, ...], ...] = ()
+    """The rows above the header, as cells: some reports say their period or currency only
+    there (Apple Music's ``Currency<TAB>AUD``, Spotify's ``Start date`` block); read them
+    with ``preamble_values``. Empty when the header is the first row."""
+    first_row: int = 2
+    """The file row of the table's first data row: ``scan`` sees raw chunks without row
+    numbers, and a row it finds wrong (a footer total) must be named as ``normalize`` would."""
+
+
+def preamble_values(preamble: Iterable[Sequence[str]]) -> dict[str, str]:
+    """The facts a report's opening rows give, by lower-case name.
+
+    Two shapes are read: rows of a name and a value (``Currency<TAB>AUD``), and a row of
+    names over a row of values as wide (``Format version, Start date, End date`` over ``2,
+    2017-10-01, 2017-10-31``). Anything else (a title line, a blank row) gives nothing, so a
+    layout that needs a fact it does not find asks for it instead of guessing.
+    """
+    rows = [[c.strip() for c in row] for row in preamble]
+    rows = [row[: max(i for i, c in enumerate(row) if c) + 1] for row in rows if any(row)]
+    values: dict[str, str] = {}
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if len(row) > 2 and following is not None and len(following) == len(row):
+            values.update((k.lower(), v) for k, v in zip(row, following, strict=True) if k)
+            i += 2
+            continue
+        if len(row) == 2 and row[0]:
+            values[row[0].lower()] = row[1]
+        i += 1
+    return values
 
 
 @dataclass(frozen=True)
@@ -129,6 +170,9 @@ class Layout:
     """Layout-specific code on a chunk with field names (see the module docstring)."""
     recognize: Callable[[list[str]], dict[str, str] | None] | None = None
     """Custom detection for headers that carry data (``Income (GBP)``): -> column map or None."""
+    headerless: Callable[[list[str]], list[str] | None] | None = None
+    """For files without a header row: their first row's cells -> the names of their columns,
+    or None when the row is not this layout's (see the module docstring)."""
     whole_table: bool = False
     """``prepare`` gets the whole table at once, not chunk by chunk: for small tables whose
     rows are checked against each other (a summary's Total row)."""
@@ -153,7 +197,9 @@ class Layout:
                 if name.lower() in lower:
                     mapping[fld] = lower[name.lower()]
                     break
-        if not all(r in mapping for r in REQUIRED if r != "store" or "store" in self.columns):
+        # a required field the layout names no column for (one store for the whole file, a
+        # period stated above the rows) is its ``prepare``'s to fill
+        if not all(r in mapping for r in REQUIRED if r in self.columns):
             return None
         return mapping
 
@@ -371,6 +417,41 @@ def normalize(
     out = out.reset_index(drop=True)
     out.attrs[DROPPED] = dropped
     return out
+
+
+def streamed_kinds(stores: pd.Series) -> pd.Series:
+    """The kind of each line its statement calls a stream (``Streaming``, ``Subscription``,
+    ``Stream``), by its store.
+
+    Label statements put every non-download under one word, Facebook, TikTok and YouTube UGC
+    included; those are music under videos, and counted as streams they would skew per-stream
+    rates. So the store decides, as for a line that names no kind, except that a shop selling
+    downloads streams through its subscription (Beatport LINK, iTunes Match): a line it calls
+    a stream is one.
+    """
+    codes, uniques = pd.factorize(stores.fillna("").astype(str).str.strip(), sort=False)
+    kinds = []
+    for store in uniques:
+        kind = platforms.canonical(store)[1]
+        kinds.append("stream" if kind in ("download", "physical") else kind)
+    return pd.Series(np.array(kinds, dtype=object)[codes], index=stores.index, dtype=object)
+
+
+def name_mixes_and_artists(data: pd.DataFrame) -> None:
+    """A row's ``mix`` (``Original Mix``, ``Club Mix``) put into its title, and the release's
+    artist (``release_artist``) given to rows that name no artist of their own.
+
+    Download shops sell each mix of a title as a recording of its own, and a title alone would
+    merge them where no ISRC tells them apart; a whole release's line names no track, so no
+    track artist, and belongs to the release's artist.
+    """
+    if "mix" in data.columns and "title" in data.columns:
+        mix = data["mix"].str.strip()
+        named = (mix != "") & (data["title"].str.strip() != "")
+        data.loc[named, "title"] = data.loc[named, "title"].str.strip() + " (" + mix + ")"
+    if "release_artist" in data.columns and "artist" in data.columns:
+        no_artist = data["artist"].str.strip() == ""
+        data.loc[no_artist, "artist"] = data.loc[no_artist, "release_artist"]
 
 
 def _clean_isrc(text: str) -> str:

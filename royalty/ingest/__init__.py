@@ -13,18 +13,21 @@ The rules a person can rely on:
   overlap, or nothing is kept. The file's own totals, exact to its last digit, are stored too.
 
 Reading the package top to bottom tells the story of an import: ``import_source`` below takes
-the bytes; ``reader`` (with ``archive``) turns them into tables and ``tables`` finds the
-layout; inside the one-file transaction (``transaction``) the file's number style is decided
-first (``facts``), each chunk is normalized by the layout (``royalty.importers``), identified
-and checked for overlap (``identity``, ``resaved``), given its dimension ids
-(``dimensions``), written by the bulk writer with its summaries (``royalty.store``) and
-reconciled (``reconcile``); ``result`` says what happened.
+the bytes; ``reader`` turns them into tables (archives measured by ``archive``, text read by
+``delimited``, workbooks by ``spreadsheet``) and ``tables`` finds the layout; inside the
+one-file transaction (``transaction``) the file's number style is decided first (``facts``),
+each chunk is normalized by the layout (``royalty.importers``), identified and checked for
+overlap (``identity``, ``resaved``), given its dimension ids (``dimensions``), written by the
+bulk writer with its summaries (``royalty.store``) and reconciled (``reconcile``); ``result``
+says what happened.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -33,11 +36,13 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from royalty import importers
-from royalty.errors import StatementError
+from royalty.errors import StatementError, UnknownLayout
 from royalty.formatting import size_text
 from royalty.importers.base import ImportOptions
 from royalty.ingest import transaction
-from royalty.ingest.reader import IrregularRows, Source, Tables
+from royalty.ingest.delimited import IrregularRows
+from royalty.ingest.facts import number_style
+from royalty.ingest.reader import Source, Table, Tables
 from royalty.ingest.result import (
     ImportResult,
     Preview,
@@ -52,6 +57,7 @@ from royalty.ingest.result import (
     with_notes,
 )
 from royalty.ingest.tables import find_tables, layout_of, sha256_of
+from royalty.money import EXACT, decimal_text, exact_sum
 from royalty.months import month_text
 from royalty.store import scratch
 from royalty.store.bulk import bulk_transaction
@@ -116,6 +122,15 @@ def statement_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
+def with_saved_layouts(engine: Engine, options: ImportOptions) -> ImportOptions:
+    """``options`` with the saved column mappings after any given for this import, so that a
+    file with a saved layout's header is detected like a built-in one."""
+    from royalty.store import layouts
+
+    saved = tuple(s.layout() for s in layouts.saved(engine))
+    return replace(options, layouts=options.layouts + saved) if saved else options
+
+
 def import_source(
     engine: Engine,
     source: Source,
@@ -144,8 +159,9 @@ def import_source(
             seen = _stored_as(conn, digest)
         if seen is not None:
             return duplicate(source, seen)
-        tables = find_tables(source)
-        recognized = layout_of(tables[0])[0].name
+        options = with_saved_layouts(engine, options)
+        tables = find_tables(source, options.layouts)
+        recognized = layout_of(tables[0], options.layouts)[0].name
         waiting = partial(say_waiting, name, status)
         try:
             return _store(engine, source, digest, tables, options, progress, waiting)
@@ -231,21 +247,32 @@ def is_stored(engine: Engine, path: str | Path) -> bool:
         return _stored_as(conn, digest) is not None
 
 
-def preview(source: Source, options: ImportOptions | None = None, *, n: int = 20) -> Preview:
-    """Detect the layout and normalize the first ``n`` rows, storing nothing."""
+def preview(
+    source: Source, options: ImportOptions | None = None, *, n: int = 20, whole: bool = False
+) -> Preview:
+    """Detect the layout and normalize the first ``n`` rows, storing nothing; with ``whole``,
+    read every row too (as the import would: one number style, every value checked) and give
+    the file's totals, for a person checking a column mapping before saving it."""
     options = options or ImportOptions()
     try:
-        table = find_tables(source)[0]
-        layout, mapping = layout_of(table)
+        table = find_tables(source, options.layouts)[0]
+        layout, mapping = layout_of(table, options.layouts)
         first = next(table.chunks(), pd.DataFrame(columns=table.header)).head(n)
-        facts = importers.FileFacts(table.name, tuple(table.header), mapping, options)
+        facts = importers.FileFacts(
+            table.name, tuple(table.header), mapping, options, first_row=table.header_row + 2
+        )
         rows = importers.normalize(
             first, layout=layout, facts=facts, first_row=table.header_row + 2
         )
         shown = rows[["usage_month", "store", "platform", "kind", "artist", "title", "territory",
                       "quantity", "amount", "currency"]].copy()  # fmt: skip
         shown["usage_month"] = shown["usage_month"].map(month_text)
-        return Preview(source.name, layout.title, shown)
+        found = Preview(source.name, layout.title, shown)
+        if whole:
+            found.totals, found.lines = _whole_file(table, layout, facts)
+        return found
+    except UnknownLayout as exc:
+        return Preview(source.name, None, pd.DataFrame(), str(exc), unknown=True)
     except StatementError as exc:
         return Preview(source.name, None, pd.DataFrame(), str(exc))
     except Exception as exc:
@@ -254,8 +281,29 @@ def preview(source: Source, options: ImportOptions | None = None, *, n: int = 20
         )
 
 
+def _whole_file(
+    table: Table, layout: importers.Layout, facts: importers.FileFacts
+) -> tuple[dict[str, str], int]:
+    """Every row normalized as the import does it, summed exactly per currency (with the
+    careful reader, which names a row with too many cells instead of starting over)."""
+    chunks = table.chunks(careful=True)
+    decimal_comma = layout.decimal_comma
+    if decimal_comma is None and "amount" in facts.mapping:
+        chunks, decimal_comma = number_style(table, dict(facts.mapping), chunks, careful=True)
+    facts = replace(facts, decimal_comma=decimal_comma)
+    totals: dict[str, Decimal] = {}
+    lines, first_row = 0, table.header_row + 2
+    for chunk in chunks:
+        rows = importers.normalize(chunk, layout=layout, facts=facts, first_row=first_row)
+        first_row += len(chunk)
+        lines += len(rows)
+        for currency, amounts in rows.groupby("currency", sort=False)["amount"]:
+            totals[currency] = EXACT.add(totals.get(currency, Decimal(0)), exact_sum(amounts))
+    return {c: decimal_text(v) for c, v in sorted(totals.items())}, lines
+
+
 __all__ = [
     "ImportResult", "Preview", "Progress", "Status", "find_tables", "import_bytes",
     "import_path", "import_source", "is_stored", "leftovers_text", "preview", "sha256_of",
-    "size_text", "statement_files",
+    "size_text", "statement_files", "with_saved_layouts",
 ]  # fmt: skip

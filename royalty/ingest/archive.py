@@ -15,7 +15,8 @@ here first, and each problem is a ``StatementError`` naming the file, never a cr
   temporary file (``tempfile.TemporaryFile``: no name on disk, so nothing is left behind even
   on ``kill -9``), read by independent ``os.pread`` readers. Archives inside archives are read
   two levels deep, all levels sharing one budget.
-* **Workbooks** are measured by ``workbooks`` with the same budget and the checks here.
+* **Workbooks**: an XLSX is measured by ``workbooks`` with the same budget and the checks here;
+  an XLS is read in a child process with limits (``xls``).
 """
 
 from __future__ import annotations

@@ -1,47 +1,31 @@
-"""Bytes of a statement -> header cells and chunks of text rows.
+"""Bytes of a statement -> the tables in it, whatever container holds them.
 
-Everything a file's *container* can do wrong is handled here, before any layout is known:
-encodings (UTF-8, BOMs, UTF-16, Latin-1), line ends (``\\r\\n``, ``\\n``, bare ``\\r``),
-delimiters (TAB, ``,``, ``;``), preamble rows above the header, XLSX workbooks and ZIP archives.
-Cells are always read as text: identifiers and money are converted deliberately later. What a
-container may unpack to, and how far a sheet may reach, is checked first by ``archive``.
+The container is decided here, before any layout is known: a ZIP archive's members are each
+opened as a statement of their own (what they may unpack to is measured first by ``archive``;
+macOS metadata, hidden files and other suffixes are noted as skipped, so the result can say
+so), a workbook (XLSX, XLS) is read by ``spreadsheet``, anything else is a delimited text table
+(``delimited``). ``Source``, ``Table`` and ``Tables`` are what every one of those readers
+takes and gives.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import BinaryIO
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 
 from royalty.errors import StatementError
 from royalty.ingest import archive
-from royalty.ingest.encoding import sniff_encoding
 
 CHUNK_ROWS = 50_000
 """Rows read (and normalized and stored) at a time: bounds memory; larger chunks cost memory
 without saving time (``benchmarks/import_benchmark.py`` measures both)."""
-HEADER_SEARCH_ROWS = 30
 SNIFF_BYTES = 256 * 1024
-DELIMITERS = ("\t", ",", ";", "|")
-EXTRA_CELLS = 16
-"""Cells a text row may have beyond its header. Spreadsheet re-saves pad rows with trailing
-delimiters; those cells must be empty. A row with more cells than this is rejected outright."""
-MAX_LINE_CHARS = 1_000_000
-"""A line of the header search (or the first row) longer than this is not a statement's."""
-CHUNK_CELLS = 4_000_000
-"""Cells the careful reader reads at a time: ``CHUNK_ROWS`` rows of up to 80 columns, fewer
-rows of a wider (padded) table, so a chunk stays a few tens of MB."""
 
 
 @dataclass
@@ -81,7 +65,7 @@ class Table:
     delimiter: str
     chunks: Callable[..., Iterator[pd.DataFrame]]
     """``chunks()`` yields frames of text rows; ``chunks(careful=True)`` reads a text file with
-    the slower reader that accepts padded rows (see ``IrregularRows``)."""
+    the slower reader that accepts padded rows (see ``delimited.IrregularRows``)."""
     rows_hint: int | None = None
     """About how many rows the table has (from the size of its first rows): for planning."""
 
@@ -116,340 +100,6 @@ def distinct_columns(name: str, header: list[str], used: Iterable[str]) -> None:
             )
 
 
-def clean_header(cell: object) -> str:
-    return str(cell if cell is not None else "").replace("\ufeff", "").strip().strip('"').strip()
-
-
-# --- finding the header ------------------------------------------------------------------------
-
-
-def _lines(text: str, limit: int) -> list[str]:
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:limit]
-
-
-def _named(header: list[str]) -> list[str]:
-    """The header without the empty cells at its end."""
-    end = len(header)
-    while end and not header[end - 1]:
-        end -= 1
-    return header[:end]
-
-
-def split_line(line: str, delimiter: str) -> list[str]:
-    if delimiter == "\t":
-        return [_unquote(cell) for cell in line.split("\t")]
-    try:
-        return next(csv.reader([line], delimiter=delimiter), [])
-    except csv.Error:  # a quoted cell longer than csv's field limit: no header, no real row
-        return line.split(delimiter)
-
-
-def _head_lines(source: Source, encoding: str) -> tuple[bytes, str, list[str]]:
-    """The first bytes, their text and the lines of the header search plus one, whole: read
-    further when a line is cut short, and refused when one is longer than a statement's."""
-    size = SNIFF_BYTES
-    while True:
-        raw = source.head(size)
-        text = raw.decode(encoding, errors="ignore")
-        lines = _lines(text, HEADER_SEARCH_ROWS + 2)
-        whole = len(raw) >= source.size or len(lines) == HEADER_SEARCH_ROWS + 2
-        for number, line in enumerate(lines if whole else lines[:-1], start=1):
-            if len(line) > MAX_LINE_CHARS:
-                raise _long_line(source.name, number)
-        if whole:
-            return raw, text, lines[: HEADER_SEARCH_ROWS + 1]
-        if len(lines[-1]) > MAX_LINE_CHARS:
-            raise _long_line(source.name, len(lines))
-        size *= 4
-
-
-def _long_line(name: str, row: int) -> StatementError:
-    return StatementError(
-        name, f"is longer than {MAX_LINE_CHARS // 1_000_000} MB; is this a statement?", row=row
-    )
-
-
-# --- quotes --------------------------------------------------------------------------------------
-#
-# In a TAB file a quote is text (``"Heroes" (Live)`` is a title) unless it encloses the whole
-# cell (``"Quayside"``), so TAB files are read with quoting off and whole-cell quotes removed
-# after. A cell that opens a quote it never closes (``"Night Ferry``) is an error: read with
-# quoting on, it would swallow every line up to the next stray quote into one cell. In comma
-# and semicolon files quoting is on, and a cell that holds a line end is that same error.
-
-
-def _unquote(cell: str) -> str:
-    if len(cell) >= 2 and cell[0] == cell[-1] == '"' and cell.count('"') % 2 == 0:
-        return cell[1:-1].replace('""', '"')
-    return cell
-
-
-def _check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int) -> pd.DataFrame:
-    """Whole-cell quotes removed (TAB files); a quote that swallows line ends an error."""
-    for position, column in enumerate(frame.columns):  # by position: names may repeat ("")
-        cells = frame.iloc[:, position]
-        values = pa.array(cells, type=pa.string(), from_pandas=True)
-        longest = pc.max(pc.binary_length(values)).as_py() or 0
-        if longest > MAX_LINE_CHARS:  # no statement cell is that long: a broken or hostile file
-            i = int(np.argmax(pc.binary_length(values).to_numpy(zero_copy_only=False)))
-            raise StatementError(
-                name,
-                f"has a cell of {longest:,} characters; no statement has one longer than "
-                f"{MAX_LINE_CHARS // 1_000_000} MB: is this a statement?",
-                row=first_row + i,
-                column=str(column),
-            )
-        if delimiter == "\t":
-            if not pc.any(pc.starts_with(values, '"')).as_py():
-                continue
-            texts = cells.tolist()
-            for i, cell in enumerate(texts):
-                if cell and cell[0] == '"':
-                    if cell.count('"') % 2:
-                        raise _open_quote(name, first_row + i, column, cell)
-                    texts[i] = _unquote(cell)
-            frame.iloc[:, position] = pd.Series(texts, index=frame.index, dtype=cells.dtype)
-        else:
-            broken = pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r"))
-            if pc.any(broken).as_py():
-                i = int(np.argmax(broken.to_numpy(zero_copy_only=False)))
-                raise _open_quote(name, first_row + i, column, str(cells.iloc[i]))
-    return frame
-
-
-def _open_quote(name: str, row: int, column: object, cell: str) -> StatementError:
-    start = cell.replace("\r", " ").replace("\n", " ")[:40]
-    return StatementError(
-        name,
-        f"a quote opens in this cell ({start!r}...) and is not closed on its line, so the "
-        "rows below it would be read into this one cell; remove the stray quote or quote "
-        "the whole cell",
-        row=row,
-        column=str(column),
-    )
-
-
-def find_header(
-    name: str,
-    lines: list[list[str]] | list[str],
-    is_header: Callable[[list[str]], bool],
-    delimiter: str | None,
-) -> tuple[int, str, list[str]] | None:
-    """First row (of the first few) that a known layout recognizes, with its delimiter.
-
-    A text line's empty cells at its end are not read one by one (a re-save can pad a line with
-    thousands); they come back as empty cells after the named ones. A line of more than
-    ``archive.MAX_COLUMNS`` other cells is no header."""
-    for index, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
-        if isinstance(line, list):
-            candidates = [(delimiter or "", [clean_header(c) for c in line], 0)]
-        else:
-            candidates = []
-            for d in DELIMITERS:
-                if d not in line:
-                    continue
-                named = line.rstrip(d + " ")
-                if named.count(d) < archive.MAX_COLUMNS:
-                    cells = [clean_header(c) for c in split_line(named, d)]
-                    candidates.append((d, cells, line.count(d) - named.count(d)))
-        for delim, cells, padding in candidates:
-            if len(cells) > 1 and is_header(cells):
-                return index, delim, cells + [""] * padding
-    return None
-
-
-# --- text tables -------------------------------------------------------------------------------
-
-
-def text_table(source: Source, is_header: Callable[[list[str]], bool]) -> Table | None:
-    encoding = sniff_encoding(source)
-    raw, text, lines = _head_lines(source, encoding)
-    if not any(line.strip() for line in lines):
-        raise StatementError(source.name, "is empty")
-    found = find_header(source.name, lines, is_header, None)
-    if found is None:
-        return None
-    header_row, delimiter, header = found
-    # Empty cells at the end of the header are no columns: a re-save pads the header and its
-    # rows alike, and 100,000 of them once took 3 GB. Rows may carry as many (empty) ones.
-    padded = len(header)
-    header = _named(header)
-    if padded > archive.MAX_COLUMNS:
-        raise StatementError(
-            source.name,
-            f"has {padded:,} cells in its header row ({len(header):,} of them named); this app "
-            f"reads statements of at most {archive.MAX_COLUMNS:,} columns",
-            row=header_row + 1,
-        )
-    # pandas' default tokenizer counts an empty line before the header differently when lines
-    # end in a bare CR, so ``skiprows`` would land one row late and drop data silently.
-    bare_cr = "\r" in text and "\n" not in text
-
-    width = len(header)
-    # pandas sizes its columns by the first row when it has more cells than ``names`` and drops
-    # the rest with only a warning, so that one row is counted here.
-    first = next((line for line in lines[header_row + 1 :] if line.strip()), "")
-    cells = len(split_line(first, delimiter)) if first else 0
-    if cells > padded + EXTRA_CELLS:
-        raise StatementError(
-            source.name,
-            f"has {cells} cells in this row but {width} columns in its header",
-            row=header_row + 2 + lines[header_row + 1 :].index(first),
-        )
-
-    def careful_chunks() -> Iterator[pd.DataFrame]:
-        with source.opener() as f:
-            try:
-                # Columns by position, never an index: without ``index_col=False`` pandas turns
-                # the extra cells of a row ending in delimiters into an index and shifts every
-                # column. Room for a few extra cells lets them be checked (empty) rather than
-                # guessed at. (Creating the reader already decodes the first part of the file.)
-                reader = pd.read_csv(
-                    f,
-                    sep=delimiter,
-                    encoding=encoding,
-                    lineterminator="\r" if bare_cr else None,
-                    skiprows=header_row + 1,
-                    header=None,
-                    names=range(padded + EXTRA_CELLS),
-                    index_col=False,
-                    dtype=str,
-                    keep_default_na=False,
-                    na_filter=False,
-                    skip_blank_lines=True,
-                    chunksize=max(1, min(CHUNK_ROWS, CHUNK_CELLS // (padded + EXTRA_CELLS))),
-                    engine="c",
-                    on_bad_lines="error",
-                    quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
-                )
-                row = header_row + 2
-                for chunk in reader:
-                    _check_extra_cells(source.name, chunk, padded, header_row, width)
-                    chunk = chunk.iloc[:, :width]
-                    chunk.columns = header
-                    yield _check_quotes(source.name, chunk, delimiter, row)
-                    row += len(chunk)
-            except pd.errors.ParserError as exc:
-                raise _parser_error(source.name, exc, width) from exc
-            except UnicodeDecodeError as exc:
-                raise StatementError(
-                    source.name, f"has text in an unexpected encoding ({exc.reason})"
-                ) from exc
-
-    def chunks(careful: bool = False) -> Iterator[pd.DataFrame]:
-        if careful or cells != padded:
-            yield from careful_chunks()
-            return
-        padded_header = header + [""] * (padded - width)
-        fast = _arrow_chunks(source, delimiter, header_row, padded_header, encoding)
-        try:
-            head = next(fast, None)
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            head = None
-        if head is None or list(head.iloc[0]) != split_line(first, delimiter)[:width]:
-            yield from careful_chunks()  # nothing handed out yet: read it the careful way
-            return
-        yield head
-        try:
-            yield from fast
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:  # the careful reader says where
-            raise IrregularRows(source.name) from exc
-
-    breaks = raw.count(b"\r" if bare_cr else b"\n")
-    rows_hint = int(source.size * breaks / len(raw)) - header_row - 1 if breaks else None
-    return Table(source.name, header, header_row, encoding, delimiter, chunks, rows_hint)
-
-
-ARROW_BLOCK_BYTES = 6 << 20
-"""Bytes of text pyarrow parses at a time: about 50,000 rows of a typical export."""
-
-
-class IrregularRows(Exception):
-    """A row deep in a file has more or fewer cells than its header.
-
-    The fast reader has handed out rows by then, so the caller starts the file again with
-    ``careful=True``; the careful reader accepts padded rows and names the row that is wrong.
-    """
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"{name}: rows with more or fewer cells than the header")
-
-
-def _arrow_chunks(
-    source: Source, delimiter: str, header_row: int, header: list[str], encoding: str
-) -> Iterator[pd.DataFrame]:
-    """Rows of a text table, parsed by pyarrow's CSV reader: several times faster than pandas'
-    tokenizer and no Python object per cell (other encodings than UTF-8 are decoded on the
-    way in). Only for tables whose every row has as many cells as the header; anything else
-    raises ``pyarrow.ArrowInvalid``. Empty cells at the end of the header are not kept."""
-    names = [f"c{i}" for i in range(len(header))]
-    header = _named(header)
-    with source.opener() as f:
-        reader = pa_csv.open_csv(
-            f,
-            read_options=pa_csv.ReadOptions(
-                skip_rows=header_row + 1,
-                column_names=names,
-                block_size=ARROW_BLOCK_BYTES,
-                encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
-            ),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter,
-                quote_char=False if delimiter == "\t" else '"',
-                newlines_in_values=delimiter != "\t",
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names[: len(header)], pa.string()),
-                include_columns=names[: len(header)] if len(header) < len(names) else None,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        row = header_row + 2
-        for batch in reader:
-            if batch.num_rows:
-                chunk = batch.to_pandas()
-                chunk.columns = header
-                yield _check_quotes(source.name, chunk, delimiter, row)
-                row += batch.num_rows
-
-
-def _check_extra_cells(
-    name: str, chunk: pd.DataFrame, padded: int, header_row: int, width: int
-) -> None:
-    """Cells past the header's (``padded``: with its empty cells at the end) must be empty
-    (trailing delimiters); data there has no column. ``width``: the header's named columns."""
-    extra = chunk.iloc[:, padded:]
-    if extra.empty:
-        return
-    filled = (extra.fillna("").astype(str) != "").any(axis=1).to_numpy()
-    if not filled.any():
-        return
-    first = int(filled.argmax())
-    cells = extra.iloc[first].fillna("").astype(str)
-    last = max(i for i, v in enumerate(cells) if v) + 1
-    raise StatementError(
-        name,
-        f"has {padded + last} cells in this row but {width} columns in its header; "
-        f"the extra cells hold {[str(v) for v in cells.iloc[:last]]!r}",
-        row=header_row + 2 + int(chunk.index[first]),
-    )
-
-
-_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-
-
-def _parser_error(name: str, exc: pd.errors.ParserError, width: int) -> StatementError:
-    """pandas' tokenizer message -> which row has how many cells (pandas counts file lines)."""
-    found = _FIELD_COUNT.search(str(exc))
-    if found is None:
-        return StatementError(name, f"cannot be read as a table: {exc}")
-    line, saw = int(found.group(2)), int(found.group(3))
-    return StatementError(
-        name, f"has {saw} cells in this row but {width} columns in its header", row=line
-    )
-
-
 # --- entry point -------------------------------------------------------------------------------
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -471,21 +121,33 @@ def _skipped_because(name: str) -> str | None:
     return None
 
 
-def open_tables(source: Source, is_header: Callable[[list[str]], bool]) -> Tables:
-    """All tables in a source whose header a known layout recognizes.
+Headerless = Callable[[list[str]], list[str] | None]
+"""A text file's first row -> the names of its columns, for layouts whose files have no header
+row (``Layout.headerless``); None when no layout writes such a row."""
+Known = tuple[Callable[[list[str]], bool], Headerless | None]
+"""What the layouts recognize: a header row, and the first row of a file without one."""
+
+
+def open_tables(
+    source: Source,
+    is_header: Callable[[list[str]], bool],
+    headerless: Headerless | None = None,
+) -> Tables:
+    """All tables in a source whose header a known layout recognizes, or (``headerless``) whose
+    first row one does when no row of a text file is a header.
 
     Raises ``StatementError`` for empty, binary, damaged or oversized files; returns no tables
     when the file is readable but no table in it is in a known layout. ``Tables.notes`` names
     the members of an archive that were skipped, and why.
     """
     tables = Tables()
-    _open(source, is_header, tables, archive.Budget(), source.name, 0)
+    _open(source, (is_header, headerless), tables, archive.Budget(), source.name, 0)
     return tables
 
 
 def _open(
     source: Source,
-    is_header: Callable[[list[str]], bool],
+    known: Known,
     out: Tables,
     budget: archive.Budget,
     top: str,
@@ -493,18 +155,21 @@ def _open(
 ) -> bool:
     """``open_tables`` for a source ``depth`` archives deep inside the file named ``top``.
     True when it was an archive (whose members are then each imported or noted as skipped)."""
+    is_header, headerless = known
     if source.size == 0:
         raise StatementError(source.name, "is empty (0 bytes)")
     head = source.head(8)
     lower = source.name.lower()
     if head.startswith(ZIP_MAGIC) or lower.endswith((".xlsx", ".xlsm", ".zip")):
-        return _open_zip(source, is_header, out, budget, top, depth)
+        return _open_zip(source, known, out, budget, top, depth)
     if head.startswith(OLE_MAGIC) or lower.endswith((".xls", ".ods")):
         from royalty.ingest import spreadsheet  # only when a workbook comes (and no cycle)
 
         out.extend(spreadsheet.tables(source, is_header, budget))
         return False
-    table = text_table(source, is_header)
+    from royalty.ingest import delimited  # here, not above: it imports ``Table`` from here
+
+    table = delimited.text_table(source, is_header, headerless)
     if table:
         out.append(table)
     return False
@@ -512,7 +177,7 @@ def _open(
 
 def _open_zip(
     source: Source,
-    is_header: Callable[[list[str]], bool],
+    known: Known,
     out: Tables,
     budget: archive.Budget,
     top: str,
@@ -535,18 +200,18 @@ def _open_zip(
                     f"this app reads archives at most {archive.MAX_NESTING} deep. Unzip the "
                     "outer ones first",
                 )
-            _read_members(source, zf, is_header, out, budget, top, depth)
+            _read_members(source, zf, known, out, budget, top, depth)
     if workbook:
         from royalty.ingest import spreadsheet
 
-        out.extend(spreadsheet.tables(source, is_header, budget))
+        out.extend(spreadsheet.tables(source, known[0], budget))
     return not workbook
 
 
 def _read_members(
     source: Source,
     zf: zipfile.ZipFile,
-    is_header: Callable[[list[str]], bool],
+    known: Known,
     out: Tables,
     budget: archive.Budget,
     top: str,
@@ -571,7 +236,7 @@ def _read_members(
         spool = archive.unpack(zf, info, label, budget)
         found = len(out)
         was_archive = _open(
-            Source(label, spool.open, spool.size), is_header, out, budget, top, depth + 1
+            Source(label, spool.open, spool.size), known, out, budget, top, depth + 1
         )
         if len(out) == found and not was_archive:
             out.notes.append(f"{_within(label, top)} (not in a statement layout this app knows)")

@@ -62,6 +62,12 @@ class Preview:
     layout: str | None
     rows: pd.DataFrame
     error: str | None = None
+    totals: dict[str, str] | None = None
+    """With ``preview(..., whole=True)``: per currency, the exact sum of every line the file
+    gives, as an import would store it (before any overlap with stored lines)."""
+    lines: int | None = None
+    unknown: bool = False
+    """The file is in no known layout: its columns can be mapped (``ingest.mapping``)."""
 
 
 def unexpected(name: str, exc: Exception, layout: str | None = None) -> ImportResult:

@@ -1,8 +1,10 @@
 """Workbooks to tables: an XLSX measured (``workbooks.check_workbook``) before calamine reads
-it, an XLS read in a child process with limits, cells turned into the text a person sees.
+it, an XLS read in a child process with limits (``xls``), cells turned into the text a person
+sees.
 
 Imported by ``reader`` when a workbook comes, so a text import never loads the spreadsheet
-libraries; row numbering, chunk size and header search are ``reader``'s.
+libraries; chunk size is ``reader``'s, the header search is the one text tables use
+(``delimited``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime
 import pandas as pd
 
 from royalty.errors import StatementError
-from royalty.ingest import archive, reader, workbooks
+from royalty.ingest import archive, delimited, reader, workbooks, xls
 
 
 def cell_text(value: object) -> str:
@@ -38,9 +40,10 @@ def _workbook_sheets(
     source: reader.Source, budget: archive.Budget
 ) -> list[tuple[str, list[list[object]]]]:
     """(sheet name, rows of cell values from A1) of a workbook. An XLSX is measured first
-    (``workbooks.check_workbook``) and read here; anything else (XLS) in a child process."""
+    (``workbooks.check_workbook``) and read here; anything else (XLS) in a child process
+    (``xls``)."""
     if not source.head(4).startswith(reader.ZIP_MAGIC):
-        return workbooks.read_ole_workbook(source.name, source.opener, source.size)
+        return xls.read_ole_workbook(source.name, source.opener, source.size)
     workbooks.check_workbook(source.name, source.opener, source.size, budget)
     from python_calamine import CalamineWorkbook
 
@@ -73,8 +76,10 @@ def tables(
     sheets = _workbook_sheets(source, budget or archive.Budget())
     tables = []
     for sheet_name, rows in sheets:
-        text_rows = [[cell_text(v) for v in row] for row in rows[: reader.HEADER_SEARCH_ROWS + 1]]
-        found = reader.find_header(source.name, text_rows, is_header, "")
+        text_rows = [
+            [cell_text(v) for v in row] for row in rows[: delimited.HEADER_SEARCH_ROWS + 1]
+        ]
+        found = delimited.find_header(source.name, text_rows, is_header, "")
         if found is None:
             continue
         header_row, _, header = found

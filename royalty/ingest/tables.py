@@ -5,9 +5,11 @@ known layout recognizes, the layout of each, and the file's fingerprint (SHA-256
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from functools import partial
 
 from royalty import importers
-from royalty.errors import StatementError
+from royalty.errors import StatementError, UnknownLayout
 from royalty.importers.base import Layout
 from royalty.ingest.reader import (
     Source,
@@ -26,7 +28,9 @@ DOCUMENT_MAGIC = {
 }
 
 
-def find_tables(source: Source) -> Tables:
+def find_tables(source: Source, layouts: Sequence[Layout] = ()) -> Tables:
+    """The tables of ``source`` that a layout recognizes (``layouts`` first, then the
+    built-in ones)."""
     head = source.head(8)
     for magic, what in DOCUMENT_MAGIC.items():
         if head.startswith(magic):
@@ -35,15 +39,19 @@ def find_tables(source: Source) -> Tables:
                 f"is {what}, not a statement export; download the CSV, TSV or XLSX "
                 "statement from your distributor instead",
             )
-    tables = open_tables(source, importers.is_known_header)
+    tables = open_tables(
+        source, partial(importers.is_known_header, extra=layouts), importers.headerless_columns
+    )
     if not tables:
-        raise StatementError(
+        raise UnknownLayout(
             source.name,
             "is not in a statement layout this app knows"
             + (f"; skipped {tables.skipped()}" if tables.notes else "")
             + ". Known layouts: "
             + importers.known_layouts()
-            + ".",
+            + ". For any other layout, say once which column holds what (the Import page's "
+            "column mapping, or royalty import FILE --map usage_month=HEADER --map "
+            "amount=HEADER ... --save-layout NAME).",
         )
     return tables
 
@@ -56,8 +64,8 @@ def sha256_of(source: Source) -> str:
     return digest.hexdigest()
 
 
-def layout_of(table: Table) -> tuple[Layout, dict[str, str]]:
-    found = importers.detect(table.header)
+def layout_of(table: Table, layouts: Sequence[Layout] = ()) -> tuple[Layout, dict[str, str]]:
+    found = importers.detect(table.header, layouts)
     if found is None:  # pragma: no cover - open_tables only returns recognized tables
         raise StatementError(table.name, "is not in a known layout")
     distinct_columns(table.name, table.header, found[1].values())

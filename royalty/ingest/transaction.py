@@ -85,7 +85,7 @@ class FileImport:
         self.dimensions = Dimensions(self._execute)
 
     def run(self, tables: list[Table]) -> ImportResult:
-        layout, _ = layout_of(tables[0])
+        layout, _ = layout_of(tables[0], self.options.layouts)
         self.layout = layout
         self.statement_id = self.conn.execute(
             insert(Statement).values(
@@ -99,7 +99,7 @@ class FileImport:
         expected = sum(t.rows_hint or 0 for t in tables) or None
         self.writer.expect(expected)
         for table in tables:
-            table_layout, mapping = layout_of(table)
+            table_layout, mapping = layout_of(table, self.options.layouts)
             if table_layout.source != layout.source:
                 raise StatementError(
                     table.name,
@@ -176,7 +176,9 @@ class FileImport:
         """Each chunk read, normalized, identified and summed: everything that touches no
         database, so that it runs ahead of storing the chunk before it (``read_ahead``)."""
         first_row = table.header_row + 2
-        facts = FileFacts(table.name, tuple(table.header), mapping, self.options)
+        facts = FileFacts(
+            table.name, tuple(table.header), mapping, self.options, first_row=first_row
+        )
         if layout.scan is not None:
             facts = replace(facts, scanned=layout.scan(table.chunks(careful=self.careful), facts))
         chunks = table.chunks(careful=self.careful)

@@ -146,6 +146,21 @@ class EarningLine(SQLModel, table=True):
     occurrence: int = 0
 
 
+class SavedLayout(SQLModel, table=True):
+    """A column mapping saved under a name: files with exactly this header import with it."""
+
+    __tablename__ = "saved_layout"
+
+    name: str = Field(primary_key=True, max_length=80)
+    header: str
+    """The header cells, as JSON (detection: the same cells in any order and case)."""
+    fields: str
+    """Field -> header cell, as JSON."""
+    currency: str | None = Field(default=None, max_length=3)
+    """The currency of every line, for files without a currency column."""
+    saved_at: datetime = Field(default_factory=_now)
+
+
 class AppSetting(SQLModel, table=True):
     """A durable app choice kept in the database (e.g. "the user removed the sample")."""
 

@@ -1,0 +1,79 @@
+"""Zebralution label statement (``<label>_rs_<year>-Q<n>.csv``): semicolons, decimal commas.
+
+``Rev.less Publ.EUR`` is the label's money for the line, in euros: ``Revenue-EUR`` (the
+label's ``Share %`` of the shop's ``Income``, times ``Sales``) less the publishing deduction
+(``Publ.-EUR``). ``Sales`` is the units, streams or downloads. ``Period Sold`` is the month
+the shop sold or streamed (``usage_month``) and ``Period`` the month Zebralution accounted
+for (``reporting_month``). In the quarterly statements seen, every row gives the quarter's
+last month for both; the lines are filed under the month the rows give, not spread over a
+quarter the file does not name.
+
+``Content`` says ``Download``, ``Subscription`` (streams) or ``Cloud`` (a locker such as iTunes
+Match): a subscription line is a stream unless its shop puts music under videos (Facebook,
+TikTok), see ``base.streamed_kinds``.
+
+Files re-saved with Excel keep the semicolons and decimal commas but write the EAN as a
+number (``8,59732E+11``): its digits are lost, so the UPC counts as missing
+(``base._clean_upc``) unless a statement already stored names the same ISRC's UPC with those
+leading digits (``ingest.resaved``). Excel also leaves its sum of the columns as the last
+row (no period, shop or title, only totals such as ``12,56123138``): it is no line, and its
+``Rev.less Publ.EUR`` and ``Sales`` are checked against the lines (``footer``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from royalty.importers import footer
+from royalty.importers.base import FileFacts, Layout, streamed_kinds
+from royalty.vocabulary import KINDS
+
+KEYS = ("usage_month", "reporting_month", "store", "artist", "title", "isrc")
+"""Fields every line fills and Excel's sum row does not."""
+
+
+def _check_sum_row(data: pd.DataFrame, facts: FileFacts) -> None:
+    for _, row in data.iterrows():
+        number = int(row["row_number"])
+        if row["amount"].strip():
+            footer.check_amount(
+                facts, row["amount"], name="sum", row=number, column=facts.mapping["amount"]
+            )
+        if "quantity" in row and row["quantity"].strip():
+            footer.check_quantity(
+                facts, row["quantity"], name="sum", row=number, column=facts.mapping["quantity"]
+            )
+
+
+def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
+    is_line = footer.lines(data, KEYS)
+    _check_sum_row(data[~is_line], facts)
+    data = data[is_line].copy()
+    content = data["kind"].str.strip().str.lower()
+    data["kind"] = streamed_kinds(data["store"]).where(content != "download", "download")
+    return data
+
+
+LAYOUT = Layout(
+    name="zebralution",
+    source="Zebralution",
+    title="Zebralution label statement (semicolon CSV)",
+    signature=("Period Sold", "Code-Licensor", "Rev.less Publ.EUR"),
+    columns={
+        "usage_month": "Period Sold",
+        "reporting_month": "Period",
+        "artist": "Artist",
+        "title": "Title",
+        "upc": "EAN",
+        "isrc": "ISRC",
+        "store": "Shop",
+        "kind": "Content",
+        "territory": "Country",
+        "quantity": "Sales",
+        "amount": "Rev.less Publ.EUR",
+    },
+    currency="EUR",
+    kinds={k: k for k in KINDS},
+    prepare=_prepare,
+    scan=footer.scan_sums(KEYS),
+)
