@@ -183,7 +183,9 @@ def test_upload_in_chromium(empty_app_url: str, browser) -> None:
         assert page.get_by_text("No data yet").count() >= 1
         page.goto(f"{empty_app_url}/import", timeout=120_000)
         _settle(page)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        page.locator(".st-key-uploads").get_by_test_id(
+            "stFileUploaderDropzoneInput"
+        ).set_input_files(
             [str(FIXTURES / "distrokid_2023-02.tsv"), str(FIXTURES / "tunecore_2024-02_gbp.csv")]
         )
         page.get_by_text("Preview", exact=True).wait_for(timeout=30_000)
