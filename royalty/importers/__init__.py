@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from royalty.importers import (
     apple_itunes,
     apple_music,
+    ascap,
     awal,
     bandcamp,
     beatport,
@@ -58,6 +59,8 @@ LAYOUTS: list[Layout] = [
     secretly.PHYSICAL_LAYOUT,
     shopify.LAYOUT,
     clicknclear.LAYOUT,
+    ascap.DOMESTIC,
+    ascap.INTERNATIONAL,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
