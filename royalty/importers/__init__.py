@@ -22,6 +22,7 @@ from royalty.importers import (
     disclosure,
     distrokid,
     labelworx,
+    prs,
     secretly,
     shopify,
     soundcloud,
@@ -61,6 +62,7 @@ LAYOUTS: list[Layout] = [
     clicknclear.LAYOUT,
     ascap.DOMESTIC,
     ascap.INTERNATIONAL,
+    prs.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
