@@ -23,6 +23,7 @@ from royalty.importers import (
     distrokid,
     labelworx,
     prs,
+    publisher,
     secretly,
     shopify,
     soundcloud,
@@ -63,6 +64,7 @@ LAYOUTS: list[Layout] = [
     ascap.DOMESTIC,
     ascap.INTERNATIONAL,
     prs.LAYOUT,
+    publisher.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 
