@@ -9,7 +9,8 @@ performance, the right those societies license.
 
 Some of these files give no month at all (a PRS statement converted from its PDF, a publisher's
 table); the person importing then gives the period (``periods``): a guessed month would put a
-quarter's royalties into the wrong one.
+quarter's royalties into the wrong one. A Total row they print under their lines (a PDF's, a
+spreadsheet's) is checked against the lines with ``footer`` and not stored (``checked_totals``).
 """
 
 from __future__ import annotations
