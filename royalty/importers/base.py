@@ -181,6 +181,10 @@ class Layout:
     once before the import; what it returns reaches every chunk's ``prepare`` as
     ``facts.scanned``."""
     blank_amount_is_zero: bool = False
+    fills: tuple[str, ...] = ()
+    """Fields of ``REQUIRED`` whose column this layout reads when a file has it and its
+    ``prepare`` fills when not (a PRS table converted from its PDF may have no dates and no
+    narrative of where the work was played: the person's period, the society)."""
 
     def column_map(self, header: list[str]) -> dict[str, str] | None:
         """Header -> {field: header cell}, or None when this header is not this layout."""
@@ -198,8 +202,8 @@ class Layout:
                     mapping[fld] = lower[name.lower()]
                     break
         # a required field the layout names no column for (one store for the whole file, a
-        # period stated above the rows) is its ``prepare``'s to fill
-        if not all(r in mapping for r in REQUIRED if r in self.columns):
+        # period stated above the rows), or one it ``fills``, is its ``prepare``'s to fill
+        if not all(r in mapping for r in REQUIRED if r in self.columns and r not in self.fills):
             return None
         return mapping
 
