@@ -1,22 +1,31 @@
-"""Workbooks to tables: an XLSX measured (``workbooks.check_workbook``) before calamine reads
-it, an XLS read in a child process with limits (``xls``), cells turned into the text a person
-sees.
+"""Workbooks to tables: an XLSX measured (``workbooks.check_workbook``) before it is read, an
+XLS read in a child process with limits (``xls``), cells turned into the text a person sees.
 
-Imported by ``reader`` when a workbook comes, so a text import never loads the spreadsheet
-libraries; chunk size is ``reader``'s, the header search is the one text tables use
-(``delimited``).
+An XLSX sheet's first rows are read cell by cell (``sheettop``) to find its header; the rows
+below it a column at a time (``sheetcells``), into the same text; a sheet whose cells need it
+is read cell by cell whole, as an XLS always is. Imported by ``reader`` when a workbook comes,
+so a text import never loads the spreadsheet libraries; chunk size is ``reader``'s, the header
+search is the one text tables use (``delimited``).
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from royalty.errors import StatementError
-from royalty.ingest import archive, delimited, reader, workbooks, xls
+from royalty.ingest import archive, delimited, reader, sheetcells, sheettop, workbooks, xls
+
+COLUMNS_AT_ONCE = True
+"""Read XLSX rows below the header a column at a time (``sheetcells``); False reads every
+sheet cell by cell, as all workbooks once were (``benchmarks/xlsx_benchmark.py`` times both)."""
 
 
 def cell_text(value: object) -> str:
@@ -36,36 +45,170 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _workbook_sheets(
-    source: reader.Source, budget: archive.Budget
-) -> list[tuple[str, list[list[object]]]]:
-    """(sheet name, rows of cell values from A1) of a workbook. An XLSX is measured first
-    (``workbooks.check_workbook``) and read here; anything else (XLS) in a child process
-    (``xls``)."""
-    if not source.head(4).startswith(reader.ZIP_MAGIC):
-        return xls.read_ole_workbook(source.name, source.opener, source.size)
-    workbooks.check_workbook(source.name, source.opener, source.size, budget)
-    from python_calamine import CalamineWorkbook
+@dataclass
+class _Sheet:
+    name: str
+    top: list[list[object]]
+    """Its first rows (``sheettop.TOP_ROWS``), cell values from A1."""
+    below: Callable[[int], _Cells | sheetcells.Body]
+    """The rows below a header row (0-based): cell values, or columns of text."""
 
+
+@dataclass
+class _Cells:
+    rows: list[list[object]]
+    width: int
+    """Cells of each row of the sheet (from column A to its last)."""
+
+
+def _workbook_sheets(source: reader.Source, budget: archive.Budget) -> list[_Sheet]:
+    """The sheets of a workbook. An XLSX is measured first (``workbooks.check_workbook``) and
+    read here; anything else (XLS) in a child process (``xls``)."""
+    if not source.head(4).startswith(reader.ZIP_MAGIC):
+        return _whole(xls.read_ole_workbook(source.name, source.opener, source.size))
+    heads: dict[str, sheettop.Head] = {}
+    watch = (lambda part: heads.setdefault(part, sheettop.Head())) if COLUMNS_AT_ONCE else None
+    extents = workbooks.check_workbook(source.name, source.opener, source.size, budget, watch)
+    with source.opener() as f:
+        data = f.read()
+    cellwise = _Cellwise(source.name, data)
+    tops = _tops(source, heads, extents) if COLUMNS_AT_ONCE else None
+    if tops is None:
+        return _whole(cellwise.sheets())
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {name: part for part, name in workbooks.sheet_names(z).items()}
+    date1904 = sheettop.date1904(source.opener)
+
+    def below(name: str) -> Callable[[int], _Cells | sheetcells.Body]:
+        part = parts.get(name, "")
+        kinds = heads[part].kinds if part in heads else {"d"}
+
+        def read(header_row: int) -> _Cells | sheetcells.Body:
+            def holding(columns: set[int], kind: str) -> set[int]:
+                return sheettop.columns_holding(source.opener, part, columns, header_row + 1, kind)
+
+            try:
+                return sheetcells.read_body(data, name, header_row + 1, kinds, date1904, holding)
+            except sheetcells.Cellwise:
+                pass
+            except Exception:  # fastexcel's own errors: the cell-by-cell reader names them
+                pass
+            except BaseException as exc:  # a panic in the Rust reader (pyo3's PanicException)
+                if type(exc).__name__ != "PanicException":
+                    raise
+            return _cells(cellwise.rows(name), header_row)
+
+        return read
+
+    return [_Sheet(name, top, below(name)) for name, top in tops.items()]
+
+
+def _whole(sheets: list[tuple[str, list[list[object]]]]) -> list[_Sheet]:
+    return [
+        _Sheet(name, rows[: sheettop.TOP_ROWS], lambda k, rows=rows: _cells(rows, k))
+        for name, rows in sheets
+    ]
+
+
+def _cells(rows: list[list[object]], header_row: int) -> _Cells:
+    return _Cells(rows[header_row + 1 :], max(map(len, rows), default=0))
+
+
+def _tops(
+    source: reader.Source, heads: dict[str, sheettop.Head], extents: dict[str, workbooks.Extent]
+) -> dict[str, list[list[object]]] | None:
+    """Each sheet's first rows, read without the rest; None when a sheet must be read whole
+    (its cells out of order, or first rows too large) or the copy cannot be read."""
+    xmls = {}
+    for part, extent in extents.items():
+        xml = heads[part].xml() if extent.ordered and part in heads else None
+        if xml is None:
+            return None
+        xmls[part] = xml
     try:
-        with source.opener() as f:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(f.read()))
-        return [
-            (name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in workbook.sheet_names
-        ]
-    except Exception as exc:  # calamine raises its own error types (damaged zip, not a workbook)
-        raise _unreadable(source.name, exc) from exc
-    except BaseException as exc:  # a panic in the Rust reader arrives as pyo3's PanicException
+        return sheettop.top_rows(source.opener, xmls)
+    except Exception:  # the whole workbook's reader says what is wrong with it
+        return None
+    except BaseException as exc:
         if type(exc).__name__ != "PanicException":
             raise
-        raise _unreadable(source.name, exc) from exc
+        return None
+
+
+class _Cellwise:
+    """calamine's cell-by-cell reader over the whole workbook, opened when first needed."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self.data = name, data
+        self.book: object | None = None
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        from python_calamine import CalamineWorkbook
+
+        if self.book is None:
+            self.book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+        return self.book
+
+    def rows(self, sheet: str) -> list[list[object]]:
+        try:
+            return self._open().get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except (
+            Exception
+        ) as exc:  # calamine raises its own error types (damaged zip, not a workbook)
+            raise _unreadable(self.name, exc) from exc
+        except BaseException as exc:  # a panic in the Rust reader arrives as pyo3's PanicException
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise _unreadable(self.name, exc) from exc
+
+    def sheets(self) -> list[tuple[str, list[list[object]]]]:
+        try:
+            names = self._open().sheet_names
+        except Exception as exc:
+            raise _unreadable(self.name, exc) from exc
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise _unreadable(self.name, exc) from exc
+        return [(name, self.rows(name)) for name in names]
 
 
 def _unreadable(name: str, exc: BaseException) -> StatementError:
     return StatementError(
         name, f"is a damaged or truncated spreadsheet and cannot be opened ({exc})"
     )
+
+
+def _cell_chunks(rows: list[list[object]], header: list[str]) -> Iterator[pd.DataFrame]:
+    """Rows of cell values, one chunk of text at a time (not the sheet); empty rows left out."""
+    body: list[list[str]] = []
+    given = False
+    for row in rows:
+        if any(v not in (None, "") for v in row):
+            cells = [cell_text(v) for v in row[: len(header)]]
+            body.append(cells + [""] * (len(header) - len(cells)))
+            if len(body) == reader.CHUNK_ROWS:
+                yield pd.DataFrame(body, columns=header, dtype=str)
+                body, given = [], True
+    if body or not given:
+        yield pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _column_chunks(body: sheetcells.Body, header: list[str]) -> Iterator[pd.DataFrame]:
+    """Columns of text, one chunk of rows at a time; empty rows left out."""
+    filled = None
+    for column in body.columns:
+        here = pc.not_equal(column, "")
+        filled = here if filled is None else pc.or_(filled, here)
+    empty = pa.nulls(body.height, pa.string()).fill_null("")
+    columns = body.columns[: len(header)] + [empty] * (len(header) - len(body.columns))
+    table = pa.Table.from_arrays(columns, names=[str(i) for i in range(len(header))])
+    if filled is not None:
+        table = table.filter(filled)
+    for start in range(0, max(table.num_rows, 1), reader.CHUNK_ROWS):
+        chunk = table.slice(start, reader.CHUNK_ROWS).to_pandas()
+        chunk.columns = header
+        yield chunk
 
 
 def tables(
@@ -75,31 +218,28 @@ def tables(
 ) -> list[reader.Table]:
     sheets = _workbook_sheets(source, budget or archive.Budget())
     tables = []
-    for sheet_name, rows in sheets:
-        text_rows = [
-            [cell_text(v) for v in row] for row in rows[: delimited.HEADER_SEARCH_ROWS + 1]
-        ]
+    for sheet in sheets:
+        text_rows = [[cell_text(v) for v in row] for row in sheet.top]
         found = delimited.find_header(source.name, text_rows, is_header, "")
         if found is None:
             continue
         header_row, _, header = found
+        below = sheet.below(header_row)
+        if isinstance(below, sheetcells.Body):
+            header = header + [""] * (len(below.columns) - len(header))
+            rows_hint = below.height
 
-        def chunks(
-            careful: bool = False, rows=rows, header_row=header_row, header=header
-        ) -> Iterator[pd.DataFrame]:
-            body: list[list[str]] = []
-            given = False
-            for row in rows[header_row + 1 :]:  # one chunk of text at a time, not the sheet
-                if any(v not in (None, "") for v in row):
-                    cells = [cell_text(v) for v in row[: len(header)]]
-                    body.append(cells + [""] * (len(header) - len(cells)))
-                    if len(body) == reader.CHUNK_ROWS:
-                        yield pd.DataFrame(body, columns=header, dtype=str)
-                        body, given = [], True
-            if body or not given:
-                yield pd.DataFrame(body, columns=header, dtype=str)
+            def chunks(careful: bool = False, body=below, header=header) -> Iterator[pd.DataFrame]:
+                return _column_chunks(body, header)
+        else:
+            header = header + [""] * (below.width - len(header))
+            rows_hint = len(below.rows)
 
-        label = source.name if len(sheets) == 1 else f"{source.name} › {sheet_name}"
-        rows_hint = len(rows) - header_row - 1
+            def chunks(
+                careful: bool = False, rows=below.rows, header=header
+            ) -> Iterator[pd.DataFrame]:
+                return _cell_chunks(rows, header)
+
+        label = source.name if len(sheets) == 1 else f"{source.name} › {sheet.name}"
         tables.append(reader.Table(label, header, header_row, "xlsx", "", chunks, rows_hint))
     return tables
