@@ -79,7 +79,7 @@ def read_body(
         values = batch.column(i)
         texts[info.absolute_index] = _text(values, info.dtype, date1904)
         if info.dtype == "string":
-            if pc.any(pc.match_substring_regex(values, _OTHER_TYPES.pattern)).as_py():
+            if pc.any(pc.match_substring_regex(pc.unique(values), _OTHER_TYPES.pattern)).as_py():
                 looks_typed.add(info.absolute_index)
         elif info.index in failed or (info.dtype == "float" and pc.any(pc.is_nan(values)).as_py()):
             again[info.absolute_index] = "string"
@@ -101,16 +101,22 @@ def _text(values: pa.Array, dtype: str, date1904: bool) -> pa.Array:
     if dtype == "string":
         return values.fill_null("")
     if dtype in ("float", "int"):
-        return numbers_text(values)
+        return _each_value(values, numbers_text)
     if dtype == "boolean":
         return pc.if_else(values, "TRUE", "FALSE").fill_null("")
     if dtype == "datetime":
-        return datetimes_text(values, date1904)
+        return _each_value(values, lambda v: datetimes_text(v, date1904))
     if dtype == "duration":
         return pa.array(["" if v is None else str(v) for v in values.to_pylist()], pa.string())
     if dtype == "null":
         return pa.nulls(len(values), pa.string()).fill_null("")
     raise Cellwise(f"a column of {dtype} cells")
+
+
+def _each_value(values: pa.Array, text: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """``text`` of each distinct value once (a column repeats its dates, quantities, rates)."""
+    distinct = values.dictionary_encode()
+    return pc.take(text(distinct.dictionary), distinct.indices).fill_null("")
 
 
 def numbers_text(values: pa.Array) -> pa.Array:

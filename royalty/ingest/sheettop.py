@@ -28,8 +28,9 @@ HEAD_BYTES = 64 << 20
 _ROW_TAG = re.compile(rb"<row(?=[\s/>])([^>]*)>")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\b[^>]*>")
 _DATE1904 = re.compile(rb"\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
-_KINDS = {"b": b'"b"', "d": b'"d"'}
-"""Quoted values of ``t`` (a sheet quoting its attributes otherwise is read whole)."""
+_KINDS = {"b": b't="b"', "d": b't="d"'}
+"""Cell types by their ``t`` as the fast scan of ``workbooks`` requires cells to be written
+(``<c r="A1" ...``: quoted so, unspaced)."""
 
 
 class Head:

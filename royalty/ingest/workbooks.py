@@ -245,27 +245,26 @@ def _fast_extent(
             if extent.ordered and not all(map(operator.lt, numbers, numbers[1:])):
                 extent.ordered = False
             farthest_row = max(numbers)
-        at = 0  # each match is a column farther right than any before
+        at = 0  # each match is a cell farther right, or lower, than any before
         while found := re.compile(
-            rb'<c r="' + greater(column_letters(extent.columns), _COLUMN_LETTERS).encode()
-            + rb"[0-9]"
+            rb'<c r="(?:' + greater(column_letters(extent.columns), _COLUMN_LETTERS).encode()
+            + rb"[0-9]|[A-Z]+0*" + greater(str(farthest_row), "0123456789").encode()
+            + rb"(?![0-9]))"
         ).search(piece, at):  # fmt: skip
-            letters = found.group(0)[6:-1]
-            extent.columns = column_number(letters)
+            ref = _REF.match(piece, found.start() + 6)
+            assert ref is not None
             at = found.end()
-            if extent.columns > containers.MAX_COLUMNS:
-                return extent
-        at = 0  # a cell below every row tag so far is rare; many of them, and scan exactly
-        while found := re.compile(
-            rb'<c r="[A-Z]+0*' + greater(str(farthest_row), "0123456789").encode()
-            + rb"(?![0-9])"
-        ).search(piece, at):  # fmt: skip
-            farthest_row = int(found.group(0)[6:].lstrip(_COLUMN_LETTERS.encode()))
-            at = found.end()
-            strays += 1
-            extent.ordered = False
-            if strays > 64:
-                raise _Positional
+            column, row = column_number(ref.group(1)), int(ref.group(2))
+            if column > extent.columns:
+                extent.columns = column
+                if extent.columns > containers.MAX_COLUMNS:
+                    return extent
+            if row > farthest_row:  # below every row tag so far: rare; many, and scan exactly
+                farthest_row = row
+                strays += 1
+                extent.ordered = False
+                if strays > 64:
+                    raise _Positional
     extent.rows = farthest_row
     return extent
 
