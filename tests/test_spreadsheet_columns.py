@@ -439,3 +439,55 @@ def test_a_bad_cell_among_lossy_numbers_is_named(fresh_engines):
     fast, cellwise = import_both(fresh_engines, "dk.xlsx", dk_workbook(amounts))
     assert fast.message == cellwise.message
     assert "row 4, column 'Earnings (USD)'" in fast.message and "'N/A'" in fast.message
+
+
+# --- a sheet read in parts while it is checked ----------------------------------------------------
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    """Parts of a few rows: the limits scan hands over 4 KB at a time, a part is 8 KB."""
+    from royalty.ingest import archive, sheetparts, workbooks
+
+    monkeypatch.setattr(archive, "BLOCK", 4096)
+    monkeypatch.setattr(workbooks, "_PIECE_BYTES", 4096)
+    monkeypatch.setattr(sheetparts, "PART_BYTES", 8192)
+    parts = []
+    original = sheetparts.sheetcells.read_part
+    monkeypatch.setattr(
+        sheetparts.sheetcells,
+        "read_part",
+        lambda *args: parts.append(args[3]) or original(*args),
+    )
+    return parts
+
+
+def test_a_sheet_read_in_many_parts_reads_the_same(small_parts):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Statement"])
+    sheet.append([])
+    sheet.append(["Name", "Amount", "When", "Note"])
+    for i in range(3000):
+        if i % 500 == 7:
+            sheet.append([])  # blank rows, some at the edge of a part
+        amount = "N/A" if i == 2500 else (i * 0.000123456789012 if i % 7 else i)
+        note = True if i % 997 == 0 else (f"{i:05d}" if i % 3 else None)
+        sheet.append([f"r{i}", amount, dt.datetime(2024, 1, 1) + dt.timedelta(hours=i), note])
+    [(table, rows)] = assert_same(saved(book))
+    assert len(small_parts) > 5
+    assert small_parts[0] == 3 and all(start is None for start in small_parts[1:])
+    assert table.rows_hint == 3006 and len(rows) == 3000
+
+
+def test_a_cell_outside_the_rows_of_its_part_reads_the_same(small_parts):
+    """A cell written in a later row's tag but placed by its reference in an earlier row."""
+    rows = '<row r="1">' + text_cell("A1", "Name") + text_cell("B1", "Earnings") + "</row>"
+    for i in range(2, 800):
+        rows += f'<row r="{i}">' + text_cell(f"A{i}", f"r{i}") + f'<c r="B{i}"><v>0.{i}</v></c>'
+        if i == 795:
+            rows += '<c r="C5"><v>7</v></c>'
+        rows += "</row>"
+    [(_, got)] = assert_same(hand_made(rows.encode()))
+    assert got.iloc[3].tolist() == ["r5", "0.5", "7"]
+    assert len(small_parts) > 1

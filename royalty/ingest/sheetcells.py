@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from royalty.ingest import sheettop
+
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # its notes on empty columns are ours
 
 _DAY_MS = 86_400_000
@@ -43,24 +45,78 @@ class Cellwise(Exception):
 
 @dataclass
 class Body:
-    """The rows below a header, each cell as text, empty rows left out; ``columns`` from
-    column A."""
+    """The rows below a header, each cell as text; ``columns`` from column A."""
 
     columns: list[pa.Array]
     height: int
     """Rows of the sheet below the header, empty ones too."""
 
 
+@dataclass
+class Part:
+    """Rows of a sheet from ``first`` (0-based, from the sheet's first row): columns of text
+    by column (0-based, from A)."""
+
+    columns: dict[int, pa.Array]
+    first: int
+    height: int
+
+
 Holding = Callable[[set[int], str], set[int]]
 """Which of these columns (0-based) hold, below the header, a cell of a kind (``"b"``: a
-boolean, ``"other"``: anything but text), from the sheet's XML (``sheettop.columns_holding``)."""
+boolean, ``"other"``: anything but text), from the sheet's XML (``sheettop.holding_in``)."""
 
 
-def read_body(
-    data: bytes, sheet: str, start: int, kinds: set[str], date1904: bool, holding: Holding
-) -> Body:
-    """Rows ``start`` (0-based, from the sheet's first row) to the end of ``sheet``; ``kinds``
-    are ``sheettop.Head.kinds``: the cell types the sheet may hold that text cannot tell."""
+def read_part(data: bytes, sheet: str, rows: bytes, start: int | None, date1904: bool) -> Part:
+    """A workbook whose sheet holds some of a sheet's rows (``rows``, their XML): those rows,
+    from ``start`` when it is given (the first part: the rows below the header), else from
+    the first row tag on. Raises ``Cellwise`` when a cell lies outside those rows."""
+    first, last = _row_numbers(rows)
+    kinds = {kind for kind, written in sheettop.KINDS.items() if written in rows}
+    after = start or 0  # the header's row (1-based) is the row before the first read (0-based)
+
+    def holding(columns: set[int], kind: str) -> set[int]:
+        return sheettop.holding_in([rows], columns, after, kind)
+
+    if start is None:  # from row 0: a cell above the part's rows shows
+        part = read_columns(data, sheet, 0, kinds, date1904, holding, keep=first - 1)
+    else:
+        part = read_columns(data, sheet, start, kinds, date1904, holding)
+    if part.first + part.height > last:
+        raise Cellwise("a cell below the rows of its part")
+    return part
+
+
+_ROW_TAG = re.compile(rb"<row(?=[\s/>])([^>]*)>")
+
+
+def _row_numbers(rows: bytes) -> tuple[int, int]:
+    """The first and last row tags' numbers (1-based) in a sheet's XML of rows."""
+    from royalty.ingest.workbooks import row_number
+
+    head = _ROW_TAG.search(rows)
+    tail = rows.rfind(b"<row")
+    while tail >= 0 and not _ROW_TAG.match(rows, tail):
+        tail = rows.rfind(b"<row", 0, tail)
+    first = row_number(head.group(1)) if head else None
+    last_tag = _ROW_TAG.match(rows, tail) if tail >= 0 else None
+    last = row_number(last_tag.group(1)) if last_tag else None
+    if first is None or last is None:
+        raise Cellwise("rows without their numbers")
+    return first, last
+
+
+def read_columns(
+    data: bytes,
+    sheet: str,
+    start: int,
+    kinds: set[str],
+    date1904: bool,
+    holding: Holding,
+    keep: int = 0,
+) -> Part:
+    """``sheet`` of the workbook ``data`` from row ``start`` (0-based) on, as columns of text;
+    the first ``keep`` of those rows must be empty and are left out (``Cellwise`` if not)."""
     import fastexcel
 
     if "d" in kinds:
@@ -71,7 +127,17 @@ def read_body(
     )
     batch, errors = loaded.to_arrow_with_errors()
     infos = loaded.selected_columns
-    failed = {e.position[1] for e in errors.errors} if errors is not None else set()
+    failed = set()
+    for error in errors.errors if errors is not None else ():
+        if error.offset_position[0] < keep:
+            raise Cellwise("a cell above the rows of its part")
+        failed.add(error.position[1])
+    if keep:
+        if any(
+            column.null_count < min(keep, len(column)) for column in batch.slice(0, keep).columns
+        ):
+            raise Cellwise("a cell above the rows of its part")
+        batch = batch.slice(keep)
     texts: dict[int, pa.Array] = {}
     again: dict[int, str] = {}
     looks_typed, numbers = set(), set()
@@ -90,11 +156,8 @@ def read_body(
     if "b" in kinds and numbers:  # a boolean among numbers reads as 1 or 0
         again.update(dict.fromkeys(holding(numbers, "b"), "string"))
     if again:
-        texts.update(_second_read(reader, sheet, start, again, texts, batch, infos))
-    width = max(texts) + 1 if texts else 0
-    empty = pa.nulls(batch.num_rows, pa.string()).fill_null("")
-    columns = [texts.get(j, empty) for j in range(width)]
-    return Body(columns, batch.num_rows)
+        texts.update(_second_read(reader, sheet, start, keep, again, texts, batch, infos))
+    return Part(texts, start + keep, batch.num_rows)
 
 
 def _text(values: pa.Array, dtype: str, date1904: bool) -> pa.Array:
@@ -172,6 +235,7 @@ def _second_read(
     reader: object,
     sheet: str,
     start: int,
+    keep: int,
     again: dict[int, str],
     texts: dict[int, pa.Array],
     batch: pa.RecordBatch,
@@ -184,6 +248,7 @@ def _second_read(
         sheet, header_row=None, skip_rows=start, use_columns=sorted(again), dtypes=again
     )
     other, _ = loaded.to_arrow_with_errors()
+    other = other.slice(keep)
     first = {info.absolute_index: batch.column(i) for i, info in enumerate(infos)}
     out = {}
     for i, info in enumerate(loaded.selected_columns):

@@ -21,7 +21,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from royalty.errors import StatementError
-from royalty.ingest import archive, delimited, reader, sheetcells, sheettop, workbooks, xls
+from royalty.ingest import (
+    archive,
+    delimited,
+    reader,
+    sheetcells,
+    sheetparts,
+    sheettop,
+    workbooks,
+    xls,
+)
 
 COLUMNS_AT_ONCE = True
 """Read XLSX rows below the header a column at a time (``sheetcells``); False reads every
@@ -61,46 +70,70 @@ class _Cells:
     """Cells of each row of the sheet (from column A to its last)."""
 
 
-def _workbook_sheets(source: reader.Source, budget: archive.Budget) -> list[_Sheet]:
+def _workbook_sheets(
+    source: reader.Source, budget: archive.Budget, is_header: Callable[[list[str]], bool]
+) -> list[_Sheet]:
     """The sheets of a workbook. An XLSX is measured first (``workbooks.check_workbook``) and
-    read here; anything else (XLS) in a child process (``xls``)."""
+    read here, its sheets' rows in parts while they are measured (``sheetparts``); anything
+    else (XLS) in a child process (``xls``)."""
     if not source.head(4).startswith(reader.ZIP_MAGIC):
         return _whole(xls.read_ole_workbook(source.name, source.opener, source.size))
-    heads: dict[str, sheettop.Head] = {}
-    watch = (lambda part: heads.setdefault(part, sheettop.Head())) if COLUMNS_AT_ONCE else None
-    extents = workbooks.check_workbook(source.name, source.opener, source.size, budget, watch)
-    with source.opener() as f:
-        data = f.read()
-    cellwise = _Cellwise(source.name, data)
-    tops = _tops(source, heads, extents) if COLUMNS_AT_ONCE else None
-    if tops is None:
-        return _whole(cellwise.sheets())
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        parts = {name: part for part, name in workbooks.sheet_names(z).items()}
-    date1904 = sheettop.date1904(source.opener)
+    readers: dict[str, sheetparts.SheetReader] = {}
+    book = sheetparts.Book(source.opener)
+    try:
+        names = _sheet_names(source) if COLUMNS_AT_ONCE else {}
 
-    def below(name: str) -> Callable[[int], _Cells | sheetcells.Body]:
-        part = parts.get(name, "")
-        kinds = heads[part].kinds if part in heads else {"d"}
+        def watch(part: str) -> sheetparts.SheetReader | None:
+            if part not in names:
+                return None
+            readers[part] = sheetparts.SheetReader(book, part, names[part], is_header)
+            return readers[part]
 
-        def read(header_row: int) -> _Cells | sheetcells.Body:
-            def holding(columns: set[int], kind: str) -> set[int]:
-                return sheettop.columns_holding(source.opener, part, columns, header_row + 1, kind)
+        extents = workbooks.check_workbook(source.name, source.opener, source.size, budget, watch)
+        for part, sheet in readers.items():
+            sheet.finish(extents[part])
+        with source.opener() as f:
+            data = f.read()
+        cellwise = _Cellwise(source.name, data)
+        by_name = {sheet.name: sheet for sheet in readers.values()}
+        order = cellwise.sheet_names()
+        if not (
+            COLUMNS_AT_ONCE and all(by_name.get(n) and by_name[n].top is not None for n in order)
+        ):
+            return _whole(cellwise.sheets())
+        sheets = []
+        for name in order:
+            sheet = by_name[name]
+            bodies = (
+                {sheet.header_row: sheet.body(sheet.header_row)}
+                if sheet.header_row is not None
+                else {}
+            )
+            sheets.append(_Sheet(name, sheet.top or [], _below(name, bodies, cellwise)))
+        return sheets
+    finally:
+        book.close()
 
-            try:
-                return sheetcells.read_body(data, name, header_row + 1, kinds, date1904, holding)
-            except sheetcells.Cellwise:
-                pass
-            except Exception:  # fastexcel's own errors: the cell-by-cell reader names them
-                pass
-            except BaseException as exc:  # a panic in the Rust reader (pyo3's PanicException)
-                if type(exc).__name__ != "PanicException":
-                    raise
-            return _cells(cellwise.rows(name), header_row)
 
-        return read
+def _sheet_names(source: reader.Source) -> dict[str, str]:
+    """Sheet part -> its name, as far as the workbook says (the check says what is wrong)."""
+    try:
+        with source.opener() as f, zipfile.ZipFile(f) as z:
+            return workbooks.sheet_names(z)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return {}
 
-    return [_Sheet(name, top, below(name)) for name, top in tops.items()]
+
+def _below(
+    name: str, bodies: dict[int, sheetcells.Body | None], cellwise: _Cellwise
+) -> Callable[[int], _Cells | sheetcells.Body]:
+    """The rows below a header row: read in parts when they were, else cell by cell."""
+
+    def read(header_row: int) -> _Cells | sheetcells.Body:
+        body = bodies.get(header_row)
+        return body if body is not None else _cells(cellwise.rows(name), header_row)
+
+    return read
 
 
 def _whole(sheets: list[tuple[str, list[list[object]]]]) -> list[_Sheet]:
@@ -112,27 +145,6 @@ def _whole(sheets: list[tuple[str, list[list[object]]]]) -> list[_Sheet]:
 
 def _cells(rows: list[list[object]], header_row: int) -> _Cells:
     return _Cells(rows[header_row + 1 :], max(map(len, rows), default=0))
-
-
-def _tops(
-    source: reader.Source, heads: dict[str, sheettop.Head], extents: dict[str, workbooks.Extent]
-) -> dict[str, list[list[object]]] | None:
-    """Each sheet's first rows, read without the rest; None when a sheet must be read whole
-    (its cells out of order, or first rows too large) or the copy cannot be read."""
-    xmls = {}
-    for part, extent in extents.items():
-        xml = heads[part].xml() if extent.ordered and part in heads else None
-        if xml is None:
-            return None
-        xmls[part] = xml
-    try:
-        return sheettop.top_rows(source.opener, xmls)
-    except Exception:  # the whole workbook's reader says what is wrong with it
-        return None
-    except BaseException as exc:
-        if type(exc).__name__ != "PanicException":
-            raise
-        return None
 
 
 class _Cellwise:
@@ -161,16 +173,18 @@ class _Cellwise:
                 raise
             raise _unreadable(self.name, exc) from exc
 
-    def sheets(self) -> list[tuple[str, list[list[object]]]]:
+    def sheet_names(self) -> list[str]:
         try:
-            names = self._open().sheet_names
+            return list(self._open().sheet_names)
         except Exception as exc:
             raise _unreadable(self.name, exc) from exc
         except BaseException as exc:
             if type(exc).__name__ != "PanicException":
                 raise
             raise _unreadable(self.name, exc) from exc
-        return [(name, self.rows(name)) for name in names]
+
+    def sheets(self) -> list[tuple[str, list[list[object]]]]:
+        return [(name, self.rows(name)) for name in self.sheet_names()]
 
 
 def _unreadable(name: str, exc: BaseException) -> StatementError:
@@ -216,7 +230,7 @@ def tables(
     is_header: Callable[[list[str]], bool],
     budget: archive.Budget | None = None,
 ) -> list[reader.Table]:
-    sheets = _workbook_sheets(source, budget or archive.Budget())
+    sheets = _workbook_sheets(source, budget or archive.Budget(), is_header)
     tables = []
     for sheet in sheets:
         text_rows = [[cell_text(v) for v in row] for row in sheet.top]

@@ -32,7 +32,7 @@ cell), at 32 bytes each plus the text: about 2.5 GB of memory for a full sheet o
 Excel sheet (1,048,576 rows) of 23 columns fits."""
 
 
-_SHEET_PARTS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
+SHEET_PARTS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
 
 
 def raw_blocks(f: BinaryIO, info: zipfile.ZipInfo, label: str) -> Iterator[bytes]:
@@ -178,6 +178,8 @@ class Extent:
             self.columns, self.column_ref = column, f"{column_letters(column)}{row}"
 
 
+Watcher = Callable[[bytes, "Extent"], None]
+"""Given each piece of a sheet's XML once the fast scan has passed it, with the extent so far."""
 _PIECE_BYTES = 8 << 20
 """XML scanned at a time: each piece costs a few regex compilations, whatever its size."""
 
@@ -221,18 +223,14 @@ class _Positional(Exception):
     """A sheet places cells by their order (no ``r="A1"`` first in each cell): scan exactly."""
 
 
-def _fast_extent(
-    blocks: Iterator[bytes], label: str, seen: Callable[[bytes], None] | None = None
-) -> Extent:
+def _fast_extent(blocks: Iterator[bytes], label: str, seen: Watcher | None = None) -> Extent:
     """An upper bound of the extent when every cell starts ``<c r="A1"``, as Excel and the
     common writers have it: searches that match only a cell tag without that start, or a cell
     farther right or lower than any seen so far, so that there is no Python work per cell.
-    ``seen`` is given each piece of the XML as it is scanned."""
+    ``seen`` is given each piece of the XML once it is scanned, with the extent so far."""
     extent = Extent(ordered=True)
     farthest_row, strays = 0, 0
     for piece in pieces(blocks, False, label):
-        if seen is not None:
-            seen(piece)
         # counting is many times faster than a search: only a piece with tags that are not
         # ``<c r="`` (``<col``, ``<cfRule``, a cell without its reference) is searched
         if (piece.count(b"<c") != piece.count(b'<c r="') and _UNREFERENCED.search(piece)) or (
@@ -265,7 +263,9 @@ def _fast_extent(
                 extent.ordered = False
                 if strays > 64:
                     raise _Positional
-    extent.rows = farthest_row
+        extent.rows = farthest_row
+        if seen is not None:
+            seen(piece, extent)
     return extent
 
 
@@ -300,7 +300,7 @@ def _exact_extent(blocks: Iterator[bytes], label: str) -> Extent:
 
 
 def sheet_extent(
-    blocks: Callable[[], Iterator[bytes]], label: str, seen: Callable[[bytes], None] | None = None
+    blocks: Callable[[], Iterator[bytes]], label: str, seen: Watcher | None = None
 ) -> Extent:
     """How far a worksheet's cells reach. The fast scan is an upper bound (it also counts empty
     self-closing cells and rows without cells); only when that bound is over the limits, or the
@@ -356,12 +356,13 @@ def check_workbook(
     opener: Callable[[], BinaryIO],
     size: int,
     budget: containers.Budget,
-    watch: Callable[[str], Callable[[bytes], None] | None] | None = None,
+    watch: Callable[[str], Watcher | None] | None = None,
 ) -> dict[str, Extent]:
     """Everything calamine would unpack and allocate for an XLSX, measured before it is called.
 
-    Returns each worksheet part's extent. ``watch(part)`` may give a callable that is handed
-    that part's XML as it is scanned (a reader of its first rows keeps them).
+    Returns each sheet part's extent. The members that are not sheets are measured first;
+    ``watch(part)`` may give a ``Watcher`` that is handed a sheet's XML as it is scanned (a
+    reader may then read the rows scanned so far: every other member has passed).
 
     Raises ``StatementError`` naming the workbook (and sheet) for a damaged, password-protected
     or oversized workbook, or a sheet whose cells reach farther than ``containers.MAX_COLUMNS`` columns or
@@ -369,6 +370,7 @@ def check_workbook(
     extents: dict[str, Extent] = {}
     with opener() as f, containers.open_zip(label, f, size, "spreadsheet") as archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
+        infos.sort(key=lambda i: i.filename.startswith(SHEET_PARTS))  # sheets last
         for info in infos:
             if info.file_size > MAX_XML_BYTES:
                 raise StatementError(
@@ -382,7 +384,7 @@ def check_workbook(
         with opener() as raw:
             for info in infos:
                 blocks = lambda info=info: raw_blocks(raw, info, label)  # noqa: E731
-                if info.filename.startswith(_SHEET_PARTS):
+                if info.filename.startswith(SHEET_PARTS):
                     sheet = sheets.get(info.filename, info.filename)
                     seen = watch(info.filename) if watch else None
                     extent = sheet_extent(blocks, f"{label} › {sheet}", seen)
