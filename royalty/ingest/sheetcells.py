@@ -69,28 +69,45 @@ boolean, ``"other"``: anything but text), from the sheet's XML (``sheettop.holdi
 
 def read_part(data: bytes, sheet: str, rows: bytes, start: int | None, date1904: bool) -> Part:
     """A workbook whose sheet holds some of a sheet's rows (``rows``, their XML): those rows,
-    from ``start`` when it is given (the first part: the rows below the header), else from
-    the first row tag on. Raises ``Cellwise`` when a cell lies outside those rows."""
-    first, last = _row_numbers(rows)
+    from ``start`` when it is given (the first part: the rows below the header), else all of
+    them, written between the two rows of ``bounds``. Raises ``Cellwise`` when a cell lies
+    outside those rows."""
+    first, last = row_numbers(rows)
     kinds = {kind for kind, written in sheettop.KINDS.items() if written in rows}
     after = start or 0  # the header's row (1-based) is the row before the first read (0-based)
 
     def holding(columns: set[int], kind: str) -> set[int]:
         return sheettop.holding_in([rows], columns, after, kind)
 
-    if start is None:  # from row 0: a cell above the part's rows shows
-        part = read_columns(data, sheet, 0, kinds, date1904, holding, keep=first - 1)
-    else:
+    if start is not None:
         part = read_columns(data, sheet, start, kinds, date1904, holding)
-    if part.first + part.height > last:
-        raise Cellwise("a cell below the rows of its part")
-    return part
+        if part.first + part.height > last:
+            raise Cellwise("a cell below the rows of its part")
+        return part
+    # read from the first row holding a cell to the last: the two of ``bounds`` when no cell
+    # lies outside the rows between them
+    part = read_columns(data, sheet, None, kinds, date1904, holding, bounded=True)
+    if part.height != last - first + 1:
+        raise Cellwise("a cell outside the rows of its part")
+    return Part(part.columns, first - 1, part.height)
+
+
+def bounds(first: int, last: int) -> tuple[bytes, bytes]:
+    """A row just above and one just below rows ``first`` to ``last`` (1-based), each with one
+    empty text cell (which neither sets a column's type nor counts as a value), so that a
+    reader that starts at a sheet's first cell starts at the row above unless a cell lies
+    outside, and stops at the row below unless one does."""
+    cell = '<c r="A{}" t="inlineStr"><is><t></t></is></c>'
+    return (
+        f'<row r="{first - 1}">{cell.format(first - 1)}</row>'.encode(),
+        f'<row r="{last + 1}">{cell.format(last + 1)}</row>'.encode(),
+    )
 
 
 _ROW_TAG = re.compile(rb"<row(?=[\s/>])([^>]*)>")
 
 
-def _row_numbers(rows: bytes) -> tuple[int, int]:
+def row_numbers(rows: bytes) -> tuple[int, int]:
     """The first and last row tags' numbers (1-based) in a sheet's XML of rows."""
     from royalty.ingest.workbooks import row_number
 
@@ -109,14 +126,15 @@ def _row_numbers(rows: bytes) -> tuple[int, int]:
 def read_columns(
     data: bytes,
     sheet: str,
-    start: int,
+    start: int | None,
     kinds: set[str],
     date1904: bool,
     holding: Holding,
-    keep: int = 0,
+    bounded: bool = False,
 ) -> Part:
-    """``sheet`` of the workbook ``data`` from row ``start`` (0-based) on, as columns of text;
-    the first ``keep`` of those rows must be empty and are left out (``Cellwise`` if not)."""
+    """``sheet`` of the workbook ``data`` from row ``start`` (0-based; None: from its first row
+    holding a cell) on, as columns of text; with ``bounded``, its first and last rows are those
+    of ``bounds`` and left out (``Part.first`` is then 0)."""
     import fastexcel
 
     if "d" in kinds:
@@ -127,17 +145,15 @@ def read_columns(
     )
     batch, errors = loaded.to_arrow_with_errors()
     infos = loaded.selected_columns
-    failed = set()
-    for error in errors.errors if errors is not None else ():
-        if error.offset_position[0] < keep:
-            raise Cellwise("a cell above the rows of its part")
-        failed.add(error.position[1])
-    if keep:
-        if any(
-            column.null_count < min(keep, len(column)) for column in batch.slice(0, keep).columns
-        ):
-            raise Cellwise("a cell above the rows of its part")
-        batch = batch.slice(keep)
+    keep = slice(1, batch.num_rows - 1) if bounded else slice(0, batch.num_rows)
+    if keep.stop < keep.start:
+        raise Cellwise("a part without its bounds")
+    failed = {
+        e.position[1]
+        for e in (errors.errors if errors is not None else ())
+        if keep.start <= e.offset_position[0] < keep.stop  # not the empty cells of ``bounds``
+    }
+    batch = batch.slice(keep.start, keep.stop - keep.start)
     texts: dict[int, pa.Array] = {}
     again: dict[int, str] = {}
     looks_typed, numbers = set(), set()
@@ -157,7 +173,7 @@ def read_columns(
         again.update(dict.fromkeys(holding(numbers, "b"), "string"))
     if again:
         texts.update(_second_read(reader, sheet, start, keep, again, texts, batch, infos))
-    return Part(texts, start + keep, batch.num_rows)
+    return Part(texts, start or 0, batch.num_rows)
 
 
 def _text(values: pa.Array, dtype: str, date1904: bool) -> pa.Array:
@@ -234,8 +250,8 @@ def datetimes_text(values: pa.Array, date1904: bool) -> pa.Array:
 def _second_read(
     reader: object,
     sheet: str,
-    start: int,
-    keep: int,
+    start: int | None,
+    keep: slice,
     again: dict[int, str],
     texts: dict[int, pa.Array],
     batch: pa.RecordBatch,
@@ -248,7 +264,7 @@ def _second_read(
         sheet, header_row=None, skip_rows=start, use_columns=sorted(again), dtypes=again
     )
     other, _ = loaded.to_arrow_with_errors()
-    other = other.slice(keep)
+    other = other.slice(keep.start, keep.stop - keep.start)
     first = {info.absolute_index: batch.column(i) for i, info in enumerate(infos)}
     out = {}
     for i, info in enumerate(loaded.selected_columns):

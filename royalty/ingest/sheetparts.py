@@ -170,8 +170,16 @@ class SheetReader:
         while sum(not f.done() for f in self._parts) >= WAITING:
             next(f for f in self._parts if not f.done()).result()
         assert self.header_row is not None
-        start = None if self._parts else self.header_row + 1
-        xml = (self._prefix or b"") + rows + _CLOSE
+        if self._parts:
+            start = None
+            try:
+                above, below = sheetcells.bounds(*sheetcells.row_numbers(rows))
+            except sheetcells.Cellwise:
+                self.failed = True
+                return
+        else:
+            start, above, below = self.header_row + 1, b"", b""
+        xml = (self._prefix or b"") + above + rows + below + _CLOSE
         self._parts.append(
             self.book.pool.submit(
                 sheetcells.read_part, self.book.with_sheet(self.part, xml), self.name, rows,
