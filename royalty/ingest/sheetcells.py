@@ -6,10 +6,13 @@ what reading the sheet does. fastexcel reads a sheet straight into typed columns
 per column, guessed from every cell of it; a column of one type becomes text here with the same
 rules as a single cell (numbers as the shortest text that reads back as the same float and
 without ``.0`` when whole, dates, times, booleans). Its own text for a number keeps nine
-decimals, so a column whose cells are of several types is read a second time as numbers, and
-each number whose text lost digits takes its exact text. Where the types leave a cell's text
-in doubt (a date among text, dates written as ISO text), ``Cellwise`` says so and the sheet is
-read cell by cell instead. Each cell of the result is the same text that reader gives it.
+decimals, so a column of text whose XML holds other cells too (``sheettop.holding_in``) is
+read a second time as numbers, and each number whose text lost digits takes its exact text;
+a column of numbers with text among them is read a second time as text. Where the types
+leave a cell's text in doubt (a date among text, dates written as ISO text), ``Cellwise``
+says so and the sheet is read cell by cell instead. Each cell of the result is the text that
+reader gives it (one exception: among text, a number whose text fastexcel writes exactly keeps
+that text, ``0.00001`` for the ``1e-05`` of the cell reader: the same value).
 """
 
 from __future__ import annotations
@@ -109,15 +112,13 @@ _ROW_TAG = re.compile(rb"<row(?=[\s/>])([^>]*)>")
 
 def row_numbers(rows: bytes) -> tuple[int, int]:
     """The first and last row tags' numbers (1-based) in a sheet's XML of rows."""
-    from royalty.ingest.workbooks import row_number
-
     head = _ROW_TAG.search(rows)
     tail = rows.rfind(b"<row")
     while tail >= 0 and not _ROW_TAG.match(rows, tail):
         tail = rows.rfind(b"<row", 0, tail)
-    first = row_number(head.group(1)) if head else None
+    first = sheettop.row_number(head.group(1)) if head else None
     last_tag = _ROW_TAG.match(rows, tail) if tail >= 0 else None
-    last = row_number(last_tag.group(1)) if last_tag else None
+    last = sheettop.row_number(last_tag.group(1)) if last_tag else None
     if first is None or last is None:
         raise Cellwise("rows without their numbers")
     return first, last

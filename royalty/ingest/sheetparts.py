@@ -122,7 +122,7 @@ class SheetReader:
     def _past_top(self, piece: bytes) -> int | None:
         """Where in ``piece`` the first row past the first rows starts, if it does."""
         for tag in _ROW.finditer(piece):
-            r = workbooks.row_number(tag.group(1))
+            r = sheettop.row_number(tag.group(1))
             row = r - 1 if r else self._next_row
             self._next_row = row + 1
             if row >= sheettop.TOP_ROWS:

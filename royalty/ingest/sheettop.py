@@ -31,6 +31,13 @@ the fast scan of ``workbooks`` requires cells to be written (``<c r="A1" ...``).
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\b[^>]*>")
 _DATE1904 = re.compile(rb"\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
 _LETTERS = re.compile(rb'<c r="([A-Z]+)')
+_R = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([0-9]+)\"|'([0-9]+)')")
+
+
+def row_number(attributes: bytes) -> int | None:
+    """A row tag's ``r``, when it gives one."""
+    r = _R.search(attributes)
+    return int(r.group(1) or r.group(2)) if r else None
 
 
 def without_range(prefix: bytes) -> bytes:

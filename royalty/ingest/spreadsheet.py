@@ -1,11 +1,12 @@
 """Workbooks to tables: an XLSX measured (``workbooks.check_workbook``) before it is read, an
 XLS read in a child process with limits (``xls``), cells turned into the text a person sees.
 
-An XLSX sheet's first rows are read cell by cell (``sheettop``) to find its header; the rows
-below it a column at a time (``sheetcells``), into the same text; a sheet whose cells need it
-is read cell by cell whole, as an XLS always is. Imported by ``reader`` when a workbook comes,
-so a text import never loads the spreadsheet libraries; chunk size is ``reader``'s, the header
-search is the one text tables use (``delimited``).
+An XLSX sheet's first rows are read cell by cell (``sheettop``) to find its header, and the
+rows below it a column at a time (``sheetcells``), into the same text, in parts while the rest
+of the sheet is still measured (``sheetparts``); a sheet whose cells need it is read cell by
+cell whole, as an XLS always is. Imported by ``reader`` when a workbook comes, so a text
+import never loads the spreadsheet libraries; chunk size is ``reader``'s, the header search is
+the one text tables use (``delimited``).
 """
 
 from __future__ import annotations

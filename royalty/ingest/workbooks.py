@@ -142,13 +142,6 @@ _R = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(rb"([A-Z]+)([0-9]+)")
 
 
-def row_number(attributes: bytes) -> int | None:
-    """A row tag's ``r``, when it gives one."""
-    r = _R.search(attributes)
-    ref = (r.group(1) if r.group(1) is not None else r.group(2)) if r else None
-    return int(ref) if ref and ref.isdigit() else None
-
-
 _LONGEST_TAG = 1 << 20
 
 
@@ -178,22 +171,18 @@ class Extent:
             self.columns, self.column_ref = column, f"{column_letters(column)}{row}"
 
 
-Watcher = Callable[[bytes, "Extent"], None]
-"""Given each piece of a sheet's XML once the fast scan has passed it, with the extent so far."""
-_PIECE_BYTES = 8 << 20
-"""XML scanned at a time: each piece costs a few regex compilations, whatever its size."""
+Watcher = Callable[[bytes, "Extent"], None]  # a piece of XML the fast scan passed; extent so far
+_PIECE_BYTES = 8 << 20  # XML scanned at a time: each piece costs a few regex compilations
 
 
 def _joined(blocks: Iterator[bytes]) -> Iterator[bytes]:
     """Blocks joined into pieces of about ``_PIECE_BYTES``."""
     parts: list[bytes] = []
-    size = 0
     for block in blocks:
         parts.append(block)
-        size += len(block)
-        if size >= _PIECE_BYTES:
+        if sum(map(len, parts)) >= _PIECE_BYTES:
             yield b"".join(parts)
-            parts, size = [], 0
+            parts = []
     if parts:
         yield b"".join(parts)
 
@@ -360,9 +349,8 @@ def check_workbook(
 ) -> dict[str, Extent]:
     """Everything calamine would unpack and allocate for an XLSX, measured before it is called.
 
-    Returns each sheet part's extent. The members that are not sheets are measured first;
-    ``watch(part)`` may give a ``Watcher`` that is handed a sheet's XML as it is scanned (a
-    reader may then read the rows scanned so far: every other member has passed).
+    Returns each sheet part's extent. Members that are not sheets are measured first, so that
+    a ``Watcher`` (from ``watch(part)``), handed a sheet's XML as it is scanned, may read it.
 
     Raises ``StatementError`` naming the workbook (and sheet) for a damaged, password-protected
     or oversized workbook, or a sheet whose cells reach farther than ``containers.MAX_COLUMNS`` columns or
