@@ -76,12 +76,15 @@ def royalty_import(path: str, db: str, columns: bool, queue: mp.Queue) -> None:
 
     spreadsheet.COLUMNS_AT_ONCE = columns
     engine = make_engine(f"sqlite:///{db}")
+    imported = time.perf_counter()
     result = import_path(engine, path)
-    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    now = time.perf_counter()
+    seconds, cpu = now - started, _cpu_seconds() - cpu
     engine.dispose()
     queue.put(
         {"rows": result.rows, "seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb(),
-         "status": result.status, "message": result.message, "totals": result.totals}
+         "import_seconds": now - imported, "status": result.status, "message": result.message,
+         "totals": result.totals}
     )  # fmt: skip
 
 
@@ -133,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
             f"rows/s; {run['cpu']:7.2f} s CPU, {run['rows'] / run['cpu']:9,.0f} rows/CPU-s; "
             f"peak RSS {run['peak_mb']:,.0f} MB; load average {load:.1f}"
         )
+        print(
+            f"  of which import_path {run['import_seconds']:.2f} s wall "
+            f"({run['rows'] / run['import_seconds']:,.0f} rows/s), the rest starting Python "
+            "and importing the package"
+        )
         total, count = stored_total(db)
         exact = total == file_total == Decimal(run["totals"]["USD"]) and count == args.rows
         ok = ok and exact
@@ -142,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "columns" in runs:
         rate = runs["columns"]["rows"] / runs["columns"]["seconds"]
-        line = f"target >= {TARGET:,} rows/s: " + ("met" if rate >= TARGET else "NOT met")
-        line += f" ({rate:,.0f} rows/s)"
+        line = f"target >= {TARGET:,} rows/s, counting start-up: "
+        line += ("met" if rate >= TARGET else "NOT met") + f" ({rate:,.0f} rows/s)"
         if "cells" in runs:
             line += (
                 f"; {runs['cells']['seconds'] / runs['columns']['seconds']:.1f}x the cell reader"

@@ -215,6 +215,33 @@ def test_several_sheets_each_with_its_own_header_row():
     ]
 
 
+def test_merged_header_cells_and_a_second_table_below():
+    """A summary table above the statement, a header cell merged over two columns, notes in a
+    table of their own below the rows: the rows below the header are all read, as before."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Summary", "Streams", "Earnings"])
+    sheet.append(["Spotify", 1200, 3.25])
+    sheet.append(["Deezer", 80, 0.2])
+    sheet.append([])
+    sheet.append(["Name", "Store", "Earnings (USD)", None, "Comment"])
+    sheet.merge_cells("C5:D5")
+    for i in range(10):
+        sheet.append([f"r{i}", "Spotify", 0.1 * i, f"part {i}", None])
+    sheet.append([])
+    sheet.append(["Notes", "Earnings are in USD"])
+    sheet.append(["Paid", dt.datetime(2024, 4, 30)])
+    [(table, rows)] = assert_same(saved(book))
+    assert table.header_row == 4 and table.header[:5] == [
+        "Name",
+        "Store",
+        "Earnings (USD)",
+        "",
+        "Comment",
+    ]
+    assert rows["Name"].tolist()[-2:] == ["Notes", "Paid"]
+
+
 def test_a_very_wide_sheet():
     book = openpyxl.Workbook()
     sheet = book.active
