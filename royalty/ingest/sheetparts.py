@@ -76,7 +76,6 @@ class SheetReader:
         self, book: Book, part: str, name: str, is_header: Callable[[list[str]], bool]
     ) -> None:
         self.book, self.part, self.name, self.is_header = book, part, name, is_header
-        self.kinds: set[str] = set()
         self.top: list[list[object]] | None = None
         """The first rows (``sheettop.TOP_ROWS``), cell values from A1; None when unread."""
         self.header_row: int | None = None
@@ -91,9 +90,6 @@ class SheetReader:
     # --- while the check runs ------------------------------------------------------------------
 
     def __call__(self, piece: bytes, extent: workbooks.Extent) -> None:
-        for kind, written in sheettop.KINDS.items():
-            if kind not in self.kinds and written in piece:
-                self.kinds.add(kind)
         if self.failed or (self.top is not None and self.header_row is None):
             return
         if self._prefix is None:
