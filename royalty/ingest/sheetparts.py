@@ -34,6 +34,12 @@ _ROW = re.compile(rb"<row(?=[\s/>])([^>]*)>")
 _CLOSE = b"</sheetData></worksheet>"
 
 
+def _shared(name: str) -> bool:
+    """Whether a member goes with every part: the workbook's XML (shared strings, styles, its
+    list of sheets), not its sheets, nor images and other binary members calamine never reads."""
+    return name.endswith((".xml", ".rels")) and not name.startswith(workbooks.SHEET_PARTS)
+
+
 class Book:
     """What the parts of one workbook share: its members that are not sheets (as a ZIP to
     which a sheet is added), whether it counts dates from 1904, the reading thread."""
@@ -50,7 +56,7 @@ class Book:
             out = io.BytesIO()
             with self.opener() as f, zipfile.ZipFile(f) as book, zipfile.ZipFile(out, "w") as z:
                 for info in book.infolist():
-                    if not info.is_dir() and not info.filename.startswith(workbooks.SHEET_PARTS):
+                    if _shared(info.filename):
                         z.writestr(info.filename, book.read(info))
             self._shared = out.getvalue()
             self.date1904 = sheettop.date1904(lambda: io.BytesIO(self._shared or b""))
