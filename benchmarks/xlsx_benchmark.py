@@ -1,7 +1,8 @@
 """XLSX import speed: a DistroKid statement saved as XLSX, imported reading the rows a column at
 a time (fastexcel, the default) and cell by cell (calamine's Python objects, as before).
 
-    python benchmarks/xlsx_benchmark.py --rows 200000 [--reader both|columns|cells] [--keep DIR]
+    python benchmarks/xlsx_benchmark.py --rows 200000 [--reader both|columns|cells] [--tsv]
+                                         [--keep DIR]
 
 1. Writes the 15-column DistroKid "Excruciating detail" lines of ``import_benchmark`` as a
    spreadsheet app saves them (xlsxwriter, shared strings): dates as date cells, quantities,
@@ -11,6 +12,8 @@ a time (fastexcel, the default) and cell by cell (calamine's Python objects, as 
    library imports included, and its peak memory its own), and prints wall and CPU time and
    rows per second of each, and whether the column reader meets the target (>= 100,000 rows/s).
 3. Checks the stored lines of each import add up, exactly, to that total.
+4. With ``--tsv``, imports the same lines as the DistroKid TSV too: what the rows cost with no
+   workbook to read, timed on the same machine in the same run.
 
 Wall-clock rows/s depend on what else the machine runs: the load average is printed beside them.
 """
@@ -21,13 +24,22 @@ import argparse
 import datetime as dt
 import multiprocessing as mp
 import os
+import shutil
 import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from import_benchmark import HEADER, _amount, _cpu_seconds, _lines, _peak_mb, stored_total
+from import_benchmark import (
+    HEADER,
+    _amount,
+    _cpu_seconds,
+    _lines,
+    _peak_mb,
+    stored_total,
+    write_statement,
+)
 
 TARGET = 100_000
 """Rows per second the column reader is to import a 200,000-row sheet at."""
@@ -105,11 +117,20 @@ def main(argv: list[str] | None = None) -> int:
         "--reader", choices=("both", "columns", "cells"), default="both",
         help="columns: fastexcel (the default reader); cells: calamine cell by cell (before)",
     )  # fmt: skip
+    parser.add_argument("--tsv", action="store_true", help="also import the lines as a TSV")
     parser.add_argument("--keep", metavar="DIR", help="write files here and keep them")
     args = parser.parse_args(argv)
 
     folder = Path(args.keep or tempfile.mkdtemp(prefix="royalty-xlsx-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _run(args, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, folder: Path) -> int:
     book = folder / f"distrokid_{args.rows}.xlsx"
     started = time.perf_counter()
     file_total = write_workbook(book, args.rows)
@@ -148,6 +169,22 @@ def main(argv: list[str] | None = None) -> int:
             f"  stored {count:,} lines totalling {total} USD; the cells hold {file_total} USD: "
             + ("exact match" if exact else "MISMATCH")
         )
+    if args.tsv:
+        tsv = folder / f"distrokid_{args.rows}.tsv"
+        write_statement(tsv, args.rows)
+        db = folder / "tsv.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        load = os.getloadavg()[0]
+        run = runs["tsv"] = run_isolated(tsv, db, True)
+        print(
+            f"{'the same lines as a TSV':<34} {run['seconds']:7.2f} s wall, "
+            f"{run['rows'] / run['seconds']:9,.0f} rows/s; {run['cpu']:7.2f} s CPU; "
+            f"load average {load:.1f}"
+        )
+        if "columns" in runs:
+            share = runs["tsv"]["seconds"] / runs["columns"]["seconds"]
+            print(f"  the workbook imports at {share:.0%} of the TSV's rate")
     if "columns" in runs:
         rate = runs["columns"]["rows"] / runs["columns"]["seconds"]
         line = f"target >= {TARGET:,} rows/s, counting start-up: "

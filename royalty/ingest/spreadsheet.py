@@ -12,7 +12,6 @@ the one text tables use (``delimited``).
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,15 +80,14 @@ def _workbook_sheets(
         return _whole(xls.read_ole_workbook(source.name, source.opener, source.size))
     readers: dict[str, sheetparts.SheetReader] = {}
     book = sheetparts.Book(source.opener)
+
+    def watch(part: str, name: str | None) -> sheetparts.SheetReader | None:
+        if not COLUMNS_AT_ONCE or name is None:
+            return None
+        readers[part] = sheetparts.SheetReader(book, part, name, is_header)
+        return readers[part]
+
     try:
-        names = _sheet_names(source) if COLUMNS_AT_ONCE else {}
-
-        def watch(part: str) -> sheetparts.SheetReader | None:
-            if part not in names:
-                return None
-            readers[part] = sheetparts.SheetReader(book, part, names[part], is_header)
-            return readers[part]
-
         extents = workbooks.check_workbook(source.name, source.opener, source.size, budget, watch)
         for part, sheet in readers.items():
             sheet.finish(extents[part])
@@ -104,25 +102,13 @@ def _workbook_sheets(
             return _whole(cellwise.sheets())
         sheets = []
         for name in order:
-            sheet = by_name[name]
-            bodies = (
-                {sheet.header_row: sheet.body(sheet.header_row)}
-                if sheet.header_row is not None
-                else {}
-            )
+            sheet, bodies = by_name[name], {}
+            if sheet.header_row is not None:
+                bodies[sheet.header_row] = sheet.body(sheet.header_row)
             sheets.append(_Sheet(name, sheet.top or [], _below(name, bodies, cellwise)))
         return sheets
     finally:
         book.close()
-
-
-def _sheet_names(source: reader.Source) -> dict[str, str]:
-    """Sheet part -> its name, as far as the workbook says (the check says what is wrong)."""
-    try:
-        with source.opener() as f, zipfile.ZipFile(f) as z:
-            return workbooks.sheet_names(z)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return {}
 
 
 def _below(

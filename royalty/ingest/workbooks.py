@@ -345,12 +345,13 @@ def check_workbook(
     opener: Callable[[], BinaryIO],
     size: int,
     budget: containers.Budget,
-    watch: Callable[[str], Watcher | None] | None = None,
+    watch: Callable[[str, str | None], Watcher | None] | None = None,
 ) -> dict[str, Extent]:
     """Everything calamine would unpack and allocate for an XLSX, measured before it is called.
 
     Returns each sheet part's extent. Members that are not sheets are measured first, so that
-    a ``Watcher`` (from ``watch(part)``), handed a sheet's XML as it is scanned, may read it.
+    a ``Watcher`` (from ``watch(part, its sheet's name)``), handed a sheet's XML as it is
+    scanned, may read it.
 
     Raises ``StatementError`` naming the workbook (and sheet) for a damaged, password-protected
     or oversized workbook, or a sheet whose cells reach farther than ``containers.MAX_COLUMNS`` columns or
@@ -374,7 +375,7 @@ def check_workbook(
                 blocks = lambda info=info: raw_blocks(raw, info, label)  # noqa: E731
                 if info.filename.startswith(SHEET_PARTS):
                     sheet = sheets.get(info.filename, info.filename)
-                    seen = watch(info.filename) if watch else None
+                    seen = watch(info.filename, sheets.get(info.filename)) if watch else None
                     extent = sheet_extent(blocks, f"{label} › {sheet}", seen)
                     if not extent.within_limits():
                         raise _too_wide(f"{label} › {sheet}", extent)
