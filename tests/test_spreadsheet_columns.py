@@ -518,3 +518,20 @@ def test_a_cell_outside_the_rows_of_its_part_reads_the_same(small_parts):
     [(_, got)] = assert_same(hand_made(rows.encode()))
     assert got.iloc[3].tolist() == ["r5", "0.5", "7"]
     assert len(small_parts) > 1
+
+
+def test_rows_far_apart_under_a_header_wider_than_them(small_parts):
+    """Rows numbered with gaps (no tag for the rows between), the last header cells over no
+    cell at all: parts meet at gaps, and the header's empty columns are empty text."""
+    header = "".join(
+        text_cell(f"{c}1", name)
+        for c, name in zip("ABCDE", ["Name", "Earnings", "x", "y", "Note"], strict=True)
+    )
+    rows = f'<row r="1">{header}</row>'
+    for n, i in enumerate(range(3, 9000, 7)):
+        rows += (
+            f'<row r="{i}">' + text_cell(f"A{i}", f"r{n}") + f'<c r="B{i}"><v>{n}.25</v></c></row>'
+        )
+    [(_, got)] = assert_same(hand_made(rows.encode()))
+    assert len(small_parts) > 1
+    assert got["Note"].eq("").all() and got["Earnings"].iloc[0] == "0.25"

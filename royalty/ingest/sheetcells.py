@@ -50,9 +50,11 @@ class Cellwise(Exception):
 class Body:
     """The rows below a header, each cell as text; ``columns`` from column A."""
 
-    columns: list[pa.Array]
+    columns: list[pa.ChunkedArray]
+    """Each as long as the others: the rows of the parts (empty ones too, not those between
+    two parts, which have no row tag and no cell)."""
     height: int
-    """Rows of the sheet below the header, empty ones too."""
+    """Rows of the sheet below the header, to its last cell."""
 
 
 @dataclass

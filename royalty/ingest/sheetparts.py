@@ -223,7 +223,8 @@ class SheetReader:
 def _joined(parts: list[sheetcells.Part], header_row: int) -> sheetcells.Body:
     width = max(max(p.columns, default=-1) + 1 for p in parts)
     columns = [
-        pa.concat_arrays([p.columns.get(j, _empty(p.height)) for p in parts]) for j in range(width)
+        pa.chunked_array([p.columns.get(j, _empty(p.height)) for p in parts], pa.string())
+        for j in range(width)
     ]
     end = parts[-1].first + parts[-1].height
     return sheetcells.Body(columns, end - header_row - 1)

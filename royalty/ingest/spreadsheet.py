@@ -201,7 +201,8 @@ def _column_chunks(body: sheetcells.Body, header: list[str]) -> Iterator[pd.Data
     for column in body.columns:
         here = pc.not_equal(column, "")
         filled = here if filled is None else pc.or_(filled, here)
-    empty = pa.nulls(body.height, pa.string()).fill_null("")
+    rows = len(body.columns[0]) if body.columns else 0  # fewer than ``height``: rows no part has
+    empty = pa.nulls(rows, pa.string()).fill_null("")
     columns = body.columns[: len(header)] + [empty] * (len(header) - len(body.columns))
     table = pa.Table.from_arrays(columns, names=[str(i) for i in range(len(header))])
     if filled is not None:
