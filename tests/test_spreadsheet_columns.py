@@ -535,3 +535,16 @@ def test_rows_far_apart_under_a_header_wider_than_them(small_parts):
     [(_, got)] = assert_same(hand_made(rows.encode()))
     assert len(small_parts) > 1
     assert got["Note"].eq("").all() and got["Earnings"].iloc[0] == "0.25"
+
+
+def test_a_part_that_needs_the_cell_reader_early_in_a_long_sheet(small_parts):
+    """The check waits for the parts before it goes on; one that cannot be read a column at a
+    time leaves the sheet to the cell reader, never an error."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Name", "When", "Earnings"])
+    for i in range(3000):
+        when = dt.datetime(2024, 3, 1) if i == 5 else f"week {i % 52}"
+        sheet.append([f"r{i}", when, i * 0.01])
+    [(_, got)] = assert_same(saved(book))
+    assert got["When"].iloc[5] == "2024-03-01" and len(small_parts) >= 2

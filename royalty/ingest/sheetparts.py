@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import BinaryIO
 
 import pyarrow as pa
@@ -169,8 +169,11 @@ class SheetReader:
                 return
             rows, rest = data[:cut], data[cut:]
         self._rows, self._size = ([rest], len(rest)) if rest else ([], 0)
-        while sum(not f.done() for f in self._parts) >= WAITING:
-            next(f for f in self._parts if not f.done()).result()
+        while len(waiting := [f for f in self._parts if not f.done()]) >= WAITING:
+            wait(waiting, return_when=FIRST_COMPLETED)
+        if any(f.done() and (f.cancelled() or f.exception()) for f in self._parts):
+            self.failed = True  # a part the column reader cannot say: the sheet is read whole
+            return
         assert self.header_row is not None
         if self._parts:
             start = None
