@@ -548,3 +548,35 @@ def test_a_part_that_needs_the_cell_reader_early_in_a_long_sheet(small_parts):
         sheet.append([f"r{i}", when, i * 0.01])
     [(_, got)] = assert_same(saved(book))
     assert got["When"].iloc[5] == "2024-03-01" and len(small_parts) >= 2
+
+
+def random_workbook(seed: int) -> bytes:
+    """Rows above a header, columns each of one kind of cell or of several, blank rows."""
+    rng = random.Random(seed)
+    values = {
+        "number": lambda: rng.choice([rng.uniform(-1e3, 1e3), float(rng.randrange(10**6)),
+                                      rng.random() * 10 ** rng.randrange(-12, 17), 1 / 3]),
+        "text": lambda: rng.choice(["abc", "00123", "1e5", "0.1000", "N/A", "", " x ", "true",
+                                    "2024-03-01 00:00:00", "12", "Ünïcödé"]),
+        "date": lambda: rng.choice([dt.datetime(2024, 3, 1), dt.date(2023, 12, 31),
+                                    dt.datetime(2024, 3, 1, 13, 5, 7, 123000), dt.time(4, 5, 6)]),
+        "boolean": lambda: rng.random() < 0.5,
+    }  # fmt: skip
+    values["mixed"] = lambda: values[rng.choice(["number", "text", "boolean"])]()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for _ in range(rng.randrange(4)):
+        sheet.append([rng.choice(["Title", None, 12.5]) for _ in range(rng.randrange(1, 4))])
+    kinds = [rng.choice(list(values)) for _ in range(rng.randrange(1, 8))]
+    sheet.append(["Name", *(f"c{j}" for j in range(len(kinds)))])
+    for i in range(rng.randrange(1, 1500)):
+        if rng.random() < 0.01:
+            sheet.append([])
+        else:
+            sheet.append([f"r{i}", *(values[k]() if rng.random() > 0.1 else None for k in kinds)])
+    return saved(book)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_workbooks_read_the_same(small_parts, seed):
+    assert_same(random_workbook(seed))
