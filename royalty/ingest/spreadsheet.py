@@ -195,18 +195,21 @@ def _cell_chunks(rows: list[list[object]], header: list[str]) -> Iterator[pd.Dat
         yield pd.DataFrame(body, columns=header, dtype=str)
 
 
-def _column_chunks(body: sheetcells.Body, header: list[str]) -> Iterator[pd.DataFrame]:
-    """Columns of text, one chunk of rows at a time; empty rows left out."""
+def _filled_rows(body: sheetcells.Body, width: int) -> pa.Table:
+    """Columns of text, ``width`` of them, without the empty rows."""
     filled = None
     for column in body.columns:
         here = pc.not_equal(column, "")
         filled = here if filled is None else pc.or_(filled, here)
     rows = len(body.columns[0]) if body.columns else 0  # fewer than ``height``: rows no part has
     empty = pa.nulls(rows, pa.string()).fill_null("")
-    columns = body.columns[: len(header)] + [empty] * (len(header) - len(body.columns))
-    table = pa.Table.from_arrays(columns, names=[str(i) for i in range(len(header))])
-    if filled is not None:
-        table = table.filter(filled)
+    columns = body.columns[:width] + [empty] * (width - len(body.columns))
+    table = pa.Table.from_arrays(columns, names=[str(i) for i in range(width)])
+    return table if filled is None else table.filter(filled)
+
+
+def _column_chunks(table: pa.Table, header: list[str]) -> Iterator[pd.DataFrame]:
+    """Rows of text, one chunk at a time."""
     for start in range(0, max(table.num_rows, 1), reader.CHUNK_ROWS):
         chunk = table.slice(start, reader.CHUNK_ROWS).to_pandas()
         chunk.columns = header
@@ -230,9 +233,10 @@ def tables(
         if isinstance(below, sheetcells.Body):
             header = header + [""] * (len(below.columns) - len(header))
             rows_hint = below.height
+            filled = _filled_rows(below, len(header))
 
-            def chunks(careful: bool = False, body=below, header=header) -> Iterator[pd.DataFrame]:
-                return _column_chunks(body, header)
+            def chunks(careful: bool = False, rows=filled, header=header) -> Iterator[pd.DataFrame]:
+                return _column_chunks(rows, header)
         else:
             header = header + [""] * (below.width - len(header))
             rows_hint = len(below.rows)
