@@ -98,10 +98,15 @@ class SheetReader:
     def __call__(self, piece: bytes, extent: workbooks.Extent) -> None:
         if self.failed or (self.top is not None and self.header_row is None):
             return
+        if not extent.within_limits():  # the check refuses the sheet: nothing to keep
+            self._fail()
+            return
         if self._prefix is None:
             first = _ROW.search(piece)
             if first is None:
                 self._before.append(piece)
+                if sum(map(len, self._before)) > sheettop.HEAD_BYTES:
+                    self._fail()
                 return
             self._prefix = sheettop.without_range(b"".join(self._before) + piece[: first.start()])
             piece = piece[first.start() :]
@@ -112,14 +117,19 @@ class SheetReader:
             cut = self._past_top(piece)
             if cut is None:
                 if self._size > sheettop.HEAD_BYTES:
-                    self.failed = True
+                    self._fail()
                 return
             self._find_header(b"".join(self._rows)[: start + cut] + _CLOSE)
             if self.header_row is None:
                 self._rows, self._size = [], 0
                 return
-        if self._size >= max(PART_BYTES, 4 * len(self.book.shared())) and extent.within_limits():
+        if self._size >= max(PART_BYTES, 4 * len(self.book.shared())):
             self._hand_over(last=False)
+
+    def _fail(self) -> None:
+        """The sheet is read whole (or refused): what was kept is dropped."""
+        self.failed = True
+        self._before, self._rows, self._size = [], [], 0
 
     def _past_top(self, piece: bytes) -> int | None:
         """Where in ``piece`` the first row past the first rows starts, if it does."""
@@ -141,12 +151,12 @@ class SheetReader:
             book = self.book.with_sheet(self.part, (self._prefix or b"") + rows)
             self.top = sheettop.first_rows(book, self.name)
         except Exception:  # calamine's errors: the reader of the whole workbook says them
-            self.failed = True
+            self._fail()
             return
         except BaseException as exc:  # a panic in the Rust reader (pyo3's PanicException)
             if type(exc).__name__ != "PanicException":
                 raise
-            self.failed = True
+            self._fail()
             return
         text_rows = [[cell_text(v) for v in row] for row in self.top]
         found = delimited.find_header(self.name, text_rows, self.is_header, "")
@@ -159,7 +169,7 @@ class SheetReader:
         if last:
             end = data.rfind(b"</sheetData>")
             if end < 0:
-                self.failed = True
+                self._fail()
                 return
             rows, rest = data[:end], b""
         else:
@@ -172,7 +182,7 @@ class SheetReader:
         while len(waiting := [f for f in self._parts if not f.done()]) >= WAITING:
             wait(waiting, return_when=FIRST_COMPLETED)
         if any(f.done() and (f.cancelled() or f.exception()) for f in self._parts):
-            self.failed = True  # a part the column reader cannot say: the sheet is read whole
+            self._fail()  # a part the column reader cannot say: the sheet is read whole
             return
         assert self.header_row is not None
         if self._parts:
@@ -180,7 +190,7 @@ class SheetReader:
             try:
                 above, below = sheetcells.bounds(*sheetcells.row_numbers(rows))
             except sheetcells.Cellwise:
-                self.failed = True
+                self._fail()
                 return
         else:
             start, above, below = self.header_row + 1, b"", b""
@@ -198,7 +208,7 @@ class SheetReader:
         """After the check: the last rows handed over; for a sheet of few rows, its first rows
         read."""
         if self.failed or not extent.ordered:
-            self.failed = True
+            self._fail()
             return
         if self.top is None:
             if self._prefix is None:  # no rows at all
