@@ -14,7 +14,7 @@ TikTok), see ``base.streamed_kinds``.
 
 Files re-saved with Excel keep the semicolons and decimal commas but write the EAN as a
 number (``8,59732E+11``): its digits are lost, so the UPC counts as missing
-(``base._clean_upc``) unless a statement already stored names the same ISRC's UPC with those
+(``normalizer._clean_upc``) unless a statement already stored names the same ISRC's UPC with those
 leading digits (``ingest.resaved``). Excel also leaves its sum of the columns as the last
 row (no period, shop or title, only totals such as ``12,56123138``): it is no line, and its
 ``Rev.less Publ.EUR`` and ``Sales`` are checked against the lines (``footer``).
