@@ -11,9 +11,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from royalty.importers import ImportOptions, Layout
-from royalty.importers.totals import TotalRows, agrees_exactly, cells
+from royalty.importers.totals import TotalRows, agrees_as_spreadsheet, agrees_exactly, cells
 from royalty.ingest import import_bytes, preview
 from royalty.ingest.reader import Source
+
+
+def test_a_total_agrees_exactly_or_as_a_spreadsheet_writes_it():
+    exact = Decimal("4.872")
+    assert agrees_as_spreadsheet(Decimal("4.872"), exact)
+    assert agrees_as_spreadsheet(Decimal("4.8720"), exact)
+    assert agrees_as_spreadsheet(Decimal("4.87"), exact)  # rounded to the cents it shows
+    assert agrees_as_spreadsheet(Decimal("4.872000000000001"), exact)  # a binary sum's last digit
+    assert agrees_as_spreadsheet(Decimal("202.9600144"), Decimal("202.960014368"))
+    assert not agrees_as_spreadsheet(Decimal("4.88"), exact)
+    assert not agrees_as_spreadsheet(Decimal("5"), exact)  # a whole number is no rounding of pence
+    assert not agrees_as_spreadsheet(Decimal("4.8720000000001"), exact)
+    assert not agrees_as_spreadsheet(Decimal("-4.872"), exact)
 
 
 def test_a_total_the_file_prints_in_full_agrees_only_exactly():
