@@ -10,10 +10,47 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from royalty.importers import ImportOptions, Layout
-from royalty.importers.totals import TotalRows, agrees_as_spreadsheet, agrees_exactly, cells
+from royalty.importers.totals import (
+    TotalRows,
+    agrees_as_printed,
+    agrees_as_spreadsheet,
+    agrees_exactly,
+    cells,
+    currency_named,
+)
 from royalty.ingest import import_bytes, preview
 from royalty.ingest.reader import Source
+
+
+@pytest.mark.parametrize(
+    ("printed", "exact", "lines", "size", "ok"),
+    [
+        # rounded to the cent (Traxsource's Period Total)
+        ("498.67", "498.665080", 163, "498.665080", True),
+        ("498.66", "498.665080", 163, "498.665080", False),
+        ("498.68", "498.665080", 163, "498.665080", False),
+        # a spreadsheet's float sum, and the same sum rounded to 8 decimals (Labelworx)
+        ("424.1077764579039", "424.107776457904358998", 1308, "424.107776457904358998", True),
+        ("424.10777646", "424.107776457904358998", 1308, "424.107776457904358998", True),
+        ("424.10777656", "424.107776457904358998", 1308, "424.107776457904358998", False),
+        # a line of 0.000001 missing from a total printed to nine decimals shows
+        ("202.960013368", "202.960014368", 2232, "202.960014368", False),
+        ("202.9600144", "202.960014368", 2232, "202.960014368", True),
+        # a whole number is rounded to the unit
+        ("10", "10", 3, "10", True),
+        ("10", "10.4", 3, "10.4", True),
+        ("10", "10.6", 3, "10.6", False),
+    ],
+)
+def test_a_printed_total_agrees_with_the_exact_sum_within_its_own_rounding(
+    printed, exact, lines, size, ok
+):
+    assert (
+        agrees_as_printed(Decimal(printed), Decimal(exact), lines=lines, size=Decimal(size)) is ok
+    )
 
 
 def test_a_total_agrees_exactly_or_as_a_spreadsheet_writes_it():
@@ -34,6 +71,22 @@ def test_a_total_the_file_prints_in_full_agrees_only_exactly():
     assert agrees_exactly(Decimal("40.560"), exact)
     assert not agrees_exactly(Decimal("40.6"), exact)
     assert not agrees_exactly(Decimal("40.560000000000001"), exact, lines=10, size=exact)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("GBP", "GBP"),
+        ("Euro", "EUR"),
+        ("US Dollars", "USD"),
+        ("  us  dollars ", "USD"),
+        ("XYZ", None),
+        ("Dollars", None),  # Canadian, Australian, ...: not said
+        ("", None),
+    ],
+)
+def test_currency_named(text, code):
+    assert currency_named(text) == code
 
 
 # --- the checker in a layout of its own --------------------------------------------------------
