@@ -9,6 +9,7 @@ rows is shown to drop them as ``total row``.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -21,8 +22,10 @@ from royalty.importers.totals import (
     cells,
     currency_named,
 )
-from royalty.ingest import import_bytes, preview
+from royalty.ingest import import_bytes, import_path, preview
 from royalty.ingest.reader import Source
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.mark.parametrize(
@@ -180,3 +183,28 @@ def test_a_preview_reads_no_whole_file_and_checks_no_total():
 
     assert shown.error is None
     assert len(shown.rows) == 3  # the total row is still no line
+
+
+# --- every layout with total rows drops them as such -------------------------------------------
+
+STUDIO = ImportOptions(period=(202609, 202610))
+
+
+@pytest.mark.parametrize(
+    ("fixture", "options", "stored", "total_rows"),
+    [
+        ("apple_itunes_2024-01_au_fiscal.txt", None, 10, 3),  # Total_Rows, _Amount, _Units
+        ("youtube_studio_table_data.csv", STUDIO, 5, 1),
+        ("traxsource_2024-05_statement.csv", None, 8, 15),  # the summary block, note included
+        ("zebralution_2024-Q2_rs_excel.csv", None, 11, 1),  # Excel's sum row
+        ("labelworx_2024-Q1_gbp.csv", None, 12, 3),  # the sum, the GBP sum, the conversion
+    ],
+)
+def test_each_layouts_total_rows_are_dropped_as_total_rows(
+    engine, fixture, options, stored, total_rows
+):
+    result = import_path(engine, FIXTURES / fixture, options)
+
+    assert result.status == "imported", result.message
+    assert result.stored == stored
+    assert result.dropped_because.get("total row") == total_rows
