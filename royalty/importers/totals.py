@@ -55,12 +55,9 @@ from royalty.importers.base import FileFacts, drop_rows
 from royalty.money import EXACT, decimal_text, exact_sum, parse_amounts, parse_quantities
 from royalty.months import parse_months
 
-TOTAL_ROW = "total row"
-"""Why a total row is not stored (``ImportResult.dropped_because``)."""
-SIGNIFICANT = 15
-"""Digits Excel keeps of a number (its documented precision)."""
-FLOAT_EPSILON = Decimal(2) ** -53
-"""What one binary floating-point addition may lose, relative to the numbers added."""
+TOTAL_ROW = "total row"  # why a total row is not stored (``dropped_because``)
+SIGNIFICANT = 15  # the digits Excel keeps of a number (its documented precision)
+FLOAT_EPSILON = Decimal(2) ** -53  # what one float addition may lose, relative to its terms
 
 
 def agrees_exactly(said: Decimal, exact: Decimal, **_: object) -> bool:
@@ -74,9 +71,7 @@ def agrees_as_printed(
     """A statement's footer: within half a unit of its last decimal, plus what float addition
     of ``lines`` lines whose amounts add up to ``size`` without their signs (``abs(exact)``
     unless given) may lose."""
-    exponent = said.as_tuple().exponent
-    assert isinstance(exponent, int)  # a parsed amount is finite
-    rounding = Decimal(5).scaleb(exponent - 1)
+    rounding = Decimal(5).scaleb(int(said.as_tuple().exponent) - 1)  # a parsed amount is finite
     size = abs(exact) if size is None else size
     lost = EXACT.multiply(EXACT.multiply(size, lines), FLOAT_EPSILON)
     return abs(EXACT.subtract(said, exact)) <= EXACT.add(rounding, lost)
@@ -187,7 +182,11 @@ class TotalRows:
             if self.lines is not None:
                 lines &= self.lines(data)
             cuts = np.flatnonzero(total.to_numpy())
-            parts = {style: self._sums(data, lines, cuts, style) for style in styles}
+            # a style a line's amount does not fit is not the file's: only its lines counted
+            parts = {
+                style: self._sums(data, lines, cuts, style, running[style].amount is not None)
+                for style in styles
+            }
             for k, at in enumerate([*cuts, None]):
                 for style in styles:
                     running[style] = running[style] + parts[style][k]
@@ -209,15 +208,16 @@ class TotalRows:
         return result
 
     def _sums(
-        self, data: pd.DataFrame, lines: pd.Series, cuts: np.ndarray, style: bool
+        self, data: pd.DataFrame, lines: pd.Series, cuts: np.ndarray, style: bool, read: bool
     ) -> list[Sums]:
         """The lines of each stretch of a chunk cut at its total rows (one more than cuts)."""
         where = np.flatnonzero(lines.to_numpy())
         stretch = np.searchsorted(cuts, where)
-        parsed = parse_amounts(data["amount"].iloc[where].str.strip(), decimal_comma=style)
-        amounts = None if bool(parsed.bad.any()) else parsed.text
-        units = None
-        if "quantity" in data.columns:
+        amounts = units = None
+        if read:
+            parsed = parse_amounts(data["amount"].iloc[where].str.strip(), decimal_comma=style)
+            amounts = None if bool(parsed.bad.any()) else parsed.text
+        if amounts is not None and "quantity" in data.columns:
             counts, bad = parse_quantities(
                 data["quantity"].iloc[where].str.strip(), decimal_comma=style
             )
@@ -321,10 +321,13 @@ def _disagreement(
     )
 
 
-def _text(data: pd.DataFrame, name: str) -> pd.Series:
+def _text(data: pd.DataFrame, name: str, rows: np.ndarray | None = None) -> pd.Series:
+    """A field's cells, stripped (of ``rows`` only, positions, when given)."""
+    index = data.index if rows is None else data.index[rows]
     if name not in data.columns:
-        return pd.Series("", index=data.index, dtype=str)
-    return data[name].fillna("").astype(str).str.strip()
+        return pd.Series("", index=index, dtype=str)
+    cells = data[name] if rows is None else data[name].iloc[rows]
+    return cells.fillna("").astype(str).str.strip()
 
 
 def cells(
@@ -350,30 +353,36 @@ def fills_none(*keys: str) -> Finder:
     """``find`` for a layout whose every line fills one of ``keys`` and no total row does."""
 
     def find(data: pd.DataFrame) -> pd.Series:
-        filled = pd.Series(False, index=data.index)
+        none = np.ones(len(data), dtype=bool)
         for key in keys:
-            filled |= _text(data, key) != ""
-        return ~filled
+            if key in data.columns:
+                left = np.flatnonzero(none)  # lines fill the first keys: few rows are left
+                none[left[(_text(data, key, left) != "").to_numpy()]] = False
+        return pd.Series(none, index=data.index)
 
     return find
 
 
 _TOTAL_WORD = re.compile(r"^\s*(grand\s+|sub\s*-?\s*)?(totals?|sum)\s*:?\s*$", re.IGNORECASE)
-_IDENTIFYING = ("usage_month", "store", "artist", "title", "release", "isrc", "upc", "label")
-"""Fields that a line fills and a person's total row leaves empty; ``label`` is the field a
-layout maps to the cell where its files write ``Total`` (an invoice or royalty id)."""
+_IDENTIFYING = ("store", "artist", "title", "release", "isrc", "upc", "label")
+"""Fields that a line fills and a person's total row leaves empty or says ``Total`` in;
+``label`` is the field a layout maps to the cell where its files write it (an invoice or
+royalty id)."""
 
 
 def spreadsheet_total(data: pd.DataFrame) -> pd.Series:
     """A total row a person added to a spreadsheet of lines (a ``SUM`` with the other cells
     empty or saying ``Total``): an amount, no usage month (a line always has one), and no
     identifying cell but a total word."""
-    _, no_month = parse_months(_text(data, "usage_month"))
-    empty = pd.Series(True, index=data.index)
-    for name in _IDENTIFYING:
-        text = _text(data, name)
-        empty &= (text == "") | text.str.match(_TOTAL_WORD)
-    return (_text(data, "amount") != "") & no_month & empty
+    total = (_text(data, "amount") != "").to_numpy().copy()
+    for name in ("usage_month", *_IDENTIFYING):
+        left = np.flatnonzero(total)  # a line has a month: few rows are left after it
+        text = _text(data, name, left)
+        if name == "usage_month":
+            total[left] = parse_months(text)[1].to_numpy()
+        else:
+            total[left] = ((text == "") | text.str.match(_TOTAL_WORD)).to_numpy()
+    return pd.Series(total, index=data.index)
 
 
 SPREADSHEET_TOTALS = TotalRows(
@@ -383,14 +392,9 @@ SPREADSHEET_TOTALS = TotalRows(
 
 
 _CURRENCY_NAMES = {
-    "us dollars": "USD",
-    "us dollar": "USD",
-    "euro": "EUR",
-    "euros": "EUR",
-    "pounds sterling": "GBP",
-    "british pounds": "GBP",
-    "sterling": "GBP",
-}
+    "us dollars": "USD", "us dollar": "USD", "euro": "EUR", "euros": "EUR",
+    "pounds sterling": "GBP", "british pounds": "GBP", "sterling": "GBP",
+}  # fmt: skip
 
 
 def currency_named(text: str) -> str | None:
