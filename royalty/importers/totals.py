@@ -25,8 +25,8 @@ whole numbers and must be equal. How near money must be depends on who wrote the
   disclosure table): the total is their exact sum, and a last digit off is a line lost or
   changed.
 * ``agrees_as_printed`` for the footer a statement prints below its lines (Traxsource,
-  Labelworx, the sum row Excel leaves under a re-saved Zebralution statement). The program
-  that wrote it rounds to the places it prints, whatever they are (``498.67`` for
+  Labelworx, and Zebralution's sum row, which Excel writes with the decimals its cells show).
+  The program that wrote it rounds to the places it prints, whatever they are (``498.67`` for
   ``498.665080``, the unit too), or writes the float its binary additions reached, which over
   a statement's thousands of lines drifts from the exact sum (``424.1077764579039`` for
   ``424.107776457904358998``). So it may be off by half a unit of its last decimal plus what
@@ -36,7 +36,8 @@ whole numbers and must be equal. How near money must be depends on who wrote the
   significant digits (``4.872000000000001`` for ``4.872``), or shown in a number format that
   rounds it to the decimals it shows, at least two (``4.87``). A whole ``5`` under lines of
   ``4.872`` is no money format's rounding, and a total off in the digits Excel keeps was
-  typed rather than summed: both are another figure than the lines'.
+  typed rather than summed: both are another figure than the lines', and a person's sheet is
+  theirs to correct, so no allowance grows with the lines here.
 """
 
 from __future__ import annotations
