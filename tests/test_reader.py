@@ -16,7 +16,7 @@ import pytest
 
 from royalty import importers
 from royalty.errors import StatementError
-from royalty.ingest import delimited
+from royalty.ingest import archive, delimited
 from royalty.ingest.delimited import HEADER_SEARCH_ROWS
 from royalty.ingest.encoding import sniff_encoding
 from royalty.ingest.reader import Source, open_tables
@@ -250,3 +250,37 @@ def test_a_file_without_a_header_takes_the_names_a_layout_gives_its_first_row():
         open_tables(Source.from_bytes("x.csv", b"X,2024-05,0.50\n"), knows_header, headerless) == []
     )
     assert open_tables(Source.from_bytes("x.csv", data), knows_header) == []  # no one asked
+
+
+# --- the rows above the header ------------------------------------------------------------------
+
+
+def test_the_rows_above_the_header_are_the_preamble_split_as_the_header_is():
+    preamble = ["Start Date\t10/01/2017", "", '"Currency"\t"AUD"\t\t']
+    (table,) = open_tables(Source.from_bytes("s.tsv", statement_text(preamble=preamble).encode()),
+                           knows_header)  # fmt: skip
+    assert table.header_row == 3
+    assert table.preamble == (("Start Date", "10/01/2017"), (), ("Currency", "AUD"))
+    assert importers.base.preamble_values(table.preamble) == {
+        "start date": "10/01/2017", "currency": "AUD",
+    }  # fmt: skip
+
+    names = ["Format version,Start date,End date", "2,2017-10-01,2017-10-31"]
+    (table,) = open_tables(
+        Source.from_bytes("s.csv", statement_text(",", preamble=names).encode()), knows_header
+    )
+    assert table.preamble == (
+        ("Format version", "Start date", "End date"), ("2", "2017-10-01", "2017-10-31"),
+    )  # fmt: skip
+    (table,) = open_tables(Source.from_bytes("s.tsv", statement_text().encode()), knows_header)
+    assert table.preamble == ()
+
+
+def test_a_preamble_row_is_bounded_as_a_header_is():
+    """A line of more cells than a statement has gives none (as it is no header)."""
+    wide = "\t".join(["x"] * archive.MAX_COLUMNS + ["y"])
+    preamble = ["Currency\tGBP", wide, f"note{' ' * 50}\t{chr(9) * 10_000}"]
+    (table,) = open_tables(Source.from_bytes("s.tsv", statement_text(preamble=preamble).encode()),
+                           knows_header)  # fmt: skip
+    assert table.preamble == (("Currency", "GBP"), (), ("note",))
+    assert len(table.preamble) == table.header_row <= HEADER_SEARCH_ROWS

@@ -258,7 +258,12 @@ def preview(
         layout, mapping = layout_of(table, options.layouts)
         first = next(table.chunks(), pd.DataFrame(columns=table.header)).head(n)
         facts = importers.FileFacts(
-            table.name, tuple(table.header), mapping, options, first_row=table.header_row + 2
+            table.name,
+            tuple(table.header),
+            mapping,
+            options,
+            preamble=table.preamble,
+            first_row=table.header_row + 2,
         )
         rows = importers.normalize(
             first, layout=layout, facts=facts, first_row=table.header_row + 2

@@ -2,7 +2,7 @@
 
 Everything a text file can do wrong is handled here, before any layout is known: its encoding
 (found by ``encoding``), line ends (``\\r\\n``, ``\\n``, bare ``\\r``), delimiters (TAB, ``,``,
-``;``, ``|``), preamble rows above the header, quotes that never close, rows with more or fewer
+``;``, ``|``), preamble rows above the header (kept as the table's ``preamble``), quotes that never close, rows with more or fewer
 cells than the header. Cells are always read as text: identifiers and money are converted
 deliberately later. pyarrow parses a table whose rows all have as many cells as its header;
 anything else is read by pandas' tokenizer, which accepts padded rows and names the row that is
@@ -306,7 +306,19 @@ def text_table(
 
     breaks = raw.count(b"\r" if bare_cr else b"\n")
     rows_hint = int(source.size * breaks / len(raw)) - header_row - 1 if breaks else None
-    return reader.Table(source.name, header, header_row, encoding, delimiter, chunks, rows_hint)
+    preamble = tuple(_preamble_row(line, delimiter) for line in lines[: max(header_row, 0)])
+    return reader.Table(
+        source.name, header, header_row, encoding, delimiter, chunks, rows_hint, preamble
+    )
+
+
+def _preamble_row(line: str, delimiter: str) -> tuple[str, ...]:
+    """A line above the header, split as the header is: the same bounds (no cells from a
+    line of more than ``archive.MAX_COLUMNS`` of them; lines no longer than a header's)."""
+    named = line.rstrip(delimiter + " ")
+    if named.count(delimiter) >= archive.MAX_COLUMNS:
+        return ()
+    return tuple(_named([clean_header(cell) for cell in split_line(named, delimiter)]))
 
 
 ARROW_BLOCK_BYTES = 6 << 20

@@ -68,6 +68,8 @@ class Table:
     the slower reader that accepts padded rows (see ``delimited.IrregularRows``)."""
     rows_hint: int | None = None
     """About how many rows the table has (from the size of its first rows): for planning."""
+    preamble: tuple[tuple[str, ...], ...] = ()
+    """The rows above the header, split into cells as the header is (``FileFacts.preamble``)."""
 
 
 class Tables(list):

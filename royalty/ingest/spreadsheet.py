@@ -101,5 +101,17 @@ def tables(
 
         label = source.name if len(sheets) == 1 else f"{source.name} › {sheet_name}"
         rows_hint = len(rows) - header_row - 1
-        tables.append(reader.Table(label, header, header_row, "xlsx", "", chunks, rows_hint))
+        preamble = tuple(_preamble_row(row) for row in text_rows[:header_row])
+        tables.append(
+            reader.Table(label, header, header_row, "xlsx", "", chunks, rows_hint, preamble)
+        )
     return tables
+
+
+def _preamble_row(cells: list[str]) -> tuple[str, ...]:
+    """A row above the header as its cells, bounded as a header's are: those up to its last
+    filled one, at most ``archive.MAX_COLUMNS``."""
+    cells = [c.strip() for c in cells[: archive.MAX_COLUMNS]]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)

@@ -177,7 +177,12 @@ class FileImport:
         database, so that it runs ahead of storing the chunk before it (``read_ahead``)."""
         first_row = table.header_row + 2
         facts = FileFacts(
-            table.name, tuple(table.header), mapping, self.options, first_row=first_row
+            table.name,
+            tuple(table.header),
+            mapping,
+            self.options,
+            preamble=table.preamble,
+            first_row=first_row,
         )
         if layout.scan is not None:
             facts = replace(facts, scanned=layout.scan(table.chunks(careful=self.careful), facts))
