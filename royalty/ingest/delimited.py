@@ -2,11 +2,12 @@
 
 Everything a text file can do wrong is handled here, before any layout is known: its encoding
 (found by ``encoding``), line ends (``\\r\\n``, ``\\n``, bare ``\\r``), delimiters (TAB, ``,``,
-``;``, ``|``), preamble rows above the header (kept as the table's ``preamble``), quotes that never close, rows with more or fewer
-cells than the header. Cells are always read as text: identifiers and money are converted
-deliberately later. pyarrow parses a table whose rows all have as many cells as its header;
-anything else is read by pandas' tokenizer, which accepts padded rows and names the row that is
-wrong. The header search is the workbook reader's (``spreadsheet``) too.
+``;``, ``|``), preamble rows above the header (kept as the table's ``preamble``), quotes that
+never close (``cells``), rows with more or fewer cells than the header. Cells are always read
+as text: identifiers and money are converted deliberately later. pyarrow parses a table whose
+rows all have as many cells as its header; anything else is read by pandas' tokenizer, which
+accepts padded rows and names the row that is wrong. The header search is the workbook
+reader's (``spreadsheet``) too.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from royalty.errors import StatementError
 from royalty.ingest import archive, reader
+from royalty.ingest.cells import MAX_LINE_CHARS, check_quotes, unquote
 from royalty.ingest.encoding import sniff_encoding
 
 HEADER_SEARCH_ROWS = 30
@@ -30,8 +30,6 @@ DELIMITERS = ("\t", ",", ";", "|")
 EXTRA_CELLS = 16
 """Cells a text row may have beyond its header. Spreadsheet re-saves pad rows with trailing
 delimiters; those cells must be empty. A row with more cells than this is rejected outright."""
-MAX_LINE_CHARS = 1_000_000
-"""A line of the header search (or the first row) longer than this is not a statement's."""
 CHUNK_CELLS = 4_000_000
 """Cells the careful reader reads at a time: ``reader.CHUNK_ROWS`` rows of up to 80 columns,
 fewer rows of a wider (padded) table, so a chunk stays a few tens of MB."""
@@ -58,7 +56,7 @@ def _named(header: list[str]) -> list[str]:
 
 def split_line(line: str, delimiter: str) -> list[str]:
     if delimiter == "\t":
-        return [_unquote(cell) for cell in line.split("\t")]
+        return [unquote(cell) for cell in line.split("\t")]
     try:
         return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:  # a quoted cell longer than csv's field limit: no header, no real row
@@ -87,66 +85,6 @@ def _head_lines(source: reader.Source, encoding: str) -> tuple[bytes, str, list[
 def _long_line(name: str, row: int) -> StatementError:
     return StatementError(
         name, f"is longer than {MAX_LINE_CHARS // 1_000_000} MB; is this a statement?", row=row
-    )
-
-
-# --- quotes --------------------------------------------------------------------------------------
-#
-# In a TAB file a quote is text (``"Heroes" (Live)`` is a title) unless it encloses the whole
-# cell (``"Quayside"``), so TAB files are read with quoting off and whole-cell quotes removed
-# after. A cell that opens a quote it never closes (``"Night Ferry``) is an error: read with
-# quoting on, it would swallow every line up to the next stray quote into one cell. In comma
-# and semicolon files quoting is on, and a cell that holds a line end is that same error.
-
-
-def _unquote(cell: str) -> str:
-    if len(cell) >= 2 and cell[0] == cell[-1] == '"' and cell.count('"') % 2 == 0:
-        return cell[1:-1].replace('""', '"')
-    return cell
-
-
-def _check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int) -> pd.DataFrame:
-    """Whole-cell quotes removed (TAB files); a quote that swallows line ends an error."""
-    for position, column in enumerate(frame.columns):  # by position: names may repeat ("")
-        cells = frame.iloc[:, position]
-        values = pa.array(cells, type=pa.string(), from_pandas=True)
-        longest = pc.max(pc.binary_length(values)).as_py() or 0
-        if longest > MAX_LINE_CHARS:  # no statement cell is that long: a broken or hostile file
-            i = int(np.argmax(pc.binary_length(values).to_numpy(zero_copy_only=False)))
-            raise StatementError(
-                name,
-                f"has a cell of {longest:,} characters; no statement has one longer than "
-                f"{MAX_LINE_CHARS // 1_000_000} MB: is this a statement?",
-                row=first_row + i,
-                column=str(column),
-            )
-        if delimiter == "\t":
-            if not pc.any(pc.starts_with(values, '"')).as_py():
-                continue
-            texts = cells.tolist()
-            for i, cell in enumerate(texts):
-                if cell and cell[0] == '"':
-                    if cell.count('"') % 2:
-                        raise _open_quote(name, first_row + i, column, cell)
-                    texts[i] = _unquote(cell)
-            frame.iloc[:, position] = pd.Series(texts, index=frame.index, dtype=cells.dtype)
-        else:
-            broken = pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r"))
-            if pc.any(broken).as_py():
-                i = int(np.argmax(broken.to_numpy(zero_copy_only=False)))
-                raise _open_quote(name, first_row + i, column, str(cells.iloc[i]))
-    return frame
-
-
-def _open_quote(name: str, row: int, column: object, cell: str) -> StatementError:
-    start = cell.replace("\r", " ").replace("\n", " ")[:40]
-    return StatementError(
-        name,
-        f"a quote opens in this cell ({start!r}...) and is not closed on its line, so the "
-        "rows below it would be read into this one cell; remove the stray quote or quote "
-        "the whole cell",
-        row=row,
-        column=str(column),
     )
 
 
@@ -276,7 +214,7 @@ def text_table(
                     _check_extra_cells(source.name, chunk, padded, header_row, width)
                     chunk = chunk.iloc[:, :width]
                     chunk.columns = header
-                    yield _check_quotes(source.name, chunk, delimiter, row)
+                    yield check_quotes(source.name, chunk, delimiter, row)
                     row += len(chunk)
             except pd.errors.ParserError as exc:
                 raise _parser_error(source.name, exc, width) from exc
@@ -371,7 +309,7 @@ def _arrow_chunks(
             if batch.num_rows:
                 chunk = batch.to_pandas()
                 chunk.columns = header
-                yield _check_quotes(source.name, chunk, delimiter, row)
+                yield check_quotes(source.name, chunk, delimiter, row)
                 row += batch.num_rows
 
 
