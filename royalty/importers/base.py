@@ -115,8 +115,9 @@ class FileFacts:
     there (Apple Music's ``Currency<TAB>AUD``, Spotify's ``Start date`` block); read them
     with ``preamble_values``. Empty when the header is the first row."""
     first_row: int = 2
-    """The file row of the table's first data row: ``scan`` sees raw chunks without row
-    numbers, and a row it finds wrong (a footer total) must be named as ``normalize`` would."""
+    """The file row of the table's first data row. (Each raw chunk's index gives each row's
+    own, blank lines counted: a row ``scan`` finds wrong is named by it, as ``normalize``
+    names rows.)"""
 
 
 def preamble_values(preamble: Iterable[Sequence[str]]) -> dict[str, str]:
@@ -272,18 +273,25 @@ def dropped_counts(lines: pd.DataFrame) -> dict[str, int]:
 
 
 def normalize(
-    frame: pd.DataFrame, *, layout: Layout, facts: FileFacts, first_row: int
+    frame: pd.DataFrame, *, layout: Layout, facts: FileFacts, first_row: int | None = None
 ) -> pd.DataFrame:
     """Raw rows (header names as in the file) -> typed rows with the fields of ``FIELDS``;
     the rows left out, by reason, are in ``dropped_counts(result)``.
 
-    Raises ``StatementError`` naming file, row and column for the first value that is wrong.
+    Each row's number is its row in the file: the frame's index, as the reader's chunks are
+    indexed (blank lines counted); or, given ``first_row``, that of the frame's first row and
+    the next ones after it. Raises ``StatementError`` naming file, row and column for the
+    first value that is wrong.
     """
     headers, options, file = dict(facts.mapping), facts.options, facts.file
     data = pd.DataFrame(index=frame.index)
     for fld, col in headers.items():
         data[fld] = _as_text(frame[col])
-    data["row_number"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    data["row_number"] = (
+        frame.index.to_numpy(dtype=np.int64)
+        if first_row is None
+        else np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    )
     dropped: dict[str, int] = {}
     if headers:
         blank = np.logical_and.reduce([(data[f].str.strip() == "").to_numpy() for f in headers])

@@ -95,7 +95,7 @@ def scan_totals(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, o
     are left to ``normalize``, which names them; no total is judged then."""
     decimal_comma = facts.decimal_comma
     all_above, since = Decimal(0), Decimal(0)
-    position, checked, unreadable = 0, 0, False
+    checked, unreadable = 0, False
     for chunk in chunks:
         data = _fields(chunk, facts.mapping)
         total = is_total(data)
@@ -113,7 +113,7 @@ def scan_totals(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, o
             start = at + 1
             if unreadable:
                 continue
-            row = facts.first_row + position + at
+            row = int(chunk.index[at])  # the reader's: the row in the file
             said_text = said_texts.iloc[at]
             if bool(amounts.bad.iloc[at]):
                 raise StatementError(
@@ -136,5 +136,4 @@ def scan_totals(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, o
             checked += 1
         part = exact_sum(line_amounts.iloc[start:])
         all_above, since = EXACT.add(all_above, part), EXACT.add(since, part)
-        position += len(data)
     return {"total_rows": checked}

@@ -26,8 +26,9 @@ def unquote(cell: str) -> str:
     return cell
 
 
-def check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int) -> pd.DataFrame:
-    """Whole-cell quotes removed (TAB files); a quote that swallows line ends an error."""
+def check_quotes(name: str, frame: pd.DataFrame, delimiter: str) -> pd.DataFrame:
+    """Whole-cell quotes removed (TAB files); a quote that swallows line ends an error. The
+    frame's index is each row's line in the file."""
     for position, column in enumerate(frame.columns):  # by position: names may repeat ("")
         cells = frame.iloc[:, position]
         values = pa.array(cells, type=pa.string(), from_pandas=True)
@@ -38,7 +39,7 @@ def check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int)
                 name,
                 f"has a cell of {longest:,} characters; no statement has one longer than "
                 f"{MAX_LINE_CHARS // 1_000_000} MB: is this a statement?",
-                row=first_row + i,
+                row=int(frame.index[i]),
                 column=str(column),
             )
         if delimiter == "\t":
@@ -48,14 +49,14 @@ def check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int)
             for i, cell in enumerate(texts):
                 if cell and cell[0] == '"':
                     if cell.count('"') % 2:
-                        raise _open_quote(name, first_row + i, column, cell)
+                        raise _open_quote(name, int(frame.index[i]), column, cell)
                     texts[i] = unquote(cell)
             frame.iloc[:, position] = pd.Series(texts, index=frame.index, dtype=cells.dtype)
         else:
             broken = pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r"))
             if pc.any(broken).as_py():
                 i = int(np.argmax(broken.to_numpy(zero_copy_only=False)))
-                raise _open_quote(name, first_row + i, column, str(cells.iloc[i]))
+                raise _open_quote(name, int(frame.index[i]), column, str(cells.iloc[i]))
     return frame
 
 

@@ -3,11 +3,11 @@
 Everything a text file can do wrong is handled here, before any layout is known: its encoding
 (found by ``encoding``), line ends (``\\r\\n``, ``\\n``, bare ``\\r``), delimiters (TAB, ``,``,
 ``;``, ``|``), preamble rows above the header (kept as the table's ``preamble``), quotes that
-never close (``cells``), rows with more or fewer cells than the header. Cells are always read
-as text: identifiers and money are converted deliberately later. pyarrow parses a table whose
-rows all have as many cells as its header; anything else is read by pandas' tokenizer, which
-accepts padded rows and names the row that is wrong. The header search is the workbook
-reader's (``spreadsheet``) too.
+never close (``cells``), blank lines (``lines`` numbers each row by its line all the same),
+rows with more or fewer cells than the header. Cells are always read as text: identifiers and
+money are converted deliberately later. pyarrow parses a table whose rows all have as many
+cells as its header; anything else is read by pandas' tokenizer, which accepts padded rows and
+names the row that is wrong. The header search is the workbook reader's (``spreadsheet``) too.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from royalty.errors import StatementError
 from royalty.ingest import archive, reader
 from royalty.ingest.cells import MAX_LINE_CHARS, check_quotes, unquote
 from royalty.ingest.encoding import sniff_encoding
+from royalty.ingest.lines import Lines
 
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = ("\t", ",", ";", "|")
@@ -185,7 +186,8 @@ def text_table(
         )
 
     def careful_chunks() -> Iterator[pd.DataFrame]:
-        with source.opener() as f:
+        with source.opener() as raw:
+            f = Lines(raw, encoding, delimiter, header_row + 2)
             try:
                 # Columns by position, never an index: without ``index_col=False`` pandas turns
                 # the extra cells of a row ending in delimiters into an index and shifts every
@@ -209,13 +211,12 @@ def text_table(
                     on_bad_lines="error",
                     quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
                 )
-                row = header_row + 2
                 for chunk in parser:
-                    _check_extra_cells(source.name, chunk, padded, header_row, width)
+                    chunk.index = f.numbers(len(chunk))
+                    _check_extra_cells(source.name, chunk, padded, width)
                     chunk = chunk.iloc[:, :width]
                     chunk.columns = header
-                    yield check_quotes(source.name, chunk, delimiter, row)
-                    row += len(chunk)
+                    yield check_quotes(source.name, chunk, delimiter)
             except pd.errors.ParserError as exc:
                 raise _parser_error(source.name, exc, width) from exc
             except UnicodeDecodeError as exc:
@@ -283,7 +284,8 @@ def _arrow_chunks(
     raises ``pyarrow.ArrowInvalid``. Empty cells at the end of the header are not kept."""
     names = [f"c{i}" for i in range(len(header))]
     header = _named(header)
-    with source.opener() as f:
+    with source.opener() as raw:
+        f = Lines(raw, encoding, delimiter, header_row + 2)
         parser = pa_csv.open_csv(
             f,
             read_options=pa_csv.ReadOptions(
@@ -304,20 +306,18 @@ def _arrow_chunks(
                 quoted_strings_can_be_null=False,
             ),
         )
-        row = header_row + 2
         for batch in parser:
             if batch.num_rows:
                 chunk = batch.to_pandas()
                 chunk.columns = header
-                yield check_quotes(source.name, chunk, delimiter, row)
-                row += batch.num_rows
+                chunk.index = f.numbers(batch.num_rows)
+                yield check_quotes(source.name, chunk, delimiter)
 
 
-def _check_extra_cells(
-    name: str, chunk: pd.DataFrame, padded: int, header_row: int, width: int
-) -> None:
+def _check_extra_cells(name: str, chunk: pd.DataFrame, padded: int, width: int) -> None:
     """Cells past the header's (``padded``: with its empty cells at the end) must be empty
-    (trailing delimiters); data there has no column. ``width``: the header's named columns."""
+    (trailing delimiters); data there has no column. ``width``: the header's named columns;
+    the chunk's index: each row's line."""
     extra = chunk.iloc[:, padded:]
     if extra.empty:
         return
@@ -331,7 +331,7 @@ def _check_extra_cells(
         name,
         f"has {padded + last} cells in this row but {width} columns in its header; "
         f"the extra cells hold {[str(v) for v in cells.iloc[:last]]!r}",
-        row=header_row + 2 + int(chunk.index[first]),
+        row=int(chunk.index[first]),
     )
 
 
