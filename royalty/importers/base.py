@@ -110,8 +110,9 @@ class FileFacts:
     there (Apple Music's ``Currency<TAB>AUD``, Spotify's ``Start date`` block); read them
     with ``preamble_values``. Empty when the header is the first row."""
     first_row: int = 2
-    """The file row of the table's first data row: ``scan`` sees raw chunks without row
-    numbers, and a row it finds wrong (a footer total) must be named as ``normalize`` would."""
+    """The file row of the table's first data row. (Each raw chunk's index gives each row's
+    own, blank lines counted: a row ``scan`` finds wrong is named by it, as ``normalize``
+    names rows.)"""
 
 
 def preamble_values(preamble: Iterable[Sequence[str]]) -> dict[str, str]:

@@ -87,18 +87,25 @@ def dropped_counts(lines: pd.DataFrame) -> dict[str, int]:
 
 
 def normalize(
-    frame: pd.DataFrame, *, layout: Layout, facts: FileFacts, first_row: int
+    frame: pd.DataFrame, *, layout: Layout, facts: FileFacts, first_row: int | None = None
 ) -> pd.DataFrame:
     """Raw rows (header names as in the file) -> typed rows with the fields of ``FIELDS``;
     the rows left out, by reason, are in ``dropped_counts(result)``.
 
-    Raises ``StatementError`` naming file, row and column for the first value that is wrong.
+    Each row's number is its row in the file: the frame's index, as the reader's chunks are
+    indexed (blank lines counted); or, given ``first_row``, that of the frame's first row and
+    the next ones after it. Raises ``StatementError`` naming file, row and column for the
+    first value that is wrong.
     """
     headers, options, file = dict(facts.mapping), facts.options, facts.file
     data = pd.DataFrame(index=frame.index)
     for fld, col in headers.items():
         data[fld] = _as_text(frame[col])
-    data["row_number"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    data["row_number"] = (
+        frame.index.to_numpy(dtype=np.int64)
+        if first_row is None
+        else np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    )
     dropped: dict[str, int] = {}
     if headers:
         blank = np.logical_and.reduce([(data[f].str.strip() == "").to_numpy() for f in headers])

@@ -171,7 +171,6 @@ class TotalRows:
         since: dict[bool, Sums] | None = None  # None above the first total row
         scanned = _Scanned(file=running)
         found: list[pd.DataFrame] = []
-        offset = facts.first_row
         for chunk in chunks:
             data = pd.DataFrame(
                 {f: chunk[c].fillna("").astype(str) for f, c in facts.mapping.items()},
@@ -195,13 +194,13 @@ class TotalRows:
                         since[style] = since[style] + parts[style][k]
                 if at is None:
                     break
-                scanned.above[offset + int(at)] = dict(running)
+                row = int(chunk.index[at])  # the reader's index: the row in the file
+                scanned.above[row] = dict(running)
                 if since is not None:
-                    scanned.since[offset + int(at)] = since
+                    scanned.since[row] = since
                 since = {style: Sums() for style in styles}
             if self.notes is not None and len(cuts):
                 found.append(data[total])
-            offset += len(chunk)
         result: dict[str, object] = {"totals": scanned}
         if self.notes is not None:
             empty = pd.DataFrame(columns=list(facts.mapping))
