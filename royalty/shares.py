@@ -100,10 +100,31 @@ def normal_isrc(isrc: str) -> str:
     return re.sub(r"[\s-]", "", str(isrc)).upper()
 
 
-def check_name(name: str) -> str:
+Group = tuple[tuple[str, str], int, str]
+
+
+def target(isrc: str, title: str, release: str) -> tuple[str, str]:
+    """What a split is about, as compared: the ISRC, else the title, else the release, else
+    the whole catalogue."""
+    if isrc:
+        return ("isrc", normal_isrc(isrc))
+    if title:
+        return ("title", title.casefold())
+    if release:
+        return ("release", release.casefold())
+    return ("catalogue", "")
+
+
+def group(isrc: str, title: str, release: str, from_month: int, applies_to: str) -> Group:
+    """Rows of one group share one track (release, catalogue) from one month on for one kind
+    of income: their shares must total 100%."""
+    return (target(isrc, title, release), from_month, applies_to)
+
+
+def check_name(name: str, what: str = "payee") -> str:
     name = " ".join(str(name).split())
     if not _NAME.fullmatch(name):
-        raise ValueError(f"payee {name!r}: give a name of 1 to 120 characters")
+        raise ValueError(f"{what} {name!r}: give a name of 1 to 120 characters")
     return name
 
 
@@ -128,20 +149,11 @@ class SplitRow:
 
     @property
     def target(self) -> tuple[str, str]:
-        """What the row is about, as compared: the ISRC, else the title, else the release."""
-        if self.isrc:
-            return ("isrc", normal_isrc(self.isrc))
-        if self.title:
-            return ("title", self.title.casefold())
-        if self.release:
-            return ("release", self.release.casefold())
-        return ("catalogue", "")
+        return target(self.isrc, self.title, self.release)
 
     @property
-    def group(self) -> tuple[tuple[str, str], int, str]:
-        """Rows of one group share one track (release, catalogue) from one month on: their
-        shares must total 100%."""
-        return (self.target, self.from_month, self.applies_to)
+    def group(self) -> Group:
+        return group(self.isrc, self.title, self.release, self.from_month, self.applies_to)
 
     def what(self) -> str:
         """The track (release, catalogue) as a person names it."""
@@ -180,7 +192,7 @@ def problems(rows: Iterable[SplitRow]) -> list[str]:
     Each group (one track, release or catalogue, from one month, for one kind of income) must
     total exactly 100%, and name each payee once.
     """
-    groups: dict[tuple[tuple[str, str], int, str], list[SplitRow]] = defaultdict(list)
+    groups: dict[Group, list[SplitRow]] = defaultdict(list)
     for row in rows:
         groups[row.group].append(row)
     found = []
@@ -273,3 +285,81 @@ def sheet_csv(rows: Iterable[SplitRow]) -> str:
              r.applies_to]
         )  # fmt: skip
     return out.getvalue()
+
+
+# --- deals ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DealTerms:
+    """A label deal as its contract states it: the artist's royalty rate on the income, an
+    advance and recoupable costs that royalties pay back before the artist sees any, from one
+    usage month, in one currency."""
+
+    artist: str
+    royalty_rate: Decimal
+    currency: str
+    from_month: int
+    advance: Decimal = Decimal(0)
+    costs: Decimal = Decimal(0)
+    name: str = "Label deal"
+    applies_to: str = "all"
+
+    @property
+    def to_recoup(self) -> Decimal:
+        return self.advance + self.costs
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "artist": self.artist, "name": self.name,
+            "royalty_rate": f"{self.royalty_rate.normalize():f}",
+            "advance": f"{self.advance:f}", "costs": f"{self.costs:f}",
+            "currency": self.currency, "from_month": month_text(self.from_month),
+            "applies_to": self.applies_to,
+        }  # fmt: skip
+
+
+def _amount(text: object, what: str) -> Decimal:
+    try:
+        value = Decimal(str(text if text not in (None, "") else "0").strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"{what} {text!r} is not an amount such as 5000 or 5000.00") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"{what} {text!r} must be zero or more")
+    return value
+
+
+def deal(
+    artist: str,
+    royalty_rate: object,
+    currency: str,
+    from_month: object,
+    *,
+    advance: object = 0,
+    costs: object = 0,
+    name: str = "Label deal",
+    applies_to: str = "all",
+) -> DealTerms:
+    """Deal terms from what a person typed; ``ValueError`` saying what is wrong.
+
+    The rate is a share like a split's (``20%``, ``0.2``, ``1/5``) and must be exact in
+    decimals (a rate of 1/3 would give royalties no decimal can hold).
+    """
+    rate = parse_share(str(royalty_rate))
+    exact = Decimal(rate.numerator) / Decimal(rate.denominator)
+    if Fraction(exact) != rate:
+        raise ValueError(f"royalty rate {royalty_rate!r}: give it as a decimal or percentage")
+    month = from_month if isinstance(from_month, int) else parse_month(str(from_month or ""))
+    if not month:
+        raise ValueError(f"deal start {from_month!r}: write the month as YYYY-MM")
+    code = str(currency).strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise ValueError(f"currency {currency!r} is not a currency code such as GBP")
+    kind = str(applies_to or "all").strip().lower()
+    if kind not in APPLIES_TO:
+        raise ValueError(f"applies_to {applies_to!r}: write {', '.join(APPLIES_TO)}")
+    return DealTerms(
+        artist=artist, royalty_rate=exact.normalize(), currency=code, from_month=int(month),
+        advance=_amount(advance, "advance"), costs=_amount(costs, "recoupable costs"),
+        name=check_name(name, "deal"), applies_to=kind,
+    )  # fmt: skip
