@@ -30,6 +30,7 @@ PAGES = [
     ("tracks", "Tracks", True),
     ("territories", "Territories", True),
     ("unwrapped", "Unwrapped", True),
+    ("splits", "Splits", False),
     ("statements", "Statements", False),
     ("import", "Import statements", False),
 ]
@@ -160,7 +161,7 @@ def test_page_in_chromium(app_url: str, browser, path: str, title: str, has_char
         page.close()
 
 
-@pytest.mark.parametrize("path", ["", "unwrapped", "platforms", "statements", "import"])
+@pytest.mark.parametrize("path", ["", "unwrapped", "splits", "platforms", "statements", "import"])
 def test_phone_width(app_url: str, browser, path: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
