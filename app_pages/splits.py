@@ -47,6 +47,7 @@ with sheet_tab:
         view.editor_frame(stored, options),
         column_config=view.editor_config(options),
         num_rows="dynamic",
+        height=view.editor_height(len(stored)),
         hide_index=True,
         key="splits_editor",
         width="stretch",
@@ -63,7 +64,7 @@ with sheet_tab:
 
     st.button(
         "Save the split sheet", key="splits_save", icon=":material/save:", on_click=save,
-        disabled=bool(problems), type="primary",
+        disabled=bool(problems) or view.unchanged(rows, stored), type="primary",
     )  # fmt: skip
     st.download_button(
         "Download the split sheet (CSV)", data=shares.sheet_csv(stored).encode("utf-8"),

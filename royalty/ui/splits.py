@@ -30,7 +30,9 @@ from royalty.ui.views import display_table, show
 
 CATALOGUE = "Whole catalogue"
 INCOME = {"All income": "all", "Master": "master", "Publishing": "publishing"}
-EDITOR_COLUMNS = ["Track", "Payee", "Share", "From", "Income"]
+EDITOR_COLUMNS = ["Payee", "Share", "Track", "From", "Income"]
+EDITOR_ROWS_SHOWN = 20
+"""Rows the table shows before it scrolls (a band's sheet fits)."""
 
 stored_splits = split_figures.stored_splits  # not cached: saving one must show at once
 stored_deals = deal_figures.stored_deals
@@ -118,10 +120,15 @@ def editor_frame(rows: list[SplitRow], options: dict[str, Target]) -> pd.DataFra
     )
 
 
+def editor_height(rows: int) -> int:
+    """Every row and a new one, up to ``EDITOR_ROWS_SHOWN``."""
+    return 35 * (min(rows, EDITOR_ROWS_SHOWN) + 2) + 3
+
+
 def editor_config(options: dict[str, Target]) -> dict[str, object]:
     return {
         "Track": st.column_config.SelectboxColumn(
-            "Track", options=list(options), required=True, width="large",
+            "Track", options=list(options), required=True, width="medium",
             help="A track, a release (all its tracks) or the whole catalogue (the default)",
         ),
         "Payee": st.column_config.TextColumn("Payee", required=True, max_chars=120),
@@ -162,6 +169,11 @@ def rows_from_editor(
     return rows, found + problems(rows)
 
 
+def unchanged(rows: list[SplitRow], stored: list[SplitRow]) -> bool:
+    """Whether the table says what is stored (in any order): nothing to save."""
+    return sorted(map(repr, rows)) == sorted(map(repr, stored))
+
+
 def _blank(value: object) -> bool:
     try:
         return value is None or bool(pd.isna(value)) or str(value).strip() == ""
@@ -191,9 +203,10 @@ def payees_table(p: Payees, *, rates_only: bool) -> None:
         + [{"payee": "Total", "share": None, "amount": p.total}],
         columns=["payee", "share", "amount"],
     )
-    columns = {"payee": ("Payee", "text"), "share": ("Share of the income", "percent")}
+    columns = {"payee": ("Payee", "text")}
     if not rates_only:
         columns["amount"] = ("Amount", "money")
+    columns["share"] = ("Share of the income", "percent")
     show(display_table(frame, p.currency, columns), key="splits_payees_table")
 
 
@@ -213,13 +226,12 @@ def lines_table(p: Payees, s: PayeeStatement, *, rates_only: bool) -> None:
         records,
         columns=["track", "source", "months", "split", "share", "streams", "income", "amount"],
     )
-    columns = {
-        "track": ("Track", "text"), "source": ("Source", "text"), "months": ("Usage months", "text"),
-        "split": ("Split", "text"), "share": ("Share", "text"),
-    }  # fmt: skip
-    if not rates_only:
-        columns |= {"streams": ("Streams", "count"), "income": ("Income", "money"),
-                    "amount": ("Amount", "money")}  # fmt: skip
+    columns = {"track": ("Track", "text"), "source": ("Source", "text"),
+               "months": ("Usage months", "text"), "share": ("Share", "text")}  # fmt: skip
+    if not rates_only:  # income x share = amount, side by side
+        columns |= {"income": ("Income", "money"), "amount": ("Amount", "money"),
+                    "streams": ("Streams", "count")}  # fmt: skip
+    columns["split"] = ("Split", "text")
     show(display_table(frame, p.currency, columns), key="splits_lines_table")
 
 
