@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from conftest import chromium_path
 from splits_example import AMOUNTS, ARTIST, LINES_OF, MEMBERS, PRODUCER, SHEET, STATEMENT, TOTAL
 from test_ingest import dk_file, dk_row
 
@@ -222,3 +223,14 @@ def test_hostile_names_stay_text(engine):
     rows = list(csv.reader(io.StringIO(payee_report.csv_bytes(p, "@Ben").decode("utf-8-sig"))))
     assert rows[1][:2] == ["'@Ben", "'" + title]
     assert payees_json(p)["total"] == "3.00"
+
+
+def test_a_statement_as_pdf(db, tmp_path, capsys):
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed")
+    out = tmp_path / "ana.pdf"
+    argv = ["statement", "--payee", "Ana", "--year", "2024", "--db", db, "--out", str(out)]
+    assert main(argv) == 0
+    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 10_000
+    assert main([*argv[:-1], str(tmp_path / "rates.pdf"), "--rates-only"]) == 0
+    assert (tmp_path / "rates.pdf").read_bytes().startswith(b"%PDF")
