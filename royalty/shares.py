@@ -309,15 +309,6 @@ class DealTerms:
     def to_recoup(self) -> Decimal:
         return self.advance + self.costs
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "artist": self.artist, "name": self.name,
-            "royalty_rate": f"{self.royalty_rate.normalize():f}",
-            "advance": f"{self.advance:f}", "costs": f"{self.costs:f}",
-            "currency": self.currency, "from_month": month_text(self.from_month),
-            "applies_to": self.applies_to,
-        }  # fmt: skip
-
 
 def _amount(text: object, what: str) -> Decimal:
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
@@ -91,7 +91,6 @@ class Payees:
     payees: list[PayeeStatement]
     fx: FxNote
     rounding: str = ""
-    filters: Filters = field(default_factory=Filters)
 
     def payee(self, name: str) -> PayeeStatement | None:
         return next((p for p in self.payees if p.payee.casefold() == name.casefold()), None)
@@ -179,7 +178,6 @@ def payees(engine: Engine, f: Filters, currency: str) -> Payees:
         payees=statements,
         fx=conv.note(),
         rounding=rounding_rule(conv.currency),
-        filters=f,
     )
 
 
