@@ -10,7 +10,7 @@ import streamlit as st
 from royalty.ui import data, state
 
 st.set_page_config(
-    page_title="Royalty transparency", page_icon=":material/headphones:", layout="wide",
+    page_title="Royalty transparency", page_icon=state.FAVICON, layout="wide",
     initial_sidebar_state="auto",
 )  # fmt: skip
 

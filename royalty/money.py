@@ -171,7 +171,8 @@ def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> Pa
         text = pa.array(fixed, type=pa.string())
         plain = pc.match_substring_regex(text, _PLAIN)
     # Nano-units in int64 hold up to 9.2 billion per line; more is a mis-parse, not a royalty.
-    too_big = pc.match_substring_regex(text, r"^-?0*\d{10,}")
+    # Leading zeros are padding, not size (ASCAP writes `` 00000000000000000.00262``).
+    too_big = pc.match_substring_regex(text, r"^-?0*[1-9]\d{9,}")
     bad = pc.or_(pc.invert(plain), too_big)
     if misfit is not None:
         bad = pc.or_(bad, misfit)

@@ -64,6 +64,9 @@ RULES: list[tuple[str, str, str]] = [
     (r"shopify", "Shopify", "physical"),
     # ClicknClear licenses music for routines (cheer, dance, fitness): sync licences, no plays
     (r"click ?n ?clear", "ClicknClear", "other"),
+    # performing-rights societies paying for the composition, when a statement names no user
+    (r"\bascap\b", "ASCAP", "performance"),
+    (r"\bprs\b", "PRS for Music", "performance"),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), name, kind) for p, name, kind in RULES]
 

@@ -11,3 +11,9 @@ PUBLISHING_KINDS = ("performance", "mechanical", "sync")
 composition, whatever medium carried it; a mechanical royalty on streams is not a stream."""
 KINDS = MASTER_KINDS + PUBLISHING_KINDS
 """Kinds of use. Only ``stream`` counts towards per-stream rates."""
+
+MAPPABLE_FIELDS = (
+    "usage_month", "amount", "currency", "quantity", "store", "title", "isrc", "upc",
+    "release", "territory", "artist", "kind",
+)  # fmt: skip
+"""What a column mapping can name, in the order a form asks for them (``--map FIELD=``)."""

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from royalty.store import bulk
+from royalty.store import bulk, scratch
 from royalty.store.bulk import Writer, bulk_transaction
 from royalty.store.models import Artist, Platform, Store
 
@@ -20,7 +20,7 @@ def scratch_folders(engine) -> set[str]:
     """Scratch data anywhere a load may put it: beside the database (or in the temporary
     folder for an in-memory one), and where earlier versions put it."""
     legacy = {p.name for p in Path(tempfile.gettempdir()).glob("royalty-load-*")}
-    root = bulk.scratch_root(engine)
+    root = scratch.scratch_root(engine)
     return legacy | {str(p) for p in root.rglob("*")}
 
 
@@ -116,7 +116,7 @@ def test_a_failed_scratch_write_is_raised_and_stores_nothing(sqlite_engine, monk
     def failing(self, name, data):
         raise OSError("disk full")
 
-    monkeypatch.setattr(bulk._Scratch, "_ingest", failing)
+    monkeypatch.setattr(scratch.ScratchFile, "_ingest", failing)
     add_platform(sqlite_engine, "Tidal")
     before = scratch_folders(sqlite_engine)
     with pytest.raises(OSError, match="disk full"), bulk_transaction(sqlite_engine) as conn:

@@ -51,3 +51,25 @@ def test_db_after_the_subcommand_wins_over_before(tmp_path, capsys):
     main(["--db", f"sqlite:///{first}", "import", str(FIXTURE), "--db", f"sqlite:///{second}"])
     capsys.readouterr()
     assert second.exists() and not first.exists()
+
+
+def test_help_and_argument_errors_import_no_heavy_library():
+    """``royalty --help`` pays only for argparse: pandas, SQLAlchemy, SQLModel and pyarrow
+    are imported by the commands that use them (start-up time is printed by the benchmarks,
+    not asserted here)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, contextlib, io\n"
+        "from royalty.cli import build_parser\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        build_parser().parse_args(['--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted(m for m in ('pandas', 'sqlalchemy', 'sqlmodel', 'pyarrow', 'numpy')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -44,7 +44,9 @@ def test_the_import_page_survives_every_hostile_file(app: str, browser) -> None:
         page.goto(f"{app}/import", timeout=120_000)
         _settle(page)
         started = time.monotonic()
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files)
+        page.locator(".st-key-uploads").get_by_test_id(
+            "stFileUploaderDropzoneInput"
+        ).set_input_files(files)
         page.get_by_text("Preview", exact=True).wait_for(timeout=120_000)
         _settle(page, timeout=300_000)
         assert healthy(app), "the server went down during the preview"

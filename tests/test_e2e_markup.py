@@ -186,7 +186,9 @@ def test_import_quotes_a_hostile_cell_as_text_in_chromium(
     try:
         page.goto(f"{hostile_app}/import", timeout=120_000)
         _settle(page)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        page.locator(".st-key-uploads").get_by_test_id(
+            "stFileUploaderDropzoneInput"
+        ).set_input_files(
             [{"name": NAME, "mimeType": "text/plain", "buffer": bad_statement(hostile)}]
         )
         page.locator('[data-testid="stAlertContentWarning"]').first.wait_for(timeout=30_000)

@@ -20,7 +20,7 @@ from sqlalchemy import event, func, select
 
 from royalty.cli import main
 from royalty.ingest import import_path
-from royalty.store import bulk
+from royalty.store import bulk, scratch
 from royalty.store.db import make_engine
 from royalty.store.models import EarningLine, Statement
 
@@ -91,20 +91,20 @@ def wait_for_scratch(
 def test_scratch_data_lives_beside_the_database_in_a_folder_per_process(tmp_path, monkeypatch):
     engine = make_engine(f"sqlite:///{tmp_path / 'royalty.db'}")
     root = tmp_path / "royalty-scratch"
-    assert bulk.scratch_root(engine) == root
+    assert scratch.scratch_root(engine) == root
     seen = []
-    real = bulk._Scratch.__init__
+    real = scratch.ScratchFile.__init__
 
     def record(scratch, where):
         real(scratch, where)
         seen.append(scratch.folder)
 
-    monkeypatch.setattr(bulk._Scratch, "__init__", record)
+    monkeypatch.setattr(scratch.ScratchFile, "__init__", record)
     assert import_path(engine, SMALL).status == "imported"
     assert {folder.parent for folder in seen} == {root / str(os.getpid())}
     assert not root.exists()  # removed with the last scratch file
     memory = make_engine("sqlite://")
-    assert bulk.scratch_root(memory) == Path(tempfile.gettempdir()) / "royalty-scratch"
+    assert scratch.scratch_root(memory) == Path(tempfile.gettempdir()) / "royalty-scratch"
     engine.dispose()
 
 
@@ -298,8 +298,8 @@ def test_a_full_scratch_disk_is_said_plainly_and_leaves_nothing(
     engine = make_engine(f"sqlite:///{db}")
     assert import_path(engine, SMALL).status == "imported"
     before = figures(engine)
-    real = bulk._Scratch._ingest
-    monkeypatch.setattr(bulk._Scratch, "_ingest", lambda scratch, *args: failure(*args))
+    real = scratch.ScratchFile._ingest
+    monkeypatch.setattr(scratch.ScratchFile, "_ingest", lambda scratch, *args: failure(*args))
 
     result = import_path(engine, medium)
 
@@ -310,6 +310,6 @@ def test_a_full_scratch_disk_is_said_plainly_and_leaves_nothing(
     assert figures(engine) == before
     assert intact(engine)
     assert not (tmp_path / "royalty-scratch").exists()
-    monkeypatch.setattr(bulk._Scratch, "_ingest", real)
+    monkeypatch.setattr(scratch.ScratchFile, "_ingest", real)
     assert import_path(engine, medium).status == "imported"
     engine.dispose()

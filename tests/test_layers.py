@@ -47,3 +47,52 @@ def test_the_checks_see_imports_inside_functions_too(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    import streamlit as st\n    from sqlalchemy import select\n")
     assert imported(module) == {"streamlit", "sqlalchemy"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Like ``imported``, and ``from a import b`` also as ``a.b`` (``b`` may be a module)."""
+    names = imported(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def offenders_in(folder: Path, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    """Modules under ``folder`` (as ``folder/name.py``) -> the forbidden modules they import."""
+    found = {
+        str(path.relative_to(folder.parent)): sorted(
+            n
+            for n in imported_modules(path)
+            if any(n == f or n.startswith(f + ".") for f in forbidden)
+        )
+        for path in sorted(folder.rglob("*.py"))
+    }
+    return {module: names for module, names in found.items() if names}
+
+
+def test_charts_draw_the_frames_they_are_given_and_query_nothing():
+    """The app and the reports hand the charts the same analytics frames: a chart that read
+    the database itself could show another figure than the table beside it."""
+    forbidden = ("royalty.analytics", "royalty.store", "royalty.ingest", "sqlalchemy", "sqlmodel")
+    assert offenders_in(PACKAGE / "charts", forbidden) == {}
+
+
+def test_analytics_only_reads():
+    """Every write goes through the store's writers; the figures only read the summaries."""
+    forbidden = (
+        "royalty.ingest",
+        "royalty.store.bulk",
+        "royalty.store.scratch",
+        "royalty.store.diskfull",
+        "royalty.store.statements",
+    )
+    assert offenders_in(PACKAGE / "analytics", forbidden) == {}
+
+
+def test_the_module_check_sees_modules_imported_from_a_package(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("from royalty.store import bulk\n")
+    assert offenders_in(tmp_path, ("royalty.store.bulk",)) == {
+        f"{tmp_path.name}/m.py": ["royalty.store.bulk"]
+    }

@@ -22,6 +22,8 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, select
 
 from royalty.analytics.aggregate import Filters, where
+from royalty.analytics.catalog import main_currency
+from royalty.analytics.period import overview
 from royalty.months import add_months, month_text
 from royalty.store import rollup
 from royalty.store.models import Platform, Statement
@@ -96,10 +98,8 @@ class Coverage:
 
 
 def coverage(engine: Engine, artist: str | None = None, currency: str | None = None) -> Coverage:
-    from royalty import analytics  # the package's overview: income per month, converted
-
     f = Filters(artist=artist)
-    currency = currency or analytics.main_currency(engine, artist)
+    currency = currency or main_currency(engine, artist)
     spans, per_statement = _spans(engine, f)
     lags, platform_lags, reported = _lags(engine, f)
     sources = []
@@ -119,7 +119,7 @@ def coverage(engine: Engine, artist: str | None = None, currency: str | None = N
         )
     every = sorted({m for s in spans.values() for first, last in s for m in _range(first, last)})
     all_months = [month_text(m) for m in _range(every[0], every[-1])] if every else []
-    monthly = analytics.overview(engine, f, currency).monthly if every else None
+    monthly = overview(engine, f, currency).monthly if every else None
     unusual = _unusual(monthly) if monthly is not None else []
     return Coverage(artist, currency, all_months, sources, unusual)
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from royalty.cli.options import add_db
-from royalty.store.db import make_engine
+from royalty.cli.options import add_db, make_engine
 
 
 def register(sub: argparse._SubParsersAction) -> None:

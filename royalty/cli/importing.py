@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from royalty.cli.options import add_db, currency, make_engine, period
+from royalty.vocabulary import MAPPABLE_FIELDS as MAPPABLE
 
-from royalty.cli.options import add_db, currency, period
-from royalty.importers.base import ImportOptions
-from royalty.importers.mapped import FIELDS as MAPPABLE
-from royalty.store.db import make_engine
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -113,6 +113,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _import_files(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from royalty.importers.base import ImportOptions
     from royalty.ingest import import_path, statement_files
 
     engine = make_engine(args.db)

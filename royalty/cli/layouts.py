@@ -8,8 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from royalty.cli.options import add_db
-from royalty.store.db import make_engine
+from royalty.cli.options import add_db, make_engine
 
 
 def register(sub: argparse._SubParsersAction) -> None:

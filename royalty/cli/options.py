@@ -6,15 +6,23 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
-from royalty.months import parse_period
-
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from royalty import analytics
 
 
+def make_engine(url: str | None, **kwargs: object) -> Engine:
+    """The database, opened only by a command that runs: ``royalty --help`` and argument
+    errors never pay for importing SQLAlchemy, pandas and the schema."""
+    from royalty.store.db import make_engine as open_engine
+
+    return open_engine(url, **kwargs)  # type: ignore[arg-type]
+
+
 def period(text: str) -> tuple[int, int]:
+    from royalty.months import parse_period
+
     try:
         return parse_period(text)
     except ValueError as exc:

@@ -8,8 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from royalty.cli.options import add_db, add_scope, scope
-from royalty.store.db import make_engine
+from royalty.cli.options import add_db, add_scope, make_engine, scope
 
 
 def register(sub: argparse._SubParsersAction) -> None:

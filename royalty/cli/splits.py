@@ -9,8 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from royalty.cli.options import add_db, add_scope, scope
-from royalty.store.db import make_engine
+from royalty.cli.options import add_db, add_scope, make_engine, scope
 
 STATEMENT_SUFFIXES = (".html", ".pdf", ".csv")
 

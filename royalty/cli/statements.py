@@ -8,8 +8,7 @@ import argparse
 import json
 import sys
 
-from royalty.cli.options import add_db
-from royalty.store.db import make_engine
+from royalty.cli.options import add_db, make_engine
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from royalty.importers import (
     apple_itunes,
     apple_music,
+    ascap,
     awal,
     bandcamp,
     beatport,
@@ -21,6 +22,8 @@ from royalty.importers import (
     disclosure,
     distrokid,
     labelworx,
+    prs,
+    publisher,
     secretly,
     shopify,
     soundcloud,
@@ -32,7 +35,8 @@ from royalty.importers import (
     youtube_studio,
     zebralution,
 )
-from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
+from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout
+from royalty.importers.normalizer import normalize
 
 LAYOUTS: list[Layout] = [
     distrokid.LAYOUT,
@@ -58,6 +62,10 @@ LAYOUTS: list[Layout] = [
     secretly.PHYSICAL_LAYOUT,
     shopify.LAYOUT,
     clicknclear.LAYOUT,
+    ascap.DOMESTIC,
+    ascap.INTERNATIONAL,
+    prs.LAYOUT,
+    publisher.LAYOUT,
     disclosure.LAYOUT,  # last: its loose wording must not take another layout's file
 ]
 

@@ -65,17 +65,21 @@ def lines(data: pd.DataFrame, keys: Iterable[str]) -> pd.Series:
 def scan_sums(
     keys: tuple[str, ...],
     notes: Callable[[pd.DataFrame], Mapping[str, object]] | None = None,
+    *,
+    by: str | None = None,
 ) -> Callable[[Iterable[pd.DataFrame], FileFacts], dict[str, object]]:
     """A layout's ``scan``: the sums of all its lines, for ``check_amount``.
 
     The file's number style is decided after the scan, so the sums are made in both styles
     and ``prepare`` takes the one decided. ``notes`` reads the summary rows (with field names,
     all of them at once: they are few) for what else the lines need from them, such as the
-    currency a footer names.
+    currency a footer names. ``by`` names a field whose values are summed apart as well (a
+    publisher's ``currency``: one Total row per currency), for ``check_amount(group=...)``.
     """
 
     def scan(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]:
         amounts: dict[bool, list[pd.Series]] = {False: [], True: []}
+        groups: dict[bool, list[pd.Series]] = {False: [], True: []}
         quantities = {False: 0, True: 0}
         count = 0
         summaries: list[pd.DataFrame] = []
@@ -90,25 +94,55 @@ def scan_sums(
                 if "amount" in data.columns:
                     parsed = parse_amounts(data["amount"].str.strip(), decimal_comma=style)
                     amounts[style].append(parsed.text[~parsed.bad])
+                    if by is not None:
+                        groups[style].append(_group(data, by)[~parsed.bad])
                 if "quantity" in data.columns:
                     qty, bad = parse_quantities(data["quantity"].str.strip(), decimal_comma=style)
                     quantities[style] += int(qty[~bad.to_numpy()].sum())
-        sums = {}
+        sums, grouped = {}, {}
         for style in (False, True):
             text = pd.concat(amounts[style]) if amounts[style] else pd.Series([], dtype=object)
-            sums[style] = Sums(
-                amount=exact_sum(text),
-                size=exact_sum(text.str.lstrip("-")) if len(text) else Decimal(0),
-                quantity=quantities[style],
-                lines=count,
-            )
+            sums[style] = _summed(text, quantities[style], count)
+            if by is not None and len(text):
+                group = pd.concat(groups[style])
+                grouped[style] = {
+                    str(g): _summed(t, 0, len(t)) for g, t in text.groupby(group, sort=False)
+                }
+            else:
+                grouped[style] = {}
         found: dict[str, object] = {"sums": sums}
+        if by is not None:
+            found["sums_by"] = grouped
         if notes is not None:
             empty = pd.DataFrame(columns=list(facts.mapping))
             found.update(notes(pd.concat(summaries) if summaries else empty))
         return found
 
     return scan
+
+
+def _group(data: pd.DataFrame, by: str) -> pd.Series:
+    if by not in data.columns:
+        return pd.Series("", index=data.index, dtype=str)
+    return data[by].str.strip().str.upper()
+
+
+def _summed(text: pd.Series, quantity: int, count: int) -> Sums:
+    return Sums(
+        amount=exact_sum(text),
+        size=exact_sum(text.str.lstrip("-")) if len(text) else Decimal(0),
+        quantity=quantity,
+        lines=count,
+    )
+
+
+def groups(facts: FileFacts) -> list[str]:
+    """The values of ``scan_sums``'s ``by`` field that lines have (an upper-cased currency
+    cell, say); empty in a preview."""
+    grouped = facts.scanned.get("sums_by")
+    if not isinstance(grouped, dict) or facts.decimal_comma is None:
+        return []
+    return list(grouped[bool(facts.decimal_comma)])
 
 
 def agrees(printed: Decimal, exact: Decimal, *, lines: int, size: Decimal) -> bool:
@@ -120,17 +154,23 @@ def agrees(printed: Decimal, exact: Decimal, *, lines: int, size: Decimal) -> bo
     return abs(EXACT.subtract(printed, exact)) <= EXACT.add(rounding, float_loss)
 
 
-def _sums(facts: FileFacts) -> Sums | None:
-    """The sums in the file's number style; None in a preview, which reads no whole file."""
-    sums = facts.scanned.get("sums")
+def _sums(facts: FileFacts, group: str | None = None) -> Sums | None:
+    """The sums in the file's number style (of the lines of ``group`` when given); None in a
+    preview, which reads no whole file."""
+    sums = facts.scanned.get("sums" if group is None else "sums_by")
     if not isinstance(sums, dict) or facts.decimal_comma is None:
         return None
-    return sums[bool(facts.decimal_comma)]
+    if group is None:
+        return sums[bool(facts.decimal_comma)]
+    return sums[bool(facts.decimal_comma)].get(group.strip().upper(), _summed(pd.Series(), 0, 0))
 
 
-def check_amount(facts: FileFacts, printed: str, *, name: str, row: int, column: str) -> None:
-    """A printed total of the amounts must agree with the lines' (see ``agrees``)."""
-    sums = _sums(facts)
+def check_amount(
+    facts: FileFacts, printed: str, *, name: str, row: int, column: str, group: str | None = None
+) -> None:
+    """A printed total of the amounts must agree with the lines' (see ``agrees``); with
+    ``group``, with those of the lines whose ``by`` field says it (``scan_sums``)."""
+    sums = _sums(facts, group)
     if sums is None:
         return
     said = printed.strip()

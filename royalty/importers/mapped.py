@@ -19,13 +19,9 @@ from royalty.errors import StatementError
 from royalty.importers.base import FileFacts, Layout
 from royalty.money import parse_amounts
 from royalty.months import parse_months
-from royalty.vocabulary import KINDS
+from royalty.vocabulary import KINDS, MAPPABLE_FIELDS
 
-FIELDS = (
-    "usage_month", "amount", "currency", "quantity", "store", "title", "isrc", "upc",
-    "release", "territory", "artist", "kind",
-)  # fmt: skip
-"""What a mapping can name, in the order a form asks for them (the CLI's ``--map FIELD=``)."""
+FIELDS = MAPPABLE_FIELDS
 REQUIRED = ("usage_month", "amount")
 LABELS = {
     "usage_month": "Usage month", "amount": "Amount (the artist's money)",

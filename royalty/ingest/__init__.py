@@ -59,9 +59,10 @@ from royalty.ingest.result import (
 from royalty.ingest.tables import find_tables, layout_of, sha256_of
 from royalty.money import EXACT, decimal_text, exact_sum
 from royalty.months import month_text
-from royalty.store import bulk
-from royalty.store.bulk import DiskFull, bulk_transaction
+from royalty.store import scratch
+from royalty.store.bulk import bulk_transaction
 from royalty.store.db import DatabaseBusy
+from royalty.store.diskfull import DiskFull
 from royalty.store.models import Statement
 
 STATEMENT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
@@ -222,7 +223,7 @@ def _remove_leftovers(engine: Engine, status: Status | None) -> None:
     """Scratch data of imports that were killed, removed, and said (a failure is no reason not
     to import: the next import tries again)."""
     try:
-        left = bulk.remove_leftovers(engine)
+        left = scratch.remove_leftovers(engine)
     except OSError:
         return
     if left is not None and status is not None:

@@ -15,8 +15,8 @@ from royalty.ingest.reader import (
     Source,
     Tables,
 )
-from royalty.store import bulk
-from royalty.store.bulk import DiskFull
+from royalty.store.diskfull import DiskFull
+from royalty.store.scratch import Leftovers
 
 Progress = Callable[[str, int, int | None], None]
 """Called with (file name, rows read so far, about how many rows it has or None) as a file
@@ -100,7 +100,7 @@ def say_waiting(name: str, status: Status | None, waited: float) -> None:
         status(f"{name}: still waiting for another import to finish ({duration_text(waited)})…")
 
 
-def leftovers_text(left: bulk.Leftovers) -> str:
+def leftovers_text(left: Leftovers) -> str:
     """The note that scratch data of interrupted imports was removed."""
     imports = f"{left.folders} interrupted import{'s' if left.folders != 1 else ''}"
     return f"Removed {size_text(left.size)} of scratch data left by {imports} ({left.where})"

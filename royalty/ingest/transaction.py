@@ -22,7 +22,8 @@ from sqlalchemy import (
 from royalty import importers
 from royalty.background import read_ahead
 from royalty.errors import StatementError
-from royalty.importers.base import FileFacts, ImportOptions, Layout, dropped_counts
+from royalty.importers.base import FileFacts, ImportOptions, Layout
+from royalty.importers.normalizer import dropped_counts
 from royalty.ingest.dimensions import Dimensions
 from royalty.ingest.facts import number_style
 from royalty.ingest.identity import Overlap

@@ -57,7 +57,7 @@ def ensure(engine: Engine) -> list[str]:
             return []
         if current is None and not _has_tables(conn):
             SQLModel.metadata.create_all(conn)
-            _alembic(conn, "stamp", HEAD)
+            _stamp_new(conn)
             conn.commit()
             return []
         ran = list(_pending(current))
@@ -101,6 +101,16 @@ def _pending(current: str | None) -> tuple[str, ...]:
     start = current or FIRST
     revisions = [r.revision for r in scripts.iterate_revisions(HEAD, start)]
     return tuple(reversed([r for r in revisions if r != start]))
+
+
+def _stamp_new(conn: Connection) -> None:
+    """A new database marked as ``HEAD`` the way Alembic's ``stamp`` marks it (its version
+    table, one row), without importing Alembic: a first import or a test's fresh database
+    does not pay for the migration machinery it does not need."""
+    conn.execute(
+        text(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    )
+    conn.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:v)"), {"v": HEAD})
 
 
 def _lock(conn: Connection) -> None:

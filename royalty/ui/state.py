@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -38,6 +39,9 @@ MONTHLY_MIN_STREAMS = 100
 TRACKS_FETCHED = 500
 """Tracks fetched for the Tracks page; the best-paid ranking is taken from these."""
 IMPORT_PAGE = "app_pages/import_statements.py"
+FAVICON = str(Path(__file__).with_name("assets") / "favicon.png")
+"""The tab's icon, served by the app itself (a Material icon name would be fetched from a font
+CDN, and the app makes no request to any address but its own)."""
 NO_SAMPLE_ENV = "ROYALTY_NO_SAMPLE"
 """Set to 1 to start with an empty database instead of loading the sample statements."""
 
