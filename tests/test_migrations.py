@@ -57,7 +57,7 @@ def test_a_release_database_opens_with_every_figure_unchanged(tmp_path):
     with engine.connect() as conn:
         assert "alembic_version" not in conn.dialect.get_table_names(conn)
     assert schema.status(engine).current == "0001 (unversioned)"
-    assert schema.status(engine).pending == ("0002", "0003", "0004")
+    assert schema.status(engine).pending == ("0002", "0003", "0004", "0005")
 
     engine = make_engine(url)
 
@@ -109,16 +109,18 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0004", "pending": ["0002", "0003", "0004"],
+        "current": "0001 (unversioned)", "head": "0005",
+        "pending": ["0002", "0003", "0004", "0005"],
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0004", "head": "0004", "pending": [], "ran": ["0002", "0003", "0004"],
+        "current": "0005", "head": "0005", "pending": [],
+        "ran": ["0002", "0003", "0004", "0005"],
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "already at the newest version (0004)" in capsys.readouterr().out
+    assert "already at the newest version (0005)" in capsys.readouterr().out
     assert main(["db", "status", "--db", url]) == 0
-    assert "version 0004, the newest" in capsys.readouterr().out
+    assert "version 0005, the newest" in capsys.readouterr().out
 
 
 # --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------

@@ -34,6 +34,7 @@ from royalty.analytics.aggregate import (
     where,
 )
 from royalty.analytics.currency import Converter, FxNote
+from royalty.analytics.deals import royalties
 from royalty.formatting import minor_digits
 from royalty.jsonable import plain
 from royalty.months import add_months, month_text
@@ -238,7 +239,9 @@ def what_if(rows: Sequence[PlatformRow]) -> list[WhatIf]:
 
 
 def label_deal(income: Decimal, royalty_rate: Decimal) -> LabelDeal:
-    paid = (income * royalty_rate).quantize(NANO_QUANTUM, rounding=ROUND_HALF_EVEN)
+    """The same royalties as a stored deal's account (``analytics.deals``), without its
+    advance: what the period's income would have earned the artist on that rate."""
+    paid = royalties(income, royalty_rate)
     return LabelDeal(royalty_rate=royalty_rate, would_have_paid=paid, difference=income - paid)
 
 

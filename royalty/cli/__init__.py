@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from royalty.cli import database, importing, layouts, reporting, statements
+from royalty.cli import database, importing, layouts, reporting, splits, statements
 from royalty.cli.options import DB_HELP
 
-GROUPS = (importing, layouts, statements, reporting, database)
+GROUPS = (importing, layouts, statements, reporting, splits, database)
 
 
 def build_parser() -> argparse.ArgumentParser:
