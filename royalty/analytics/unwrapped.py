@@ -1,8 +1,10 @@
 """The shareable yearly summary ("Unwrapped"): what each platform paid, per stream, and what if.
 
-All from a handful of grouped queries on the summary tables, so it answers in well under a
-second on millions of lines. ``summary_json`` is exactly what ``royalty summary --json``
-prints: money, rates and shares as exact decimal strings.
+All from a handful of grouped queries on the summary tables (the benchmarks print how long
+they take). ``summary_json`` is exactly what ``royalty summary --json`` prints: money, rates
+and shares as exact decimal strings. One module, a little over the usual size, because the
+summary, its what-ifs and its label-deal figure are one object computed from the same
+grouped sums; split, each part would re-derive them.
 """
 
 from __future__ import annotations
