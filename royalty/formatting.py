@@ -70,6 +70,11 @@ MAX_RATE_DIGITS = 5
 """The most digits ``digits_apart`` adds to tell the rates of a ranking apart."""
 
 
+def one_unit(currency: str) -> str:
+    """ "£1", "$1", "1 SEK": the unit in "streams to earn £1"."""
+    return money(Decimal(1), currency).replace(".00", "").replace(".000", "")
+
+
 def _significant(value: Decimal, digits: int, minimum_places: int = 0) -> str:
     """``digits`` significant digits (never fewer decimals than ``minimum_places``, and never
     rounding away a digit before the point: 123 stays 123)."""
@@ -216,11 +221,14 @@ def quantity(n: int, kind: str) -> str:
     return plural(int(n), one, many)
 
 
-def percent(x: Decimal | None, *, signed: bool = False) -> str:
+def percent(x: Decimal | None, *, signed: bool = False, whole: bool = False) -> str:
     """A fraction as a percentage with one decimal: ``Decimal("0.123")`` -> ``12.3%``.
 
-    Non-zero shares below 0.05% read ``<0.1%`` rather than a misleading ``0.0%``.
+    Non-zero shares below 0.05% read ``<0.1%`` rather than a misleading ``0.0%``. ``whole``:
+    a whole percentage the person chose (a deal's 20%) is written "20%", not "20.0%".
     """
+    if whole and x is not None and (x * 100) == (x * 100).to_integral_value():
+        return f"{'+' if signed and x > 0 else ''}{x * 100:,.0f}%"
     if x is None:
         return DASH
     pct = (x * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)

@@ -367,16 +367,27 @@ def test_a_bad_file_shows_an_error_and_stores_nothing(on_empty: str) -> None:
     at.file_uploader(key="uploads").set_value(files).run()
     assert not at.exception, at.exception
     assert len(at.warning) == 2  # the preview already says what is wrong
+    # each file named once ("broken.xlsx: broken.xlsx: ..." before), and with every preview
+    # failed there is nothing to import (issue 15: the button was enabled)
+    for warning, (name, _data, _mime) in zip(at.warning, files, strict=True):
+        assert warning.value.replace("\\", "").count(name) == 1, warning.value
+    assert at.button(key="import_button").disabled
+    assert _statements(on_empty) == 0
+
+    # beside a good file, the bad one is tried too, refused and named once, in its error box
+    good = ("dk.tsv", (FIXTURES / "distrokid_2023-02.tsv").read_bytes(), "text/plain")
+    at.file_uploader(key="uploads").set_value([files[1], good]).run()
+    assert not at.button(key="import_button").disabled
     at.button(key="import_button").click().run()
     assert not at.exception, at.exception
     result = _frame(at, "Status")
-    assert list(result["Status"]) == ["error", "error"]
+    assert list(result["Status"]) == ["error", "imported"]
+    assert list(result["Message"])[0] == ""  # said in the error box, not again in a cut cell
     errors = [e.value for e in at.error]
-    assert len(errors) == 2
-    assert errors[0].startswith("notes.csv")
-    assert "broken.xlsx" in errors[1]
-    assert _statements(on_empty) == 0
-    assert not analytics.has_data(db.get_engine(on_empty))
+    assert len(errors) == 1
+    assert errors[0].startswith("broken.xlsx")
+    assert not at.warning  # the preview's warning gave way to the result
+    assert _statements(on_empty) == 1
 
 
 def test_a_bad_period_is_refused_before_import(on_empty: str) -> None:

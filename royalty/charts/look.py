@@ -65,6 +65,7 @@ def bar_labels(colors: Iterable[str]) -> dict[str, object]:
     return {
         "insidetextfont": {"color": [label_color(c) for c in colors]},
         "outsidetextfont": {"color": INK},
+        "textangle": 0,  # a label that does not fit goes outside, never turned on its side
     }
 
 
