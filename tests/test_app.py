@@ -382,7 +382,7 @@ def test_a_bad_file_shows_an_error_and_stores_nothing(on_empty: str) -> None:
     assert not at.exception, at.exception
     result = _frame(at, "Status")
     assert list(result["Status"]) == ["error", "imported"]
-    assert list(result["Message"])[0] == ""  # said in the error box, not again in a cut cell
+    assert result["Message"].iloc[0] == ""  # said in the error box, not again in a cut cell
     errors = [e.value for e in at.error]
     assert len(errors) == 1
     assert errors[0].startswith("broken.xlsx")
