@@ -460,6 +460,10 @@ def test_a_rates_only_story_card_says_no_income_change(loaded) -> None:
     page = card.card_html(data, "story")
     assert "Income up" not in page and "Income down" not in page
     assert "Income up" not in without_plotly(reports.html_report(loaded, F, USD, rates_only=True))
+    assert "income_change" not in json.dumps(reports.json_summary(loaded, F, USD, rates_only=True))
+    book = _book(reports.xlsx_bytes(loaded, F, USD, rates_only=True))
+    labels = [r[0] for r in book["Summary"].iter_rows(min_row=2, values_only=True)]
+    assert "Income change vs previous period" not in labels
 
 
 def test_report_tables_do_not_put_a_currency_above_pence(loaded) -> None:

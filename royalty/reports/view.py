@@ -162,8 +162,13 @@ def facts(data: ReportData) -> list[Fact]:
             Fact(f"Previous period income ({cur})", prev.total_income, "money", absolute=True)
         )
         out.append(Fact("Previous period streams", prev.total_streams, "int", absolute=True))
-        if prev.income_change is not None:
-            out.append(Fact("Income change vs previous period", prev.income_change, "percent"))
+        if prev.income_change is not None:  # relative, but an income figure all the same
+            out.append(
+                Fact(
+                    "Income change vs previous period", prev.income_change, "percent",
+                    absolute=True,
+                )
+            )  # fmt: skip
         if prev.streams_change is not None:
             out.append(Fact("Streams change vs previous period", prev.streams_change, "percent"))
     for w in s.what_if:
@@ -361,6 +366,9 @@ ABSOLUTE_KEYS = frozenset(
     }
 )  # fmt: skip
 """Keys of ``analytics.summary_json`` whose values are absolute income or stream counts."""
+INCOME_KEYS = ABSOLUTE_KEYS | {"income_change"}
+"""What a rates-only summary leaves out: the absolute figures and the change in income (a
+relative figure, but one about income, which rates only is meant not to tell)."""
 
 
 def rates_only_json(summary: dict, fx: object, currency: str) -> dict:
@@ -368,7 +376,7 @@ def rates_only_json(summary: dict, fx: object, currency: str) -> dict:
 
     def strip(value: object) -> object:
         if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in ABSOLUTE_KEYS}
+            return {k: strip(v) for k, v in value.items() if k not in INCOME_KEYS}
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value
