@@ -20,12 +20,12 @@ if tracks.empty:
 
 TRACK_COLUMNS = {
     "title": ("Track", "text"),
-    "isrc": ("ISRC", "text"),
     **views.RANKED,
+    "isrc": ("ISRC", "text"),
 }
 
 views.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
-by_income, by_rate = st.tabs(["Top tracks by income", "Best paid per stream"])
+by_income, by_rate = st.tabs(["Earned most", "Best paid per stream"])
 with by_income:
     views.show(views.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True)
 with by_rate:
@@ -33,10 +33,7 @@ with by_rate:
     if ranked.empty:
         st.info(f"No track has {sel.min_streams:,} streams or more in this selection.")
     else:
-        views.show(
-            views.display_table(ranked.head(20), sel.currency, TRACK_COLUMNS),
-            hide_index=True,
-        )
+        views.show_by_rate(ranked.head(20), sel.currency, TRACK_COLUMNS)
         st.caption(f"Tracks with at least {sel.min_streams:,} streams, best rate first.")
 
 st.subheader("Under Spotify's 1,000-stream line")
