@@ -25,6 +25,7 @@ from royalty.analytics.frames import per_stream_rates, sorted_by_income
 from royalty.months import add_months
 from royalty.store import rollup
 from royalty.store.models import Artist, Statement, Track, TrackSplit
+from royalty.track_matching import normalized_title
 
 SPOTIFY = "Spotify"
 
@@ -194,8 +195,8 @@ class KeptApart:
     title: str
     split_at: str
     track_id: int | None
-    """The stored track it names (what ``royalty tracks unsplit`` takes); None while no
-    statement names it."""
+    """The stored track it names (what ``royalty tracks unsplit`` takes), for a split without
+    ISRC any spelling of its title; None while no statement names it."""
 
     def to_json(self) -> dict[str, object]:
         return {"track_id": self.track_id, "artist": self.artist, "isrc": self.isrc,
@@ -205,25 +206,30 @@ class KeptApart:
 def kept_apart(engine: Engine, artist: str | None = None) -> list[KeptApart]:
     """The splits kept (of one artist, or all), by artist and title."""
     split, track = TrackSplit.__table__, Track.__table__
-    query = (
-        select(split.c.artist, split.c.isrc, split.c.title, split.c.split_at, track.c.id)
-        .outerjoin(Artist, Artist.name == split.c.artist)
-        .outerjoin(
-            track,
-            (track.c.artist_id == Artist.id)
-            & (track.c.isrc == split.c.isrc)
-            & (track.c.title == split.c.title),
-        )
-    )
+    query = select(split.c.artist, split.c.isrc, split.c.title, split.c.split_at)
     if artist is not None:
         query = query.where(split.c.artist == artist)
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    found = [
-        KeptApart(r.artist, r.isrc, r.title, r.split_at.isoformat(timespec="seconds"),
-                  None if r.id is None else int(r.id))
-        for r in rows
-    ]  # fmt: skip
+        splits = conn.execute(query).all()
+        names = sorted({s.artist for s in splits})
+        stored = conn.execute(
+            select(Artist.name, track.c.id, track.c.isrc, track.c.title)
+            .join(Artist, Artist.id == track.c.artist_id)
+            .where(Artist.name.in_(names))
+            .order_by(track.c.id)
+        ).all()
+    rows: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for name, track_id, isrc, title in stored:
+        rows[(name, isrc)].append((int(track_id), title))
+    found = []
+    for s in splits:
+        candidates = rows.get((s.artist, s.isrc), [])
+        exact = [i for i, title in candidates if title == s.title]
+        if not exact and not s.isrc:  # a split without ISRC holds for every spelling
+            key = normalized_title(s.title)
+            exact = [i for i, title in candidates if normalized_title(title) == key]
+        when = s.split_at.isoformat(timespec="seconds")
+        found.append(KeptApart(s.artist, s.isrc, s.title, when, exact[0] if exact else None))
     return sorted(found, key=lambda k: (k.artist.casefold(), k.title.casefold(), k.isrc))
 
 

@@ -191,18 +191,24 @@ def unsplit(
 ) -> Split:
     """Forget the split of track ``track_id`` (it is matched by the rule again) and link again.
 
-    Raises ``TrackNotFound`` (changing nothing) for an unknown id or a track never split.
+    A track without ISRC can be any spelling of the split title: such a split applies to all
+    of them (``royalty.track_matching``), and so does its undo. Raises ``TrackNotFound`` (changing nothing) for an unknown id or a track never split.
     """
     with writing(engine, waiting, limit=limit) as conn:
         row = _track(conn, track_id)
-        found = conn.execute(
-            select(SPLIT.c.id).where(
-                SPLIT.c.artist == row.artist, SPLIT.c.isrc == row.isrc, SPLIT.c.title == row.title
+        decisions = conn.execute(
+            select(SPLIT.c.id, SPLIT.c.title).where(
+                SPLIT.c.artist == row.artist, SPLIT.c.isrc == row.isrc
             )
-        ).scalar()
-        if found is None:
+        ).all()
+        if row.isrc:
+            found = [i for i, title in decisions if title == row.title]
+        else:  # a split without ISRC took every spelling of its normalized title
+            key = track_matching.normalized_title(row.title)
+            found = [i for i, title in decisions if track_matching.normalized_title(title) == key]
+        if not found:
             raise TrackNotFound(f"track {track_id} ({row.title!r}) was not split")
-        conn.execute(delete(SPLIT).where(SPLIT.c.id == found))
+        conn.execute(delete(SPLIT).where(SPLIT.c.id.in_(found)))
         relink(conn, [row.artist_id])
     return Split(track_id, row.artist, ((track_id, row.isrc, row.title),))
 
