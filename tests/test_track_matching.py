@@ -18,9 +18,10 @@ from sqlalchemy import func, select
 from test_import_counts import bandcamp
 from test_ingest import dk_file, dk_row
 
-from royalty import analytics
+from royalty import analytics, formatting
 from royalty.analytics.aggregate import Filters
 from royalty.cli import main
+from royalty.formatting import markdown_text
 from royalty.ingest import import_bytes
 from royalty.store import track_links
 from royalty.store.models import EarningLine, Track, TrackLink, TrackSplit
@@ -368,34 +369,41 @@ def test_tracks_merged_split_kept_apart_unsplit_on_the_command_line(engine, caps
 # --- the Tracks page -----------------------------------------------------------------------
 
 
-def test_the_tracks_page_says_which_titles_were_merged_and_splits_one(engine, monkeypatch):
+def open_tracks_page(engine, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
     from test_app import APP
 
-    from royalty import formatting
     from royalty.store import db
 
-    imported(engine, "dk.tsv", dk_file([dk_row("2023-01", "0.60000000", quantity="200"),
-                                        dk_row("2023-02", "0.01234567", title="Lamplighter",
-                                               isrc="QZPLR2280032")]))  # fmt: skip
-    imported(engine, "bc.csv", bandcamp(bandcamp_sale("Tin Roof Psalm", "0.85")))
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("ROYALTY_NO_SAMPLE", "1")
     st.cache_data.clear()
     st.cache_resource.clear()
     db.get_engine.cache_clear()
-
-    def table(at: AppTest, column: str) -> list[dict[str, str]]:
-        frame = next(t.value for t in at.dataframe if column in t.value.columns)
-        return frame.to_dict("records")
-
-    def money(text: str) -> str:
-        return formatting.money(Decimal(text), "USD")
-
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("app_pages/tracks.py").run()
     assert not at.exception, at.exception
+    return at
+
+
+def table(at, column: str) -> list[dict[str, str]]:
+    """The first table on the page with ``column``, as text rows."""
+    frame = next(t.value for t in at.dataframe if column in t.value.columns)
+    return frame.to_dict("records")
+
+
+def money(text: str) -> str:
+    return formatting.money(Decimal(text), "USD")
+
+
+def test_the_tracks_page_says_which_titles_were_merged_and_splits_one(engine, monkeypatch):
+    imported(engine, "dk.tsv", dk_file([dk_row("2023-01", "0.60000000", quantity="200"),
+                                        dk_row("2023-02", "0.01234567", title="Lamplighter",
+                                               isrc="QZPLR2280032")]))  # fmt: skip
+    imported(engine, "bc.csv", bandcamp(bandcamp_sale("Tin Roof Psalm", "0.85")))
+
+    at = open_tracks_page(engine, monkeypatch)
     top = table(at, "Also reported as")
     assert [(r["Track"], r["ISRC"], r["Streams"], r["Income"], r["Also reported as"])
             for r in top] == [
@@ -424,3 +432,17 @@ def test_the_tracks_page_says_which_titles_were_merged_and_splits_one(engine, mo
     assert not at.exception, at.exception
     assert [r["Income"] for r in table(at, "Also reported as")] == [money("1.45"),
                                                                     money("0.01234567")]  # fmt: skip
+
+
+def test_a_split_titles_text_stays_text_on_the_page(engine, monkeypatch):
+    hostile = "Psalm *bold* [x](http://127.0.0.1:8799/a) <b>tag</b>"
+    imported(engine, "dk.tsv", dk_file([dk_row("2023-01", "0.60000000", title=hostile)]))
+    imported(engine, "bc.csv", bandcamp(bandcamp_sale(hostile, "0.85")))
+    at = open_tracks_page(engine, monkeypatch)
+    assert [r["Also reported as"] for r in table(at, "Matched by")] == [hostile]
+
+    at.button(key="tracks_split").click().run()
+
+    (notice,) = [s.value for s in at.success]
+    assert markdown_text(f"{hostile} (Bandcamp; no ISRC) in “{hostile}”") in notice
+    assert "](http" not in notice and "<b>" not in notice

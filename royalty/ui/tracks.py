@@ -20,6 +20,7 @@ from royalty.ui import data, views
 
 HOW = {"isrc": "same ISRC", "title": "same artist and title"}
 NOTICE = "tracks_notice"
+"""Session key of the last split's outcome: (ok, Markdown with statement text escaped)."""
 BUSY = "An import is writing to the database; nothing was changed. Try again soon."
 
 
@@ -44,15 +45,15 @@ def _split(engine: Engine, track_id: int, label: str) -> None:
     try:
         track_links.split(engine, track_id, limit=30)
     except track_links.TrackNotFound as exc:
-        st.session_state[NOTICE] = (False, str(exc))
+        st.session_state[NOTICE] = (False, markdown_text(str(exc)))
         return
     except DatabaseBusy:
         st.session_state[NOTICE] = (False, BUSY)
         return
     st.session_state[NOTICE] = (
         True,
-        f"{label} is a track of its own now, and stays one when its statements are imported "
-        "again. *Split by you* below undoes it.",
+        f"{markdown_text(label)} is a track of its own now, and stays one when its statements "
+        "are imported again. *Split by you* below undoes it.",
     )
 
 
@@ -60,12 +61,12 @@ def _unsplit(engine: Engine, track_id: int, label: str) -> None:
     try:
         track_links.unsplit(engine, track_id, limit=30)
     except track_links.TrackNotFound as exc:
-        st.session_state[NOTICE] = (False, str(exc))
+        st.session_state[NOTICE] = (False, markdown_text(str(exc)))
         return
     except DatabaseBusy:
         st.session_state[NOTICE] = (False, BUSY)
         return
-    st.session_state[NOTICE] = (True, f"{label} is matched by title and ISRC again.")
+    st.session_state[NOTICE] = (True, f"{markdown_text(label)} is matched by the rule again.")
 
 
 def merged_section(engine: Engine, artist: str | None) -> None:
@@ -74,7 +75,7 @@ def merged_section(engine: Engine, artist: str | None) -> None:
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         ok, text = notice
-        (st.success if ok else st.error)(markdown_text(text), icon=":material/info:")
+        (st.success if ok else st.error)(text, icon=":material/info:")
     merged = data.merged_tracks(engine, artist)
     if not merged:
         st.caption("Every track here was reported under one title.")
