@@ -47,6 +47,7 @@ pages = [
     st.Page(
         "app_pages/unwrapped.py", title="Unwrapped", icon=":material/redeem:", url_path="unwrapped"
     ),
+    st.Page("app_pages/splits.py", title="Splits", icon=":material/call_split:", url_path="splits"),
     st.Page(
         "app_pages/statements.py",
         title="Statements",

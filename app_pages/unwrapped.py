@@ -7,6 +7,7 @@ import streamlit as st
 from royalty import formatting
 from royalty.formatting import markdown_text
 from royalty.ui import data, state, views
+from royalty.ui import splits as split_view
 from royalty.ui import unwrapped as unwrapped_view
 
 engine = state.engine()
@@ -92,6 +93,10 @@ st.subheader("Label deal and split")
 l1, l2 = st.columns(2)
 with l1:
     st.write(unwrapped_view.label_deal_sentence(summary))
+    last = summary.period_months[1] if summary.period_months else None
+    for terms in split_view.stored_deals(engine, summary.artist) if summary.artist else []:
+        if last is None or terms.from_month <= last:
+            st.write(unwrapped_view.deal_sentence(split_view.deal_account(engine, terms, last)))
 with l2:
     unwrapped_view.members_table(summary)
 

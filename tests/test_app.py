@@ -29,6 +29,7 @@ PAGES = {
     "app_pages/tracks.py": ("Tracks", True),
     "app_pages/territories.py": ("Territories", True),
     "app_pages/unwrapped.py": ("Unwrapped", True),
+    "app_pages/splits.py": ("Splits", False),
     "app_pages/statements.py": ("Statements", False),
     "app_pages/import_statements.py": ("Import statements", False),
 }

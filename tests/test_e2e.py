@@ -30,6 +30,7 @@ PAGES = [
     ("tracks", "Tracks", True),
     ("territories", "Territories", True),
     ("unwrapped", "Unwrapped", True),
+    ("splits", "Splits", False),
     ("statements", "Statements", False),
     ("import", "Import statements", False),
 ]
@@ -92,6 +93,22 @@ def _serve(db_url: str, log: Path, **env: str) -> Iterator[str]:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("e2e")
     yield from _serve(f"sqlite:///{tmp / 'app.db'}", tmp / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def band_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The issue 13 example's statement, no splits yet (the test uploads them)."""
+    from splits_example import STATEMENT
+
+    from royalty.ingest import import_bytes
+    from royalty.store.db import make_engine
+
+    tmp = tmp_path_factory.mktemp("e2e-band")
+    url = f"sqlite:///{tmp / 'app.db'}"
+    engine = make_engine(url)
+    assert import_bytes(engine, "dk_2024.tsv", STATEMENT).status == "imported"
+    engine.dispose()
+    yield from _serve(url, tmp / "streamlit.log", ROYALTY_NO_SAMPLE="1")
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +177,7 @@ def test_page_in_chromium(app_url: str, browser, path: str, title: str, has_char
         page.close()
 
 
-@pytest.mark.parametrize("path", ["", "unwrapped", "platforms", "statements", "import"])
+@pytest.mark.parametrize("path", ["", "unwrapped", "splits", "platforms", "statements", "import"])
 def test_phone_width(app_url: str, browser, path: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
@@ -218,3 +235,39 @@ def test_the_app_makes_no_request_to_any_address_but_its_own(app_url: str, brows
         _settle(page)
     page.close()
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_split_sheet_upload_and_statements_in_chromium(
+    band_app_url: str, browser, tmp_path: Path, width: int
+) -> None:
+    """Upload the worked example's split sheet, then read the five statements (to the cent)."""
+    from splits_example import AMOUNTS, SHEET
+
+    SHOTS.mkdir(exist_ok=True)
+    sheet = tmp_path / "split-sheet.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    page = browser.new_page(viewport={"width": width, "height": 900 if width > 400 else 844})
+    try:
+        page.goto(f"{band_app_url}/splits", timeout=120_000)
+        _settle(page)
+        # (the second width imports it again: the same groups, replaced by themselves)
+        page.locator(".st-key-splits_upload_0").get_by_test_id(
+            "stFileUploaderDropzoneInput"
+        ).set_input_files(str(sheet))
+        page.get_by_role("button", name="Import 14 shares").wait_for(timeout=30_000)
+        _settle(page)
+        page.get_by_role("button", name="Import 14 shares").click()
+        page.get_by_text("Imported 14 shares from split-sheet.csv").wait_for(timeout=30_000)
+        _settle(page)
+        _assert_clean(page)
+        _shot(page, f"splits-sheet-{width}")
+        page.get_by_role("tab", name="Payee statements").click()
+        _settle(page)
+        page.get_by_text("$36.46").first.wait_for(timeout=30_000)
+        body = page.locator('[data-testid="stMain"]').inner_text()  # tables are canvases
+        assert f"${AMOUNTS['Ana']} of $36.46, 2024-01..2024-12." in body
+        _assert_clean(page)
+        _shot(page, f"splits-statements-{width}")
+    finally:
+        page.close()

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from royalty.cli import database, importing, layouts, reporting, statements, tracks
+from royalty.cli import database, importing, layouts, reporting, splits, statements, tracks
 from royalty.cli.options import DB_HELP
 
-GROUPS = (importing, layouts, statements, tracks, reporting, database)
+GROUPS = (importing, layouts, statements, tracks, reporting, splits, database)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -53,7 +53,7 @@ def _split(engine: Engine, track_id: int, label: str) -> None:
     st.session_state[NOTICE] = (
         True,
         f"{markdown_text(label)} is a track of its own now, and stays one when its statements "
-        "are imported again. *Split by you* below undoes it.",
+        "are imported again. *Kept apart by you* below undoes it.",
     )
 
 
@@ -126,7 +126,7 @@ def merged_section(engine: Engine, artist: str | None) -> None:
             )
     kept = [k for k in data.kept_apart(engine, artist) if k.track_id is not None]
     if kept:
-        with st.expander(f"Split by you ({len(kept)})"):
+        with st.expander(f"Kept apart by you ({len(kept)})"):
             labels = {
                 k.track_id: f"{k.title} ({k.isrc or 'no ISRC'}), split {k.split_at[:10]}"
                 for k in kept

@@ -12,7 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from royalty import analytics, charts, formatting
+from royalty.analytics.deals import DealAccount
 from royalty.formatting import markdown_text
+from royalty.months import month_text
 from royalty.ui.views import chart, display_table, show
 
 
@@ -172,6 +174,24 @@ def label_deal_sentence(summary: analytics.Summary) -> str:
         f"{formatting.money(summary.total_income, cur)} would have paid you "
         f"**{formatting.money(deal.would_have_paid, cur)}**: releasing independently kept "
         f"{formatting.money(deal.difference, cur)} more."
+    )
+
+
+def deal_sentence(a: DealAccount) -> str:
+    """A stored deal's account up to the period's end, as the label-deal comparison's sequel."""
+    t, cur = a.terms, a.terms.currency
+    if a.recouped is not None:
+        status = f"it recouped in {month_text(a.recouped)}"
+    elif a.projected is not None:
+        status = f"at the recent months' pace it recoups in {month_text(a.projected)}"
+    else:
+        status = "the recent months earned nothing towards recouping it"
+    last = month_text(a.months[-1].month) if a.months else month_text(t.from_month)
+    return (
+        f"Your deal *{markdown_text(t.name)}* ({formatting.percent(t.royalty_rate)}, "
+        f"{formatting.money(t.to_recoup, cur)} advance and costs to recoup from "
+        f"{month_text(t.from_month)}): {formatting.money(a.royalties, cur)} of royalties by "
+        f"{last}, a balance of **{formatting.money(a.balance, cur, signed=True)}**; {status}."
     )
 
 
