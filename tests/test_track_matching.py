@@ -446,3 +446,28 @@ def test_a_split_titles_text_stays_text_on_the_page(engine, monkeypatch):
     (notice,) = [s.value for s in at.success]
     assert markdown_text(f"{hostile} (Bandcamp; no ISRC) in “{hostile}”") in notice
     assert "](http" not in notice and "<b>" not in notice
+
+
+# --- payees' splits ------------------------------------------------------------------------
+
+
+def test_a_payees_split_by_isrc_covers_the_bandcamp_title_of_that_recording(engine):
+    from fractions import Fraction
+
+    from royalty.analytics.payees import payees
+    from royalty.shares import row
+    from royalty.store.splits import save_splits
+
+    imported(engine, "dk.tsv", dk_file([dk_row("2023-01", "0.60000000", quantity="200")]))
+    imported(engine, "bc.csv", bandcamp(bandcamp_sale("Tin Roof Psalm", "0.80")))
+    save_splits(engine, ARTIST, [row("Ana", "50%", isrc=ISRC), row("Ben", "50%", isrc=ISRC)])
+    year = Filters(artist=ARTIST, period=(202301, 202312))
+
+    shared = {s.payee: s.exact for s in payees(engine, year, "USD").payees}
+    assert shared == {"Ana": Fraction("0.70"), "Ben": Fraction("0.70")}  # (0.60 + 0.80) / 2
+
+    (merged,) = analytics.merged_tracks(engine)
+    track_links.split(engine, merged.titles[1].track_id)  # Bandcamp's title: not that recording
+
+    apart = {s.payee: s.exact for s in payees(engine, year, "USD").payees}
+    assert apart == {"Ana": Fraction("0.30"), "Ben": Fraction("0.30"), ARTIST: Fraction("0.80")}
