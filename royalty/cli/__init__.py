@@ -12,10 +12,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from royalty.cli import database, importing, layouts, reporting, splits, statements
+from royalty.cli import database, importing, layouts, reporting, splits, statements, tracks
 from royalty.cli.options import DB_HELP
 
-GROUPS = (importing, layouts, statements, reporting, splits, database)
+GROUPS = (importing, layouts, statements, tracks, reporting, splits, database)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -42,7 +42,7 @@ from royalty.money import (
     nano_to_decimal,
 )
 from royalty.months import month_text
-from royalty.store import bulk, rollup
+from royalty.store import bulk, rollup, track_links
 from royalty.store.models import (
     EarningLine,
     Statement,
@@ -120,6 +120,8 @@ class FileImport:
         self.writer.seal()  # the last lines are copied while their summaries are written
         self.sums.write(self.writer, self.statement_id)
         self.writer.flush()
+        if self.dimensions.artists_with_new_tracks:  # new spellings: which recording they are
+            track_links.relink(self.conn, self.dimensions.artists_with_new_tracks)
         if self.overlap.loose and not self.skipped:
             assert self.first_month is not None and self.last_month is not None
             self.overlap.refuse_a_copy(self.source.name, self.first_month, self.last_month)

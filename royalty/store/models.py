@@ -61,7 +61,9 @@ class Release(SQLModel, table=True):
 
 
 class Track(SQLModel, table=True):
-    """A recording. Identified by ISRC when the statement gives one, else by its title."""
+    """A recording as one statement names it: its ISRC (when the statement gives one) and its
+    title. Each spelling is a row, so the Tracks page can say which titles it counted as one
+    recording (``TrackLink``) and a wrong match can be split again without touching a line."""
 
     __table_args__ = (UniqueConstraint("artist_id", "isrc", "title"),)
 
@@ -70,6 +72,35 @@ class Track(SQLModel, table=True):
     isrc: str = ""
     title: str = ""
     release_id: int | None = Field(default=None, foreign_key="release.id")
+
+
+class TrackLink(SQLModel, table=True):
+    """A track counted as another one: the same ISRC, or the same artist and normalized title
+    (``royalty.track_matching``). Tracks counted as themselves have no row; the analytics read
+    ``COALESCE(canonical_id, track_id)`` (see ``royalty.store.track_links``)."""
+
+    __tablename__ = "track_link"
+
+    track_id: int = Field(
+        foreign_key="track.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    canonical_id: int = Field(foreign_key="track.id", index=True)
+    matched_by: str = Field(max_length=8)
+    """``isrc`` or ``title``."""
+
+
+class TrackSplit(SQLModel, table=True):
+    """A person's "this is a different recording": the track as statements name it (artist,
+    ISRC, title), so that it stays split when its statements are removed and imported again."""
+
+    __tablename__ = "track_split"
+    __table_args__ = (UniqueConstraint("artist", "isrc", "title"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    artist: str
+    isrc: str = ""
+    title: str = ""
+    split_at: datetime = Field(default_factory=_now)
 
 
 class Statement(SQLModel, table=True):
