@@ -55,7 +55,7 @@ def read(data: bytes, *, columns: bool) -> list[tuple[Table, pd.DataFrame]]:
     spreadsheet.COLUMNS_AT_ONCE = columns
     try:
         tables = spreadsheet.tables(Source.from_bytes("book.xlsx", data), known)
-        return [(t, pd.concat(list(t.chunks()), ignore_index=True)) for t in tables]
+        return [(t, pd.concat(list(t.chunks()))) for t in tables]
     finally:
         spreadsheet.COLUMNS_AT_ONCE = True
 
@@ -80,6 +80,9 @@ def assert_same(data: bytes) -> list[tuple[Table, pd.DataFrame]]:
         assert (a.header, a.header_row, a.rows_hint) == (b.header, b.header_row, b.rows_hint)
         assert list(rows_a.columns) == list(rows_b.columns)
         assert rows_a.shape == rows_b.shape
+        # each row named by its row in the sheet, as errors say it (empty rows counted)
+        assert list(rows_a.index) == list(rows_b.index)
+        assert a.preamble == b.preamble
         differ = [
             (r, c, rows_a.iat[r, c], rows_b.iat[r, c])
             for r in range(rows_a.shape[0])
@@ -505,6 +508,9 @@ def test_a_sheet_read_in_many_parts_reads_the_same(small_parts):
     assert len(small_parts) > 5
     assert small_parts[0] == 3 and all(start is None for start in small_parts[1:])
     assert table.rows_hint == 3006 and len(rows) == 3000
+    # the header is row 3; six blank rows (i % 500 == 7) come before r2500's
+    assert rows.index[0] == 4 and rows.index[-1] == 3 + 3000 + 6
+    assert rows.loc[rows["Name"] == "r2500"].index.tolist() == [3 + 2500 + 1 + 5]
 
 
 def test_a_cell_outside_the_rows_of_its_part_reads_the_same(small_parts):

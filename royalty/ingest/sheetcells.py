@@ -55,6 +55,8 @@ class Body:
     two parts, which have no row tag and no cell)."""
     height: int
     """Rows of the sheet below the header, to its last cell."""
+    numbers: pa.Array
+    """Each row's row in the sheet (1-based, as a spreadsheet shows it): errors name it."""
 
 
 @dataclass

@@ -240,7 +240,10 @@ def _joined(parts: list[sheetcells.Part], header_row: int) -> sheetcells.Body:
         for j in range(width)
     ]
     end = parts[-1].first + parts[-1].height
-    return sheetcells.Body(columns, end - header_row - 1)
+    numbers = pa.concat_arrays(
+        [pa.array(range(p.first + 1, p.first + p.height + 1), pa.int64()) for p in parts]
+    )
+    return sheetcells.Body(columns, end - header_row - 1, numbers)
 
 
 def _empty(rows: int) -> pa.Array:

@@ -180,19 +180,22 @@ def _unreadable(name: str, exc: BaseException) -> StatementError:
     )
 
 
-def _cell_chunks(rows: list[list[object]], header: list[str]) -> Iterator[pd.DataFrame]:
-    """Rows of cell values, one chunk of text at a time (not the sheet); empty rows left out."""
+def _cell_chunks(rows: list[list[object]], header: list[str], first: int) -> Iterator[pd.DataFrame]:
+    """Rows of cell values, one chunk of text at a time (not the sheet); empty rows left out,
+    each indexed by its row in the sheet (``first`` that of ``rows[0]``, empty rows counted)."""
     body: list[list[str]] = []
+    numbers: list[int] = []
     given = False
-    for row in rows:
+    for number, row in enumerate(rows, start=first):
         if any(v not in (None, "") for v in row):
             cells = [cell_text(v) for v in row[: len(header)]]
             body.append(cells + [""] * (len(header) - len(cells)))
+            numbers.append(number)
             if len(body) == reader.CHUNK_ROWS:
-                yield pd.DataFrame(body, columns=header, dtype=str)
-                body, given = [], True
+                yield pd.DataFrame(body, columns=header, index=numbers, dtype=str)
+                body, numbers, given = [], [], True
     if body or not given:
-        yield pd.DataFrame(body, columns=header, dtype=str)
+        yield pd.DataFrame(body, columns=header, index=numbers, dtype=str)
 
 
 def _filled_rows(body: sheetcells.Body, width: int) -> pa.Table:
@@ -204,15 +207,18 @@ def _filled_rows(body: sheetcells.Body, width: int) -> pa.Table:
     rows = len(body.columns[0]) if body.columns else 0  # fewer than ``height``: rows no part has
     empty = pa.nulls(rows, pa.string()).fill_null("")
     columns = body.columns[:width] + [empty] * (width - len(body.columns))
-    table = pa.Table.from_arrays(columns, names=[str(i) for i in range(width)])
+    names = [str(i) for i in range(width)]
+    table = pa.Table.from_arrays([*columns, body.numbers[:rows]], names=[*names, "row"])
     return table if filled is None else table.filter(filled)
 
 
 def _column_chunks(table: pa.Table, header: list[str]) -> Iterator[pd.DataFrame]:
-    """Rows of text, one chunk at a time."""
+    """Rows of text, one chunk at a time, each indexed by its row in the sheet."""
     for start in range(0, max(table.num_rows, 1), reader.CHUNK_ROWS):
-        chunk = table.slice(start, reader.CHUNK_ROWS).to_pandas()
+        part = table.slice(start, reader.CHUNK_ROWS)
+        chunk = part.drop_columns(["row"]).to_pandas()
         chunk.columns = header
+        chunk.index = pd.Index(part.column("row").to_numpy(), dtype="int64")
         yield chunk
 
 
@@ -242,10 +248,22 @@ def tables(
             rows_hint = len(below.rows)
 
             def chunks(
-                careful: bool = False, rows=below.rows, header=header
+                careful: bool = False, rows=below.rows, header=header, first=header_row + 2
             ) -> Iterator[pd.DataFrame]:
-                return _cell_chunks(rows, header)
+                return _cell_chunks(rows, header, first)
 
         label = source.name if len(sheets) == 1 else f"{source.name} › {sheet.name}"
-        tables.append(reader.Table(label, header, header_row, "xlsx", "", chunks, rows_hint))
+        preamble = tuple(_preamble_row(row) for row in text_rows[:header_row])
+        tables.append(
+            reader.Table(label, header, header_row, "xlsx", "", chunks, rows_hint, preamble)
+        )
     return tables
+
+
+def _preamble_row(cells: list[str]) -> tuple[str, ...]:
+    """A row above the header as its cells, bounded as a header's are: those up to its last
+    filled one, at most ``archive.MAX_COLUMNS``."""
+    cells = [c.strip() for c in cells[: archive.MAX_COLUMNS]]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
