@@ -12,7 +12,8 @@ the line's ``store``; PRS for Music when empty), ``Number of Perfs`` and ``Membe
 files name no currency), and it is performance income by its own name: every line is a
 ``performance``, never a stream, whatever service the narrative names. Lines are filed under
 ``Member Name``, else ``IP1`` (the first interested party, the writer). ``ISWC`` holds PRS's
-own work number in these conversions and is not stored, nor is the member's ``CAE Number``.
+own work number in these conversions: only a cell that is an ISWC (``T-034.524.680-1``) is kept,
+as the work's; the member's ``CAE Number`` is not stored.
 
 A ``Total`` row (the PDF's total under the works) is checked against the lines, not stored
 (``footer``); PRS's per-block ``Sub Total`` rows are refused there, naming the first.
@@ -52,6 +53,7 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     paid = publishing.text(data, "reporting_month")
     publishing.usage_period(data, facts, start.where(start != "", paid), end.where(start != "", ""))
     data["kind"] = "performance"
+    data["iswc"] = publishing.text(data, "work_number")  # the normalizer keeps only ISWCs
     return publishing.fill_store(data, SOCIETY)
 
 

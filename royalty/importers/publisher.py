@@ -9,7 +9,8 @@ when empty), the line's ``store``. Lines are filed under ``Composers``.
 
 ``Work ID`` is whatever identifier the publisher keeps (its own number, a society's work
 code, an ISRC, an ISWC): an ISRC there (``JM-K40-14-00001``) is stored as the recording's
-ISRC; the others are not stored (an ISWC has no place in the schema yet).
+ISRC, an ISWC (``T-123.456.789-4``) as the work's (also from an ``ISWC`` column); the others
+are not stored.
 
 The statement gives no months: the person importing gives the period (as for a disclosure
 summary). Nor does it always give a currency: a ``Currency`` column none of whose cells names
@@ -45,6 +46,7 @@ COLUMNS: dict[str, str | tuple[str, ...]] = {
     "right_type": "Right Type",
     "store": "Source",
     "isrc": "ISRC",
+    "iswc": "ISWC",
     "amount": "Amount",
     "currency": "Currency",
 }
@@ -138,6 +140,9 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
         given = data["isrc"].str.strip() if "isrc" in data.columns else None
         found = _isrc_in(data["work_id"])
         data["isrc"] = found if given is None else given.where(given != "", found)
+        iswc = data["iswc"].str.strip() if "iswc" in data.columns else None
+        work = data["work_id"].where(found == "", "")  # the normalizer keeps only ISWCs
+        data["iswc"] = work if iswc is None else iswc.where(iswc != "", work)
     blank = pd.Series("", index=data.index, dtype=str)
     publishing.usage_period(data, facts, blank, blank)
     data["kind"] = publishing.kinds_of(data, ("right_type",))

@@ -1,0 +1,155 @@
+"""A work (the song a songwriting statement pays for) is counted with its recording: by the
+ISRC the statement gives, else the ISWC the recording is known by, else the same artist and
+normalized title; a work no recording has stays a track of its own.
+
+The statements are built row by row; expected figures are written out, and summed with
+Decimal from the same text where they add up lines.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from test_ingest import dk_file, dk_row
+
+from royalty import analytics
+from royalty.analytics.aggregate import Filters
+from royalty.importers import ImportOptions
+from royalty.importers.normalizer import clean_iswc
+from royalty.ingest import import_bytes
+from royalty.store.models import Track, TrackLink
+from royalty.track_matching import BY_ISRC, BY_ISWC, BY_TITLE, Link, StoredTrack, links
+
+ARTIST = "Cold Harbor Choir"
+PSALM, HARBOUR = "QZPLR2280031", "QZPLR2280032"
+ISWC = "T1234567894"
+PUBLISHER_HEADER = "Work Title,Work ID,Composers,Right Type,Source,Amount,Currency,ISRC"
+Q1 = (202301, 202303)
+
+
+def recordings() -> bytes:
+    """DistroKid: two recordings streamed on Spotify in January 2023."""
+    return dk_file(
+        [
+            dk_row("2023-01", "3.20", quantity="1000"),
+            dk_row("2023-01", "1.50", title="Harbour", isrc=HARBOUR, quantity="500"),
+        ]
+    )
+
+
+def publisher(*rows: str) -> bytes:
+    return ("\n".join([PUBLISHER_HEADER, *rows]) + "\n").encode()
+
+
+SONGS = publisher(
+    f"Tin Roof Psalm,T-123.456.789-4,{ARTIST},PR,PRS,2.00,USD,{PSALM}",  # ISRC and ISWC
+    f"Psalm (Tin Roof),T1234567894,{ARTIST},MR,Spotify,0.75,USD,",  # the ISWC only
+    f"HARBOUR,X77,{ARTIST},PR,ASCAP,0.40,USD,",  # the title only
+    f"Lantern Song,T-000.000.001-0,{ARTIST},SR,,1.10,USD,",  # no recording of it
+)
+
+
+def import_both(engine, songs_first: bool = False) -> None:
+    steps = [
+        lambda: import_bytes(engine, "dk.tsv", recordings()),
+        lambda: import_bytes(
+            engine, "publisher.csv", SONGS, ImportOptions(artist=ARTIST, period=Q1)
+        ),
+    ]
+    for step in reversed(steps) if songs_first else steps:
+        result = step()
+        assert result.status == "imported", result.message
+
+
+def matched(engine) -> dict[str, tuple[str, str]]:
+    """Title of each track counted as another -> (the other's title, how)."""
+    with engine.connect() as conn:
+        titles = dict(conn.execute(select(Track.id, Track.title)).all())
+        rows = conn.execute(
+            select(TrackLink.track_id, TrackLink.canonical_id, TrackLink.matched_by)
+        )
+        return {titles[t]: (titles[c], by) for t, c, by in rows}
+
+
+def test_iswc_is_kept_only_when_it_is_one():
+    assert clean_iswc("T-123.456.789-4") == "T1234567894"
+    assert clean_iswc(" t 123 456 789 4 ") == "T1234567894"
+    assert clean_iswc("T3452468001") == "T3452468001"
+    # a society's own work number, an ISRC, a short code: not an ISWC
+    assert [clean_iswc(c) for c in ("41872630HX", "JM-K40-14-00001", "T-123", "")] == [""] * 4
+
+
+@pytest.mark.parametrize("songs_first", [False, True], ids=["recordings first", "songs first"])
+def test_works_join_their_recordings_by_isrc_iswc_or_title(engine, songs_first):
+    import_both(engine, songs_first)
+
+    with engine.connect() as conn:
+        iswcs = dict(conn.execute(select(Track.title, Track.iswc)).all())
+    assert iswcs == {
+        "Tin Roof Psalm": ISWC, "Harbour": "", "Psalm (Tin Roof)": ISWC, "HARBOUR": "",
+        "Lantern Song": "T0000000010",
+    }  # fmt: skip
+    assert matched(engine) == {
+        "Psalm (Tin Roof)": ("Tin Roof Psalm", BY_ISWC),
+        "HARBOUR": ("Harbour", BY_TITLE),
+    }
+    frame = analytics.top_tracks(engine, Filters(artist=ARTIST), "USD", limit=None)
+    got = [(r.title, r.isrc, int(r.streams), r.income) for r in frame.itertuples(index=False)]
+    assert got == [
+        ("Tin Roof Psalm", PSALM, 1000, Decimal("5.95")),  # 3.20 + 2.00 + 0.75
+        ("Harbour", HARBOUR, 500, Decimal("1.90")),  # 1.50 + 0.40
+        ("Lantern Song", "", 0, Decimal("1.10")),
+    ]
+    # the songs' money is no stream's: the rates are the recordings' alone
+    rates = dict(zip(frame["title"], frame["income_per_stream"], strict=True))
+    assert rates["Tin Roof Psalm"] == Decimal("0.0032")  # 3.20 / 1,000
+    assert rates["Harbour"] == Decimal("0.003")  # 1.50 / 500
+    assert rates["Lantern Song"] is None
+
+
+def test_the_rule_on_works():
+    rows = [
+        StoredTrack(1, PSALM, "Tin Roof Psalm", ISWC),
+        StoredTrack(2, "", "Psalm (Tin Roof)", ISWC),  # the ISWC: recording 1
+        StoredTrack(3, HARBOUR, "Harbour"),
+        StoredTrack(4, "", "harbour", "T0000000028"),  # by title: now recording 3 knows it
+        StoredTrack(5, "", "Harbour Song", "T0000000028"),  # so by that ISWC
+        StoredTrack(6, "QZPLR2280040", "Lantern"),
+        StoredTrack(7, "QZPLR2280041", "Lantern", "T0000000036"),  # one of two "Lantern"s
+        StoredTrack(8, "", "Lantern", "T0000000036"),  # the ISWC tells which
+        StoredTrack(9, "", "Lantern"),  # nothing does: apart
+        StoredTrack(10, "", "Anthem", "T0000000044"),  # no recording knows it: apart
+    ]
+    assert links(rows) == [
+        _link(2, 1, BY_ISWC),
+        _link(4, 3, BY_TITLE),
+        _link(5, 3, BY_ISWC),
+        _link(8, 7, BY_ISWC),
+    ]
+    # a split of the title keeps its works apart too (rule 3)
+    assert _link(8, 7, BY_ISWC) not in links(rows, split={("", "Lantern")})
+    # two recordings know one ISWC (the song and its remaster): the title decides
+    both = [
+        StoredTrack(1, PSALM, "Tin Roof Psalm", ISWC),
+        StoredTrack(2, "QZPLR2280099", "Tin Roof Psalm (Remastered)", ISWC),
+        StoredTrack(3, "", "TIN ROOF PSALM", ISWC),
+        StoredTrack(4, "", "Psalm", ISWC),
+    ]
+    assert links(both) == [_link(3, 1, BY_TITLE)]
+
+
+def _link(track: int, canonical: int, by: str) -> Link:
+    return Link(track, canonical, by)
+
+
+def test_a_work_known_by_isrc_alone_is_matched_by_it(engine):
+    import_both(engine)
+    with engine.connect() as conn:
+        psalms = conn.execute(
+            select(Track.title).where(Track.isrc == PSALM).order_by(Track.id)
+        ).all()
+    # the publisher's line with the ISRC names the same row as DistroKid: one spelling, one row
+    assert [p.title for p in psalms] == ["Tin Roof Psalm"]
+    assert BY_ISRC not in {by for _, by in matched(engine).values()}
