@@ -15,6 +15,7 @@ from sqlalchemy import select
 from test_ingest import dk_file, dk_row
 
 from royalty import analytics
+from royalty.analytics import songwriting
 from royalty.analytics.aggregate import Filters
 from royalty.importers import ImportOptions
 from royalty.importers.normalizer import clean_iswc
@@ -153,3 +154,104 @@ def test_a_work_known_by_isrc_alone_is_matched_by_it(engine):
     # the publisher's line with the ISRC names the same row as DistroKid: one spelling, one row
     assert [p.title for p in psalms] == ["Tin Roof Psalm"]
     assert BY_ISRC not in {by for _, by in matched(engine).values()}
+
+
+# --- recording and songwriting income side by side -------------------------------------------
+
+ASCAP_HEADER = (
+    '"File Type","Statement Recipient Name","Statement Recipient ID","Party Name","Party ID",'
+    '"Legal Earner Party ID","Legal Earner Party Name","Distribution Date","Country Name",'
+    '"Licensor","Licensor Code","Performance Start Date","Performance End Date","Work Title",'
+    '"Work ID","Member Share","Series Name","Program Name","Revenue Class Code",'
+    '"Revenue Class Description","$ Amount","Adjustment Distribution Date",'
+    '"Adjustment Indicator","Role Type","Type Of Right","Territory"'
+)
+ASCAP = (
+    ASCAP_HEADER + "\n"
+    '"F","ODETTE MARLOWE","1","ODETTE MARLOWE","1","","","06-02-2023","GERMANY","GEMA","S35",'
+    '"01-01-2023","03-31-2023","TIN ROOF PSALM","887310041","","-","-","21","Television",'
+    '" 00000000000.30000","","N","OWNER-COLLECTOR","PR","DE"\n'
+).encode()
+ALL = Filters(artist=ARTIST)
+
+
+@pytest.fixture
+def both(engine):
+    import_both(engine)
+    result = import_bytes(engine, "ascap.csv", ASCAP, ImportOptions(artist=ARTIST))
+    assert result.status == "imported", result.message
+    return engine
+
+
+def test_each_track_shows_its_recording_and_songwriting_income(both):
+    frame = songwriting.by_track(both, ALL, "USD")
+
+    got = [
+        (r.title, r.recording, r.songwriting, r.income, int(r.streams), r.income_per_stream)
+        for r in frame.itertuples(index=False)
+    ]
+    assert got == [
+        # 3.20 | 2.00 + 0.75 (publisher) + 0.30 (ASCAP) | 1,000 streams: 3.20 / 1,000
+        ("Tin Roof Psalm", Decimal("3.20"), Decimal("3.05"), Decimal("6.25"), 1000,
+         Decimal("0.0032")),
+        ("Harbour", Decimal("1.50"), Decimal("0.40"), Decimal("1.90"), 500, Decimal("0.003")),
+        ("Lantern Song", Decimal("0"), Decimal("1.10"), Decimal("1.10"), 0, None),
+    ]  # fmt: skip
+    assert list(frame.columns) == songwriting.TRACK_COLUMNS
+
+
+def test_each_source_shows_what_it_paid_for_recordings_and_for_songs(both):
+    frame = songwriting.by_source(both, ALL, "USD")
+
+    assert [tuple(r) for r in frame.itertuples(index=False)] == [
+        ("DistroKid", Decimal("4.70"), Decimal("0"), Decimal("4.70")),
+        ("Publisher", Decimal("0"), Decimal("4.25"), Decimal("4.25")),
+        ("ASCAP", Decimal("0"), Decimal("0.30"), Decimal("0.30")),
+    ]
+
+
+def test_per_stream_rates_count_recordings_only(both):
+    view = analytics.overview(both, ALL, "USD")
+
+    assert (view.total_streams, view.stream_income) == (1500, Decimal("4.70"))
+    assert view.total_income == Decimal("9.25")  # 4.70 + 4.25 + 0.30
+    assert view.income_per_stream == Decimal("0.003133333333")  # 4.70 / 1,500
+    table = analytics.platform_table(both, ALL, "USD", min_streams=1).set_index("platform")
+    # the publisher's 0.75 from Spotify is Spotify income, but no stream of it
+    assert table.loc["Spotify", "streams"] == 1500
+    assert table.loc["Spotify", "income"] == Decimal("5.45")  # 3.20 + 1.50 + 0.75
+    assert table.loc["Spotify", "income_per_stream"] == Decimal("0.003133333333")
+
+
+def test_the_summary_has_songwriting_as_its_own_line(both):
+    s = songwriting.summary(both, Filters(artist=ARTIST, period=Q1), "USD")
+
+    assert (s.total_income, s.total_streams) == (Decimal("9.25"), 1500)
+    assert s.songwriting == songwriting.Songwriting(
+        recording_income=Decimal("4.70"),
+        songwriting_income=Decimal("4.55"),
+        sources=[
+            songwriting.SourceIncome("Publisher", Decimal("4.25")),
+            songwriting.SourceIncome("ASCAP", Decimal("0.30")),
+        ],
+    )
+    assert analytics.summary_json(s)["songwriting"] == {
+        "recording_income": "4.7", "songwriting_income": "4.55",
+        "sources": [{"source": "Publisher", "income": "4.25"},
+                    {"source": "ASCAP", "income": "0.3"}],
+    }  # fmt: skip
+
+    recordings = songwriting.summary(
+        both, Filters(artist=ARTIST, period=Q1), "USD", songwriting=False
+    )
+    assert (recordings.total_income, recordings.total_streams) == (Decimal("4.70"), 1500)
+    assert recordings.songwriting is None
+    assert [p.platform for p in recordings.platforms] == ["Spotify"]
+    assert recordings.income_per_stream == s.income_per_stream
+
+
+def test_no_songwriting_income_no_line(engine):
+    assert import_bytes(engine, "dk.tsv", recordings()).status == "imported"
+    s = songwriting.summary(engine, ALL, "USD")
+    assert s.songwriting is None
+    assert s.total_income == Decimal("4.70")
