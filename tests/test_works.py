@@ -8,6 +8,7 @@ Decimal from the same text where they add up lines.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from test_ingest import dk_file, dk_row
 from royalty import analytics
 from royalty.analytics import songwriting
 from royalty.analytics.aggregate import Filters
+from royalty.cli import main
 from royalty.importers import ImportOptions
 from royalty.importers.normalizer import clean_iswc
 from royalty.ingest import import_bytes
@@ -255,3 +257,23 @@ def test_no_songwriting_income_no_line(engine):
     s = songwriting.summary(engine, ALL, "USD")
     assert s.songwriting is None
     assert s.total_income == Decimal("4.70")
+
+
+def test_royalty_summary_prints_the_songwriting_line_or_leaves_the_songs_out(both, capsys):
+    db = both.url.render_as_string(hide_password=False)
+    scope = ["--db", db, "--artist", ARTIST, "--period", "2023-01..2023-03", "--currency", "USD"]
+
+    assert main(["summary", *scope]) == 0
+    text = capsys.readouterr().out
+    assert "Income            $9.25\n" in text
+    assert "  Recordings      $4.70\n" in text
+    assert "  Songwriting     $4.55 (Publisher $4.25, ASCAP $0.30)\n" in text
+
+    assert main(["summary", *scope, "--no-songwriting", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["total_income"], data["total_streams"], data["songwriting"]) == ("4.7", 1500, None)
+
+    assert main(["summary", *scope, "--songwriting", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total_income"] == "9.25"
+    assert data["songwriting"]["songwriting_income"] == "4.55"
