@@ -277,3 +277,15 @@ def test_royalty_summary_prints_the_songwriting_line_or_leaves_the_songs_out(bot
     data = json.loads(capsys.readouterr().out)
     assert data["total_income"] == "9.25"
     assert data["songwriting"]["songwriting_income"] == "4.55"
+
+
+def test_the_html_report_has_the_songwriting_line_and_rates_only_leaves_it_out(both):
+    from royalty import reports
+
+    f = Filters(artist=ARTIST, period=Q1)
+    page = reports.html_report(both, f, "USD")
+    assert "Songwriting $4.55 (Publisher $4.25, ASCAP $0.30) and recordings $4.70" in page
+    assert "Songwriting $4.55" not in reports.html_report(both, f, "USD", rates_only=True)
+    assert reports.json_summary(both, f, "USD")["songwriting"]["songwriting_income"] == "4.55"
+    hidden = reports.json_summary(both, f, "USD", rates_only=True)["songwriting"]
+    assert hidden == {"sources": [{"source": "Publisher"}, {"source": "ASCAP"}]}
