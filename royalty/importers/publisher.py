@@ -20,7 +20,7 @@ the one the person importing chose (``--currency``); one where some cells name a
 an error naming it. Which of the two a file is, is decided for the whole file by ``scan``.
 
 A ``Total`` row is checked against the lines of its currency (of all of them when it names
-none and they have one), not stored (``footer``).
+none and they have one), not stored (``publishing.total_rows``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from royalty.errors import StatementError
-from royalty.importers import footer, publishing
+from royalty.importers import publishing, totals
 from royalty.importers.base import FileFacts, Layout
 from royalty.importers.disclosure import currency_in
 
@@ -52,13 +52,13 @@ COLUMNS: dict[str, str | tuple[str, ...]] = {
 }
 KEYS = ("work_id", "artist", "right_type", "store")
 """Fields a work's line fills and a Total row under the lines does not."""
-_SUMS = footer.scan_sums(KEYS, by="currency")
+TOTALS = publishing.total_rows(KEYS, by="currency")
 _ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 
 
 def _currency_of(cell: str) -> str | None:
     """``GBP``, ``gbp``, ``Euro``, ``£`` -> a code; ``Really``, ``$`` (which dollar?) -> None."""
-    return footer.currency_named(cell) or currency_in(cell.strip())
+    return totals.currency_named(cell) or currency_in(cell.strip())
 
 
 def _scan(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> Mapping[str, object]:
@@ -73,7 +73,7 @@ def _scan(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> Mapping[str, obje
                 cells.update(chunk[column].fillna("").astype(str).unique())
             yield chunk
 
-    found = _SUMS(noting_currencies(chunks), facts)
+    found = TOTALS.scan(noting_currencies(chunks), facts)
     found["names_a_currency"] = any(_currency_of(c) for c in cells)
     return found
 
@@ -106,11 +106,11 @@ def _one_currency_totals(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     several it would add pounds to euros, and is refused, naming it."""
     if "currency" not in data.columns:
         return data
-    total = ~footer.lines(data, KEYS) & (publishing.text(data, "amount") != "")
+    total = TOTALS.find(data)
     unnamed = total & (publishing.text(data, "currency") == "")
     if not bool(unnamed.any()):
         return data
-    currencies = footer.groups(facts)
+    currencies = totals.groups(facts)
     if len(currencies) > 1:
         raise StatementError(
             facts.file,
@@ -126,8 +126,7 @@ def _one_currency_totals(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     data = _one_currency_totals(data, facts)
-    grouped = "currency" if "currency" in data.columns else None
-    data = publishing.checked_totals(data, facts, KEYS, group=grouped)
+    data = publishing.checked_totals(data, facts, TOTALS)
     if "currency" in data.columns:
         names = facts.scanned.get("names_a_currency")
         if names is None:  # a preview: this chunk alone decides
