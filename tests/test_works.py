@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from royalty.analytics.aggregate import Filters
 from royalty.cli import main
 from royalty.importers import ImportOptions
 from royalty.importers.normalizer import clean_iswc
-from royalty.ingest import import_bytes
+from royalty.ingest import import_bytes, import_path
 from royalty.store.models import Track, TrackLink
 from royalty.track_matching import BY_ISRC, BY_ISWC, BY_TITLE, Link, StoredTrack, links
 
@@ -289,3 +290,42 @@ def test_the_html_report_has_the_songwriting_line_and_rates_only_leaves_it_out(b
     assert reports.json_summary(both, f, "USD")["songwriting"]["songwriting_income"] == "4.55"
     hidden = reports.json_summary(both, f, "USD", rates_only=True)["songwriting"]
     assert hidden == {"sources": [{"source": "Publisher"}, {"source": "ASCAP"}]}
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_clicknclear_keeps_a_publishing_sales_iswc_and_counts_it_with_the_recording(engine):
+    result = import_path(engine, FIXTURES / "clicknclear_2024-q2_usd.csv", ImportOptions())
+    assert result.status == "imported", result.message
+
+    with engine.connect() as conn:
+        named = set(conn.execute(select(Track.title, Track.isrc, Track.iswc)).all())
+    assert named == {
+        ("Paper Lanterns", "QZHN92400101", ""),
+        ("Glasshouse (Routine Edit)", "QZHN92400102", ""),
+        ("Paper Lanterns", "", "T9123456782"),  # the composition: its ISWC, never as an ISRC
+        ("Glasshouse", "", "T9123456793"),
+    }
+    assert matched(engine) == {"Paper Lanterns": ("Paper Lanterns", BY_TITLE)}
+    both = songwriting.by_track(engine, Filters(artist="Juniper Vale, The Marrow Lights"), "USD")
+    assert [(r.title, r.recording, r.songwriting) for r in both.itertuples(index=False)] == [
+        (
+            "Paper Lanterns",
+            Decimal("18.9582"),
+            Decimal("9.4791"),
+        ),  # 7.2916 + 11.6666 | 3.6458 + 5.8333
+    ]
+    # another edit is another recording: the song "Glasshouse" is a track of its own
+    alone = songwriting.by_track(engine, Filters(artist="Juniper Vale"), "USD")
+    assert [(r.title, r.recording, r.songwriting) for r in alone.itertuples(index=False)] == [
+        ("Glasshouse", Decimal("0"), Decimal("8.75")),
+        ("Glasshouse (Routine Edit)", Decimal("5.4139"), Decimal("0")),
+    ]
+
+
+def test_a_prs_work_number_is_not_kept_as_an_iswc(engine):
+    result = import_path(engine, FIXTURES / "prs_2024-04_distribution.csv", ImportOptions())
+    assert result.status == "imported", result.message
+    with engine.connect() as conn:
+        assert set(conn.execute(select(Track.iswc)).scalars()) == {""}
