@@ -4,6 +4,7 @@ import streamlit as st
 
 from royalty import charts
 from royalty.ui import data, state, views
+from royalty.ui import songwriting as songwriting_view
 
 engine = state.engine()
 st.title("Platforms")
@@ -58,6 +59,7 @@ st.caption(
 )
 
 views.industry_section(table, sel)
+songwriting_view.sources_section(engine, sel)
 
 st.subheader("Download")
 views.downloads(engine, sel, key="platforms")

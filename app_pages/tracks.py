@@ -6,6 +6,7 @@ import streamlit as st
 from royalty import analytics, charts
 from royalty.months import month_text
 from royalty.ui import data, state, views
+from royalty.ui import songwriting as songwriting_view
 from royalty.ui import tracks as merged_titles
 
 engine = state.engine()
@@ -21,18 +22,29 @@ if tracks.empty:
     st.stop()
 merged = data.merged_tracks(engine, sel.filters.artist)
 tracks = merged_titles.also_as(tracks, merged)
+split = data.income_by_track(engine, sel.filters, sel.currency)
+tracks = songwriting_view.with_income_split(tracks, split)
 
-TRACK_COLUMNS = {
-    "title": ("Track", "text"),
-    **views.RANKED,
-    "isrc": ("ISRC", "text"),
-    **({"also_as": ("Also reported as", "text")} if merged else {}),
-}
+TRACK_COLUMNS = songwriting_view.track_columns(
+    {
+        "title": ("Track", "text"),
+        **views.RANKED,
+        "isrc": ("ISRC", "text"),
+        **({"also_as": ("Also reported as", "text")} if merged else {}),
+    },
+    split,
+)
 
 views.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
 by_income, by_rate = st.tabs(["Earned most", "Best paid per stream"])
 with by_income:
     views.show(views.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True)
+    if songwriting_view.has_songwriting(split):
+        st.caption(
+            "Income is the recording's (distributors, shops) and the song's (societies, "
+            "publishers) together; a work is counted with its recording by ISRC, ISWC or "
+            "title. Per stream and streams are the recording's."
+        )
 with by_rate:
     ranked = analytics.best_paid_tracks(tracks, sel.min_streams)
     if ranked.empty:

@@ -7,6 +7,7 @@ import streamlit as st
 from royalty import formatting
 from royalty.formatting import markdown_text
 from royalty.ui import data, state, views
+from royalty.ui import songwriting as songwriting_view
 from royalty.ui import splits as split_view
 from royalty.ui import unwrapped as unwrapped_view
 
@@ -31,8 +32,9 @@ else:
     shares, problem = unwrapped_view.parse_shares(st.session_state.get("unwrapped_shares", SHARES))
     members = len(shares) if shares else 1
 
-summary = data.unwrapped(
-    engine, sel.filters, sel.currency,
+with_songs = bool(st.session_state.get(songwriting_view.CHECKBOX, True))
+summary = data.unwrapped_with_songwriting(
+    engine, sel.filters, sel.currency, songwriting=with_songs,
     label_royalty=Decimal(royalty_pct) / 100, members=members,
     shares=tuple(shares) if shares else None, min_streams=sel.min_streams,
     member_names=tuple(member_names[:members]) or None,
@@ -58,6 +60,11 @@ c4.metric(
 )
 if change is None:
     st.caption("Pick a year or a month range in the sidebar to compare with the period before.")
+if summary.songwriting is not None or not with_songs:  # no songs' income: nothing to choose
+    songwriting_view.checkbox()
+line = songwriting_view.summary_line(summary)
+if line:
+    st.markdown(line)
 
 st.subheader("Per platform")
 unwrapped_view.unwrapped_platforms(summary)

@@ -31,6 +31,11 @@ def render(s: Summary) -> str:
     who = s.artist or "All artists"
     out = [f"{who}: {s.period or 'no data'} ({c})", ""]
     out.append(_line("Income", money(s.total_income, c)))
+    if s.songwriting is not None:  # the songs' money, its own line: never per stream
+        song = s.songwriting
+        out.append(_line("  Recordings", money(song.recording_income, c)))
+        paid = ", ".join(f"{p.source} {money(p.income, c)}" for p in song.sources)
+        out.append(_line("  Songwriting", f"{money(song.songwriting_income, c)} ({paid})"))
     out.append(_line("Streams", count(s.total_streams)))
     out.append(_line("Per stream", rate(s.income_per_stream, c)))
     if s.streams_per_unit:  # "Streams per £1", in the label column like the others

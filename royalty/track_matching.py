@@ -14,6 +14,12 @@ grouped:
    its own.** If two recordings with different ISRCs share that title, which one it is cannot
    be told, and it stays apart. Tracks without ISRC of the same artist and normalized title
    are one recording too.
+   **A work a songwriting statement names by its ISWC joins the one recording that knows
+   that ISWC**, before its title is compared: a recording knows the ISWCs its own rows carry
+   (a publisher's line giving both codes) and those of the rows that joined it by title (a
+   society's line of the same title). An ISWC is the composition's code, so it is more than a
+   title to go by; two recordings that know one ISWC (the song and its remaster) cannot be told
+   apart by it, and the work is then matched by its title as any other.
 3. **A person's "these are different" (a split) wins** over rules 1 and 2. A split track with
    an ISRC stands alone (a distributor gave a wrong ISRC); a split track without one takes
    every track without ISRC of its normalized title away from the recording they joined, and
@@ -48,11 +54,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-RULE = "1"
+RULE = "2"
 """The rule's version: a database whose links were made by another one is linked again."""
 
 BY_ISRC = "isrc"
 BY_TITLE = "title"
+BY_ISWC = "iswc"
 
 _FEATURING_BRACKETED = re.compile(
     r"[\(\[\{]\s*(?:feat\.?|ft\.?|featuring)\s[^\)\]\}]*[\)\]\}]", re.IGNORECASE
@@ -90,11 +97,14 @@ class StoredTrack:
     id: int
     isrc: str
     title: str
+    iswc: str = ""
+    """The work's ISWC, when a songwriting statement gave one."""
 
 
 @dataclass(frozen=True)
 class Link:
-    """``track`` is counted as ``canonical``, matched by its ISRC or its title."""
+    """``track`` is counted as ``canonical``, matched by its ISRC, its work's ISWC or its
+    title."""
 
     track: int
     canonical: int
@@ -128,7 +138,12 @@ def links(tracks: Iterable[StoredTrack], split: Iterable[tuple[str, str]] = ()) 
     found: list[Link] = []
     for members in by_isrc.values():
         found += [Link(t.id, members[0].id, BY_ISRC) for t in members[1:]]
+    for t, head in _by_iswc(by_isrc, by_title, isrcs_of_title, apart).items():
+        by_title[normalized_title(t.title)].remove(t)
+        found.append(Link(t.id, head.id, BY_ISWC))
     for key, members in by_title.items():
+        if not members:
+            continue
         isrcs = isrcs_of_title.get(key, set())
         if len(isrcs) == 1 and key not in apart:  # one recording has this title: these are it
             head = by_isrc[next(iter(isrcs))][0]
@@ -136,3 +151,34 @@ def links(tracks: Iterable[StoredTrack], split: Iterable[tuple[str, str]] = ()) 
         else:  # none, several that cannot be told apart, or split off: these together
             found += [Link(t.id, members[0].id, BY_TITLE) for t in members[1:]]
     return sorted(found, key=lambda link: link.track)
+
+
+def _by_iswc(
+    by_isrc: dict[str, list[StoredTrack]],
+    by_title: dict[str, list[StoredTrack]],
+    isrcs_of_title: dict[str, set[str]],
+    apart: set[str],
+) -> dict[StoredTrack, StoredTrack]:
+    """Tracks without ISRC whose ISWC one recording knows, and the other way than their title
+    would take them -> the track of that recording (see the module docstring, rule 2)."""
+    knows: dict[str, set[str]] = defaultdict(set)  # ISWC -> ISRCs of the recordings knowing it
+    for isrc, members in by_isrc.items():
+        for t in members:
+            if t.iswc:
+                knows[t.iswc].add(isrc)
+    for key, members in by_title.items():
+        isrcs = isrcs_of_title.get(key, set())
+        if len(isrcs) == 1 and key not in apart:
+            for t in members:
+                if t.iswc:
+                    knows[t.iswc] |= isrcs
+    moved: dict[StoredTrack, StoredTrack] = {}
+    for key, members in by_title.items():
+        if key in apart:
+            continue
+        by_name = isrcs_of_title.get(key, set())
+        for t in members:
+            isrcs = knows.get(t.iswc, set()) if t.iswc else set()
+            if len(isrcs) == 1 and (len(by_name) != 1 or by_name != isrcs):
+                moved[t] = by_isrc[next(iter(isrcs))][0]
+    return moved

@@ -128,7 +128,7 @@ def test_a_release_database_opens_with_every_figure_unchanged(tmp_path):
     with engine.connect() as conn:
         assert "alembic_version" not in conn.dialect.get_table_names(conn)
     assert schema.status(engine).current == "0001 (unversioned)"
-    assert schema.status(engine).pending == ("0002", "0003", "0004", "0005", "0006")
+    assert schema.status(engine).pending == ("0002", "0003", "0004", "0005", "0006", "0008")
 
     engine = make_engine(url)
 
@@ -180,18 +180,18 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0006",
-        "pending": ["0002", "0003", "0004", "0005", "0006"],
+        "current": "0001 (unversioned)", "head": "0008",
+        "pending": ["0002", "0003", "0004", "0005", "0006", "0008"],
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0006", "head": "0006", "pending": [],
-        "ran": ["0002", "0003", "0004", "0005", "0006"],
+        "current": "0008", "head": "0008", "pending": [],
+        "ran": ["0002", "0003", "0004", "0005", "0006", "0008"],
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "already at the newest version (0006)" in capsys.readouterr().out
+    assert "already at the newest version (0008)" in capsys.readouterr().out
     assert main(["db", "status", "--db", url]) == 0
-    assert "version 0006, the newest" in capsys.readouterr().out
+    assert "version 0008, the newest" in capsys.readouterr().out
 
 
 # --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------

@@ -11,7 +11,8 @@ One module per question a page asks: what is stored (``catalog``), a period at a
 (``period``), per platform (``platforms``), per track (``tracks``), per country
 (``territories``), the yearly "Unwrapped" summary (``unwrapped``), what was imported
 (``statements``), which months each source reported (``coverage``), where money went
-(``money_went``), which titles were counted as one track (``tracks``); ``frames`` holds the exact sums and orderings they share. Callers write
+(``money_went``), which titles were counted as one track (``tracks``), recording and
+songwriting income side by side (``songwriting``); ``frames`` holds the exact sums and orderings they share. Callers write
 ``analytics.top_tracks(...)``: the names below are the package's API.
 """
 
@@ -30,6 +31,10 @@ from royalty.analytics.catalog import (
 from royalty.analytics.currency import FxNote
 from royalty.analytics.period import Overview, overview
 from royalty.analytics.platforms import platform_rates_by_month, platform_table
+from royalty.analytics.songwriting import Songwriting, SourceIncome, songwriting_line
+from royalty.analytics.songwriting import by_source as income_by_source
+from royalty.analytics.songwriting import by_track as income_by_track
+from royalty.analytics.songwriting import summary as unwrapped_with_songwriting
 from royalty.analytics.territories import top_territories
 from royalty.analytics.tracks import (
     KeptApart,
@@ -66,6 +71,8 @@ __all__ = [
     "Overview",
     "PlatformRow",
     "PreviousPeriod",
+    "Songwriting",
+    "SourceIncome",
     "Summary",
     "TopCountry",
     "TopTrack",
@@ -74,6 +81,8 @@ __all__ = [
     "artists",
     "best_paid_tracks",
     "has_data",
+    "income_by_source",
+    "income_by_track",
     "kept_apart",
     "latest_full_year",
     "low_stream_tracks",
@@ -84,9 +93,11 @@ __all__ = [
     "platform_names",
     "platform_rates_by_month",
     "platform_table",
+    "songwriting_line",
     "summary_json",
     "top_territories",
     "top_tracks",
     "unwrapped",
+    "unwrapped_with_songwriting",
     "years",
 ]  # fmt: skip

@@ -132,7 +132,7 @@ class TrackTitle:
     sources: tuple[str, ...]
     """The distributors (statement sources) whose lines name it."""
     matched_by: str | None
-    """``isrc`` or ``title``; None for the row the track is shown as."""
+    """``isrc``, ``iswc`` or ``title``; None for the row the track is shown as."""
 
     def to_json(self) -> dict[str, object]:
         return {"track_id": self.track_id, "title": self.title, "isrc": self.isrc,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, and_, func, select
 
@@ -41,6 +42,9 @@ from royalty.jsonable import plain
 from royalty.months import add_months, month_text
 from royalty.shares import largest_remainder
 from royalty.store.models import Statement
+
+if TYPE_CHECKING:
+    from royalty.analytics.songwriting import Songwriting
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,8 @@ class Summary:
     fingerprint: str
     stream_income: Decimal = Decimal(0)
     min_streams: int = 1000
+    songwriting: Songwriting | None = None
+    """How much of the income was songwriting, from whom (``analytics.songwriting``)."""
 
 
 def _period_text(period: tuple[int, int] | tuple[()]) -> str:

@@ -34,6 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("summary", help="the yearly summary: income, streams, rates per platform")
     add_scope(p, year_help="default: the latest full year")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--songwriting",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="songwriting income (societies, publishers) as its own line of the summary, when "
+        "the period has any (default); --no-songwriting: recording income only",
+    )
     add_db(p)
     p.set_defaults(func=_cmd_summary)
 
@@ -76,7 +83,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     chosen = scope(args, engine, "summary") if engine is not None else None
     if chosen is None or nothing_in(engine, chosen[0], "summary"):
         return 1
-    summary = analytics.unwrapped(engine, *chosen)
+    summary = analytics.unwrapped_with_songwriting(engine, *chosen, songwriting=args.songwriting)
     if args.json:
         print(json.dumps(analytics.summary_json(summary), indent=2, ensure_ascii=False))
     else:

@@ -61,7 +61,9 @@ def _cmd_merged(args: argparse.Namespace) -> int:
     for m in found:
         print(f"{m.track_id:>6}  {m.artist}: {m.title}" + (f" ({m.isrc})" if m.isrc else ""))
         for t in m.titles:
-            how = {"isrc": "same ISRC", "title": "same title"}.get(t.matched_by or "", "shown")
+            how = {"isrc": "same ISRC", "iswc": "same ISWC", "title": "same title"}.get(
+                t.matched_by or "", "shown"
+            )
             isrc = t.isrc or "no ISRC"
             print(f"        {t.track_id:>6}  {t.title} ({isrc}; {', '.join(t.sources)}): {how}")
     return 0

@@ -28,7 +28,7 @@ when ASCAP paid (the usage months when the performance dates are empty).
 ``Revenue Class Description`` (``Television``, ``Other royalties``) says how the song was used.
 
 A ``Total`` row (a spreadsheet's sum under the lines, naming no work, member or user) is
-checked against them and not stored (``footer``).
+checked against them and not stored (``publishing.total_rows``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from royalty.errors import StatementError
-from royalty.importers import footer, publishing
+from royalty.importers import publishing
 from royalty.importers.base import FileFacts, Layout
 from royalty.months import add_months, month_text, parse_month
 
@@ -93,11 +93,12 @@ def _refuse_premium(data: pd.DataFrame, facts: FileFacts) -> None:
 KEYS = ("work_id", "artist", "store")
 """Fields a line fills (the work, the member, who played or collected) and a spreadsheet's
 Total row under the lines does not."""
+TOTALS = publishing.total_rows(KEYS)
 
 
 def _domestic(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     data["amount"] = _unpad(data["amount"])
-    data = publishing.checked_totals(data, facts, KEYS)
+    data = publishing.checked_totals(data, facts, TOTALS)
     _refuse_premium(data, facts)
     paid_first, paid_last = _quarters(
         publishing.text(data, "distribution_quarter")
@@ -141,13 +142,13 @@ DOMESTIC = Layout(
     decimal_comma=False,
     kinds=publishing.KINDS,
     prepare=_domestic,
-    scan=footer.scan_sums(KEYS),
+    scan=TOTALS.scan,
 )
 
 
 def _international(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     data["amount"] = _unpad(data["amount"])
-    data = publishing.checked_totals(data, facts, KEYS)
+    data = publishing.checked_totals(data, facts, TOTALS)
     paid = publishing.text(data, "reporting_month")
     start, end = publishing.text(data, "usage_month"), publishing.text(data, "usage_month_end")
     data["usage_month"] = _first_given(start, paid)
@@ -179,5 +180,5 @@ INTERNATIONAL = Layout(
     decimal_comma=False,
     kinds=publishing.KINDS,
     prepare=_international,
-    scan=footer.scan_sums(KEYS),
+    scan=TOTALS.scan,
 )

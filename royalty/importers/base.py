@@ -60,6 +60,7 @@ FIELDS = (
     "title",  # track title
     "release",  # release (album/EP/single) title
     "isrc",
+    "iswc",  # the composition's code, on songwriting statements that give one
     "upc",
     "territory",
     "kind",  # raw kind-of-use text, mapped with ``Layout.kinds``

@@ -22,8 +22,8 @@ decimals); the other amounts are the licence's, before the rightsholder's shares
 sale is the month of use, the end of the reporting period the month credited. A master sale is
 recording income that is none of a shop's kinds (``other``); a publishing sale is songwriting
 income for a synchronisation (``sync``). The licensee (the team) is a customer, not a store:
-every line's store is ClicknClear. An ISWC names a work, not a recording, and is not kept as an
-ISRC.
+every line's store is ClicknClear. An ISWC names a work, not a recording: it is kept as the
+work's ISWC (the recording of the same ISWC is its recording), never as an ISRC.
 
 A total row is no line: it is checked against the sales of its income type and currency (their
 count and their amount due to the last digit, and total due = balance + amount due as rounded),
@@ -76,8 +76,8 @@ row differ."""
 CELLS = {f"cell_{n}": name for n, name in enumerate(COLUMNS, start=1)}
 MAPPING = {"usage_month": "Date Of Sale", "title": "Title", "artist": "Performed By", **CELLS}
 SALE_FIELDS = {
-    "isrc": "ISRC", "upc": "UPC", "territory": "Territory Licensed", "currency": "Currency",
-    "amount": "Amount Due to Rightsholder",
+    "isrc": "ISRC", "iswc": "ISWC", "upc": "UPC", "territory": "Territory Licensed",
+    "currency": "Currency", "amount": "Amount Due to Rightsholder",
 }  # fmt: skip
 """Fields a sale row holds in different cells by its income type."""
 ROUNDING = Decimal("0.005")

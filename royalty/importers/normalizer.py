@@ -232,6 +232,7 @@ def normalize(
     out["title"] = _text(data, "title").array
     out["release"] = _text(data, "release").array
     out["isrc"] = _mapped_text(_text(data, "isrc"), _clean_isrc)
+    out["iswc"] = _mapped_text(_text(data, "iswc"), clean_iswc)
     upc = _text(data, "upc")
     out["upc"] = _mapped_text(upc, _clean_upc)
     out["upc_hint"] = _mapped_text(upc, _upc_hint)
@@ -243,6 +244,13 @@ def normalize(
 
 def _clean_isrc(text: str) -> str:
     return re.sub(r"[\s-]", "", text).upper()
+
+
+def clean_iswc(text: str) -> str:
+    """``T-123.456.789-4`` or ``T1234567894`` -> ``T1234567894``; anything else -> "" (a
+    society's own work number is not a work's code every statement shares)."""
+    code = re.sub(r"[\s.\-]", "", text).upper()
+    return code if re.fullmatch(r"T\d{10}", code) else ""
 
 
 def _clean_upc(text: str) -> str:
@@ -279,6 +287,7 @@ def _typed_empty() -> pd.DataFrame:
             "title": pd.Series(dtype=object),
             "release": pd.Series(dtype=object),
             "isrc": pd.Series(dtype=object),
+            "iswc": pd.Series(dtype=object),
             "upc": pd.Series(dtype=object),
             "upc_hint": pd.Series(dtype=object),
             "territory": pd.Series(dtype=object),

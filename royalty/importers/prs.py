@@ -12,17 +12,19 @@ the line's ``store``; PRS for Music when empty), ``Number of Perfs`` and ``Membe
 files name no currency), and it is performance income by its own name: every line is a
 ``performance``, never a stream, whatever service the narrative names. Lines are filed under
 ``Member Name``, else ``IP1`` (the first interested party, the writer). ``ISWC`` holds PRS's
-own work number in these conversions and is not stored, nor is the member's ``CAE Number``.
+own work number in these conversions: only a cell that is an ISWC (``T-034.524.680-1``) is kept,
+as the work's; the member's ``CAE Number`` is not stored.
 
 A ``Total`` row (the PDF's total under the works) is checked against the lines, not stored
-(``footer``); PRS's per-block ``Sub Total`` rows are refused there, naming the first.
+(``publishing.total_rows``); PRS's per-block ``Sub Total`` rows are refused there, naming the
+first.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers import footer, publishing
+from royalty.importers import publishing
 from royalty.importers.base import FileFacts, Layout
 
 SOCIETY = "PRS for Music"
@@ -44,14 +46,16 @@ COLUMNS: dict[str, str | tuple[str, ...]] = {
 KEYS = ("member_cae", "work_number", "artist")
 """Fields a work's line fills and the PDF's Total row does not (a work called "Total" has
 the member's CAE number)."""
+TOTALS = publishing.total_rows(KEYS)
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    data = publishing.checked_totals(data, facts, KEYS)
+    data = publishing.checked_totals(data, facts, TOTALS)
     start, end = publishing.text(data, "usage_month"), publishing.text(data, "usage_month_end")
     paid = publishing.text(data, "reporting_month")
     publishing.usage_period(data, facts, start.where(start != "", paid), end.where(start != "", ""))
     data["kind"] = "performance"
+    data["iswc"] = publishing.text(data, "work_number")  # the normalizer keeps only ISWCs
     return publishing.fill_store(data, SOCIETY)
 
 
@@ -66,5 +70,5 @@ LAYOUT = Layout(
     kinds=publishing.KINDS,
     fills=("usage_month", "store"),
     prepare=_prepare,
-    scan=footer.scan_sums(KEYS),
+    scan=TOTALS.scan,
 )

@@ -9,7 +9,8 @@ when empty), the line's ``store``. Lines are filed under ``Composers``.
 
 ``Work ID`` is whatever identifier the publisher keeps (its own number, a society's work
 code, an ISRC, an ISWC): an ISRC there (``JM-K40-14-00001``) is stored as the recording's
-ISRC; the others are not stored (an ISWC has no place in the schema yet).
+ISRC, an ISWC (``T-123.456.789-4``) as the work's (also from an ``ISWC`` column); the others
+are not stored.
 
 The statement gives no months: the person importing gives the period (as for a disclosure
 summary). Nor does it always give a currency: a ``Currency`` column none of whose cells names
@@ -19,7 +20,7 @@ the one the person importing chose (``--currency``); one where some cells name a
 an error naming it. Which of the two a file is, is decided for the whole file by ``scan``.
 
 A ``Total`` row is checked against the lines of its currency (of all of them when it names
-none and they have one), not stored (``footer``).
+none and they have one), not stored (``publishing.total_rows``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from royalty.errors import StatementError
-from royalty.importers import footer, publishing
+from royalty.importers import publishing, totals
 from royalty.importers.base import FileFacts, Layout
 from royalty.importers.disclosure import currency_in
 
@@ -45,18 +46,19 @@ COLUMNS: dict[str, str | tuple[str, ...]] = {
     "right_type": "Right Type",
     "store": "Source",
     "isrc": "ISRC",
+    "iswc": "ISWC",
     "amount": "Amount",
     "currency": "Currency",
 }
 KEYS = ("work_id", "artist", "right_type", "store")
 """Fields a work's line fills and a Total row under the lines does not."""
-_SUMS = footer.scan_sums(KEYS, by="currency")
+TOTALS = publishing.total_rows(KEYS, by="currency")
 _ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 
 
 def _currency_of(cell: str) -> str | None:
     """``GBP``, ``gbp``, ``Euro``, ``£`` -> a code; ``Really``, ``$`` (which dollar?) -> None."""
-    return footer.currency_named(cell) or currency_in(cell.strip())
+    return totals.currency_named(cell) or currency_in(cell.strip())
 
 
 def _scan(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> Mapping[str, object]:
@@ -71,7 +73,7 @@ def _scan(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> Mapping[str, obje
                 cells.update(chunk[column].fillna("").astype(str).unique())
             yield chunk
 
-    found = _SUMS(noting_currencies(chunks), facts)
+    found = TOTALS.scan(noting_currencies(chunks), facts)
     found["names_a_currency"] = any(_currency_of(c) for c in cells)
     return found
 
@@ -104,11 +106,11 @@ def _one_currency_totals(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     several it would add pounds to euros, and is refused, naming it."""
     if "currency" not in data.columns:
         return data
-    total = ~footer.lines(data, KEYS) & (publishing.text(data, "amount") != "")
+    total = TOTALS.find(data)
     unnamed = total & (publishing.text(data, "currency") == "")
     if not bool(unnamed.any()):
         return data
-    currencies = footer.groups(facts)
+    currencies = totals.groups(facts)
     if len(currencies) > 1:
         raise StatementError(
             facts.file,
@@ -124,8 +126,7 @@ def _one_currency_totals(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     data = _one_currency_totals(data, facts)
-    grouped = "currency" if "currency" in data.columns else None
-    data = publishing.checked_totals(data, facts, KEYS, group=grouped)
+    data = publishing.checked_totals(data, facts, TOTALS)
     if "currency" in data.columns:
         names = facts.scanned.get("names_a_currency")
         if names is None:  # a preview: this chunk alone decides
@@ -138,6 +139,9 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
         given = data["isrc"].str.strip() if "isrc" in data.columns else None
         found = _isrc_in(data["work_id"])
         data["isrc"] = found if given is None else given.where(given != "", found)
+        iswc = data["iswc"].str.strip() if "iswc" in data.columns else None
+        work = data["work_id"].where(found == "", "")  # the normalizer keeps only ISWCs
+        data["iswc"] = work if iswc is None else iswc.where(iswc != "", work)
     blank = pd.Series("", index=data.index, dtype=str)
     publishing.usage_period(data, facts, blank, blank)
     data["kind"] = publishing.kinds_of(data, ("right_type",))

@@ -10,7 +10,8 @@ performance, the right those societies license.
 Some of these files give no month at all (a PRS statement converted from its PDF, a publisher's
 table); the person importing then gives the period (``periods``): a guessed month would put a
 quarter's royalties into the wrong one. A Total row they print under their lines (a PDF's, a
-spreadsheet's) is checked against the lines with ``footer`` and not stored (``checked_totals``).
+spreadsheet's) is checked against the whole file's lines (``total_rows``: a statement's total,
+as printed, never a block's subtotal) and not stored (``checked_totals``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ import re
 import numpy as np
 import pandas as pd
 
-from royalty.importers import footer, periods
+from royalty.importers import periods, totals
 from royalty.importers.base import DROPPED, NOT_A_LINE, FileFacts, drop_rows
+from royalty.importers.totals import Said, TotalRows
 from royalty.months import month_text
 from royalty.vocabulary import PUBLISHING_KINDS
 
 KINDS = {k: k for k in PUBLISHING_KINDS}
-TOTAL_ROW = "total row"
+TOTAL_ROW = totals.TOTAL_ROW
 """Why a statement's own total is not a line (``base.drop_rows``), as for a summary's."""
 """``Layout.kinds`` for these layouts: ``prepare`` has already reduced the text to a kind."""
 
@@ -112,26 +114,33 @@ def usage_period(data: pd.DataFrame, facts: FileFacts, first: pd.Series, last: p
         data.loc[undated, "usage_month_end"] = month_text(period[1])
 
 
-def checked_totals(
-    data: pd.DataFrame, facts: FileFacts, keys: tuple[str, ...], *, group: str | None = None
-) -> pd.DataFrame:
-    """Rows that fill none of ``keys`` are no lines: the statement's own total rows (a PDF's
-    ``Total``, a spreadsheet's sum), each amount they give checked against the lines
-    (``footer.check_amount``, per ``group`` value when given), or notes; both are marked as
-    not lines (``base.drop_rows``)."""
-    is_line = footer.lines(data, keys)
-    if bool(is_line.all()):
-        return data
-    said = text(data, "amount")
-    for at, row in data[~is_line & (said != "")].iterrows():
-        words = [str(v).strip() for k, v in row.items() if k not in ("amount", "row_number")]
-        footer.check_amount(
-            facts,
-            said[at],
-            name=repr(next((w for w in words if w), "total")),
-            row=int(row["row_number"]),
-            column=facts.mapping["amount"],
-            group=str(row.get(group, "")) if group else None,
-        )
-    data = drop_rows(data, ~is_line & (said != ""), TOTAL_ROW)
-    return drop_rows(data, ~is_line, NOT_A_LINE)
+def total_rows(keys: tuple[str, ...], *, by: str | None = None) -> TotalRows:
+    """A songwriting layout's total rows: rows that fill none of ``keys`` and give an amount
+    (a PDF's ``Total``, a spreadsheet's sum). Each must agree, as printed, with the whole
+    file's lines (those of its own ``by`` value when given: a publisher's currency); a
+    block's subtotal is another figure and is refused, naming it."""
+    none = totals.fills_none(*keys)
+    return TotalRows(
+        find=lambda data: none(data) & (text(data, "amount") != ""),
+        says=_says,
+        tolerance=totals.agrees_as_printed,
+        lines=lambda data: ~none(data),
+        by=by,
+        subtotals=False,
+    )
+
+
+def _says(row: pd.Series, facts: FileFacts) -> list[Said]:
+    """The amount a total row gives, the row named by its first word (``'Sub Total'``)."""
+    skip = ("amount", "row_number", DROPPED)
+    words = [str(v).strip() for k, v in row.items() if k not in skip]
+    name = repr(next((w for w in words if w), "total"))
+    return [Said("amount", str(row["amount"]), facts.mapping["amount"], name)]
+
+
+def checked_totals(data: pd.DataFrame, facts: FileFacts, rows: TotalRows) -> pd.DataFrame:
+    """The statement's own total rows checked and marked as such (``TotalRows.drop``); other
+    rows that are no lines (notes, with no amount) marked as not lines (``base.drop_rows``)."""
+    data = rows.drop(data, facts)
+    assert rows.lines is not None
+    return drop_rows(data, ~rows.lines(data), NOT_A_LINE)

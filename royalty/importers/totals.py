@@ -18,7 +18,11 @@ Nothing is checked in a preview (there is no scan) or when a line's cell is no n
 style (``normalize`` names that cell).
 
 A total covers the lines of the whole file, the lines above it, or the lines since the total
-row above it (a subtotal); it must agree with one of them. Counts of units and of lines are
+row above it (a subtotal); it must agree with one of them. A layout whose files print one
+total for the whole file (a society's or publisher's statement) says so (``subtotals=False``):
+a subtotal there is another figure than the file's and is refused, naming it; one that prints
+a total per currency names the field (``by``), and each total row is checked against the lines
+of its own. Counts of units and of lines are
 whole numbers and must be equal. How near money must be depends on who wrote the total:
 
 * ``agrees_exactly`` when the file prints every digit its lines have (Apple, YouTube, a
@@ -143,6 +147,8 @@ class _Scanned:
     """Total row -> the lines above it."""
     since: dict[int, dict[bool, Sums]] = field(default_factory=dict)
     """Total row -> the lines since the total row above it, if there is one."""
+    groups: dict[bool, dict[str, Sums]] = field(default_factory=dict)
+    """The whole file's lines per value of ``TotalRows.by`` (upper-cased), by number style."""
 
 
 Finder = Callable[[pd.DataFrame], pd.Series]
@@ -162,6 +168,10 @@ class TotalRows:
     notes: Callable[[pd.DataFrame], Mapping[str, object]] | None = None
     """What else the layout reads from its total rows (all at once: they are few), such as the
     currency a footer names; it joins ``facts.scanned``."""
+    by: str | None = None
+    """A field whose value each total row shares with the lines it adds up (``currency``)."""
+    subtotals: bool = True
+    """Whether a total may cover the lines above it or since the last total (else: the file's)."""
 
     def scan(self, chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]:
         """The layout's ``scan``: the lines added up, for the whole file and above each
@@ -201,6 +211,9 @@ class TotalRows:
                 since = {style: Sums() for style in styles}
             if self.notes is not None and len(cuts):
                 found.append(data[total])
+            if self.by is not None:
+                for style in styles:
+                    _add_groups(scanned.groups.setdefault(style, {}), data[lines], self.by, style)
         result: dict[str, object] = {"totals": scanned}
         if self.notes is not None:
             empty = pd.DataFrame(columns=list(facts.mapping))
@@ -243,18 +256,25 @@ class TotalRows:
         scanned = facts.scanned.get("totals")
         if isinstance(scanned, _Scanned) and facts.decimal_comma is not None:
             for _, row in data[total].iterrows():
+                group = str(row.get(self.by, "")).strip().upper() if self.by else None
                 for said in self.says(row, facts):
-                    self._check(said, int(row["row_number"]), scanned, facts)
+                    self._check(said, int(row["row_number"]), scanned, facts, group)
         return drop_rows(data, total, TOTAL_ROW)
 
-    def _check(self, said: Said, row: int, scanned: _Scanned, facts: FileFacts) -> None:
+    def _check(
+        self, said: Said, row: int, scanned: _Scanned, facts: FileFacts, group: str | None
+    ) -> None:
         text = said.text.strip()
         style = bool(facts.decimal_comma)
         file = scanned.file[style]
+        if group is not None:
+            file = scanned.groups.get(style, {}).get(group, Sums())
         if not text or _count(file, said.measure) is None:
             return
-        above = scanned.above.get(row, {}).get(style)
-        since = scanned.since.get(row, {}).get(style)
+        above = since = None
+        if self.subtotals and group is None:
+            above = scanned.above.get(row, {}).get(style)
+            since = scanned.since.get(row, {}).get(style)
         scopes = [file, *(s for s in (above, since) if s is not None and s.lines > 0)]
         if said.measure == "amount":
             parsed = parse_amounts(pd.Series([text]), decimal_comma=style)
@@ -275,6 +295,32 @@ class TotalRows:
             row=row,
             column=said.column,
         )
+
+
+def _add_groups(groups: dict[str, Sums], lines: pd.DataFrame, by: str, style: bool) -> None:
+    """``groups`` plus the amounts of ``lines`` per value of ``by`` (a value none of whose
+    amounts is a number in ``style`` adds up to None, as the file's)."""
+    value = _text(lines, by).str.upper()
+    parsed = parse_amounts(_text(lines, "amount"), decimal_comma=style)
+    for key in value.unique():
+        mine = (value == key).to_numpy()
+        bad = bool(parsed.bad[mine].any())
+        text = parsed.text[mine]
+        part = Sums(
+            lines=int(mine.sum()),
+            amount=None if bad else exact_sum(text),
+            size=Decimal(0) if bad else exact_sum(text.str.lstrip("-")),
+            quantity=None,
+        )
+        groups[str(key)] = groups.get(str(key), Sums(quantity=None)) + part
+
+
+def groups(facts: FileFacts) -> list[str]:
+    """The values of ``TotalRows.by`` the file's lines have (empty in a preview)."""
+    scanned = facts.scanned.get("totals")
+    if not isinstance(scanned, _Scanned) or facts.decimal_comma is None:
+        return []
+    return list(scanned.groups.get(bool(facts.decimal_comma), {}))
 
 
 def _count(sums: Sums, measure: str) -> Decimal | int | None:

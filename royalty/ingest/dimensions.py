@@ -37,7 +37,9 @@ class Dimensions:
         self.untitled_releases: set[int] = set()
         self.tracks_without_release: set[int] = set()
         self.artists_with_new_tracks: set[int] = set()
-        """Whose tracks the import must link again (``royalty.store.track_links``)."""
+        """Whose tracks the import must link again (``royalty.store.track_links``): new
+        spellings, or a work's ISWC learnt."""
+        self.tracks_without_iswc: set[int] = set()
 
     def load(self, c: Connection) -> None:
         """What the database already holds, keyed as ``ids_for`` looks names up."""
@@ -54,12 +56,15 @@ class Dimensions:
                 self.untitled_releases.add(r.id)
         self.ids["track"] = {}
         self.tracks_without_release: set[int] = set()
+        self.tracks_without_iswc = set()
         for r in c.execute(
-            select(Track.id, Track.artist_id, Track.isrc, Track.title, Track.release_id)
+            select(Track.id, Track.artist_id, Track.isrc, Track.title, Track.release_id, Track.iswc)
         ):
             self.ids["track"].setdefault((r.artist_id, r.isrc, r.title), r.id)
             if r.release_id is None:
                 self.tracks_without_release.add(r.id)
+            if not r.iswc:
+                self.tracks_without_iswc.add(r.id)
 
     def _insert_many(self, table: type, rows: list[dict[str, object]]) -> list[int]:
         """Insert new dimension rows in one round trip; their ids, in the order given."""
@@ -157,38 +162,55 @@ class Dimensions:
         isrc, name = lines["isrc"], lines["title"]
         # a row naming the track's release names it, even after rows that did not
         codes, rows = _distinct([artist, isrc, name], prefer=release.notna().to_numpy())
-        new_tracks, released, track_of = [], [], []
-        for artist_id, isrc_, name_, release_id in zip(
+        iswc_of = _first_given(lines["iswc"] if "iswc" in lines.columns else None, codes)
+        new_tracks, released, named, track_of = [], [], [], []
+        for code, (artist_id, isrc_, name_, release_id) in enumerate(zip(
             artist[rows].tolist(), _at(isrc, rows), _at(name, rows),
             [None if pd.isna(r) else int(r) for r in _at(release, rows)],
             strict=True,
-        ):  # fmt: skip
+        )):  # fmt: skip
             key = (artist_id, isrc_, name_)
             track_of.append(key if isrc_ or name_ else None)
             if track_of[-1] is None:
                 continue
             known = self.ids["track"].get(key)
+            iswc = iswc_of.get(code, "")
             if known is None:
                 new_tracks.append(
                     (key, {"artist_id": artist_id, "isrc": isrc_, "title": name_,
-                           "release_id": release_id})
+                           "release_id": release_id, "iswc": iswc})
                 )  # fmt: skip
-            elif release_id is not None and known in self.tracks_without_release:
+                continue
+            if release_id is not None and known in self.tracks_without_release:
                 # first seen where no release was named (Bandcamp before TuneCore): fill it
                 released.append({"track_id": known, "new_release_id": release_id})
                 self.tracks_without_release.discard(known)
+            if iswc and known in self.tracks_without_iswc:
+                # a songwriting statement names the work of a title already stored
+                named.append({"track_id": known, "new_iswc": iswc})
+                self.tracks_without_iswc.discard(known)
+                self.artists_with_new_tracks.add(artist_id)
         new_ids = self._insert_many(Track, [v for _, v in new_tracks])
         self.artists_with_new_tracks.update(v["artist_id"] for _, v in new_tracks)
         for (key, values), new_id in zip(new_tracks, new_ids, strict=True):
             self.ids["track"][key] = new_id
             if values["release_id"] is None:
                 self.tracks_without_release.add(new_id)
+            if not values["iswc"]:
+                self.tracks_without_iswc.add(new_id)
         if released:
             self._execute(
                 update(Track)
                 .where(Track.id == bindparam("track_id"))
                 .values(release_id=bindparam("new_release_id")),
                 released,
+            )
+        if named:
+            self._execute(
+                update(Track)
+                .where(Track.id == bindparam("track_id"))
+                .values(iswc=bindparam("new_iswc")),
+                named,
             )
         ids["track_id"] = _spread([self.ids["track"].get(k) for k in track_of], codes)
         return ids
@@ -217,6 +239,18 @@ def _distinct(
         np.minimum.at(preferred, codes[prefer], order[prefer])
         rows = np.where(preferred < len(codes), preferred, rows)
     return codes, rows
+
+
+def _first_given(values: pd.Series | None, codes: np.ndarray) -> dict[int, str]:
+    """Key code -> the first non-empty value its rows give (none given: not in the dict)."""
+    if values is None:
+        return {}
+    given = (values != "").to_numpy()
+    if not given.any():
+        return {}
+    firsts = pd.Series(values.to_numpy()[given], index=codes[given])
+    firsts = firsts[~firsts.index.duplicated()]
+    return {int(k): str(v) for k, v in firsts.items()}
 
 
 def _at(values: pd.Series, rows: np.ndarray) -> list[object]:

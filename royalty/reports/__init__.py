@@ -106,7 +106,7 @@ def json_summary(
     engine: Engine, f: analytics.Filters, currency: str, *, rates_only: bool = False
 ) -> dict:
     """``analytics.summary_json`` (what ``royalty summary --json`` prints)."""
-    summary = analytics.unwrapped(engine, f, currency)
+    summary = analytics.unwrapped_with_songwriting(engine, f, currency)
     out = analytics.summary_json(summary)
     return view.rates_only_json(out, summary.fx, summary.currency) if rates_only else out
 

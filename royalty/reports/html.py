@@ -126,6 +126,17 @@ def _facts(data: ReportData) -> list[dict[str, str]]:
         out.append(
             {"text": text + ".", "cls": "up" if change > 0 else "down" if change < 0 else ""}
         )
+    song = s.songwriting
+    if song is not None and not data.rates_only:  # income figures, its own line
+        paid = ", ".join(f"{p.source} {formatting.money(p.income, cur)}" for p in song.sources)
+        out.append(
+            {
+                "text": f"Songwriting {formatting.money(song.songwriting_income, cur)} ({paid}) "
+                f"and recordings {formatting.money(song.recording_income, cur)}; per-stream "
+                "rates count recordings only.",
+                "cls": "",
+            }
+        )
     return out
 
 

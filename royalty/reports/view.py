@@ -56,7 +56,7 @@ def gather(
     the other five queries are independent and run on a few threads, so the database works on
     one while Python turns another's rows into Decimals.
     """
-    summary = analytics.unwrapped(engine, f, currency)
+    summary = analytics.unwrapped_with_songwriting(engine, f, currency)
     calls = {
         "overview": (analytics.overview, {}),
         "platforms": (analytics.platform_table, {}),
@@ -362,7 +362,8 @@ def display(value: object, kind: str, currency: str) -> str:
 ABSOLUTE_KEYS = frozenset(
     {
         "total_income", "stream_income", "total_streams", "income", "streams",
-        "extra_income", "would_have_paid", "difference"
+        "extra_income", "would_have_paid", "difference", "recording_income",
+        "songwriting_income",
     }
 )  # fmt: skip
 """Keys of ``analytics.summary_json`` whose values are absolute income or stream counts."""

@@ -72,6 +72,11 @@ class Track(SQLModel, table=True):
     isrc: str = ""
     title: str = ""
     release_id: int | None = Field(default=None, foreign_key="release.id")
+    iswc: str = Field(default="", max_length=11)
+    """The composition's ISWC, when a songwriting statement gave one for this title (the first
+    given): a work is matched to the recording that knows the same ISWC
+    (``royalty.track_matching``). Not part of the row's identity: a recording and the song in
+    it are named alike, and one spelling is one row."""
 
 
 class TrackLink(SQLModel, table=True):
@@ -86,7 +91,7 @@ class TrackLink(SQLModel, table=True):
     )
     canonical_id: int = Field(foreign_key="track.id", index=True)
     matched_by: str = Field(max_length=8)
-    """``isrc`` or ``title``."""
+    """``isrc``, ``iswc`` or ``title``."""
 
 
 class TrackSplit(SQLModel, table=True):

@@ -49,7 +49,7 @@ _checked: WeakSet[Engine] = WeakSet()
 def relink(conn: Connection, artist_ids: Iterable[int] | None = None) -> None:
     """Make the links of these artists' tracks (every artist's: None) what the rule says, in
     the caller's transaction."""
-    query = select(TRACK.c.id, TRACK.c.artist_id, TRACK.c.isrc, TRACK.c.title)
+    query = select(TRACK.c.id, TRACK.c.artist_id, TRACK.c.isrc, TRACK.c.title, TRACK.c.iswc)
     ids: list[int] | None = None
     if artist_ids is not None:
         ids = sorted({int(a) for a in artist_ids})
@@ -58,7 +58,9 @@ def relink(conn: Connection, artist_ids: Iterable[int] | None = None) -> None:
         query = query.where(TRACK.c.artist_id.in_(ids))
     tracks: dict[int, list[track_matching.StoredTrack]] = defaultdict(list)
     for row in conn.execute(query):
-        tracks[row.artist_id].append(track_matching.StoredTrack(row.id, row.isrc, row.title))
+        tracks[row.artist_id].append(
+            track_matching.StoredTrack(row.id, row.isrc, row.title, row.iswc or "")
+        )
     splits: dict[int, set[tuple[str, str]]] = defaultdict(set)
     split_query = select(Artist.id, SPLIT.c.isrc, SPLIT.c.title).join(
         Artist, Artist.name == SPLIT.c.artist

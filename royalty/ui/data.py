@@ -87,6 +87,9 @@ low_stream_tracks = cached(analytics.low_stream_tracks)
 merged_tracks = cached(analytics.merged_tracks)
 kept_apart = cached(analytics.kept_apart)
 unwrapped = cached(analytics.unwrapped)
+unwrapped_with_songwriting = cached(analytics.unwrapped_with_songwriting)
+income_by_track = cached(analytics.income_by_track)
+income_by_source = cached(analytics.income_by_source)
 
 # what was imported
 statement_list = cached(statements.statement_list, max_entries=50)

@@ -18,7 +18,7 @@ from royalty.store import track_links
 from royalty.store.db import DatabaseBusy
 from royalty.ui import data, views
 
-HOW = {"isrc": "same ISRC", "title": "same artist and title"}
+HOW = {"isrc": "same ISRC", "iswc": "same work (ISWC)", "title": "same artist and title"}
 NOTICE = "tracks_notice"
 """Session key of the last split's outcome: (ok, Markdown with statement text escaped)."""
 BUSY = "An import is writing to the database; nothing was changed. Try again soon."
