@@ -14,14 +14,8 @@ from pathlib import Path
 import pytest
 
 from royalty.importers import ImportOptions, Layout
-from royalty.importers.totals import (
-    TotalRows,
-    agrees_as_printed,
-    agrees_as_spreadsheet,
-    agrees_exactly,
-    cells,
-    currency_named,
-)
+from royalty.importers.agreement import agrees_as_printed, agrees_as_spreadsheet, agrees_exactly
+from royalty.importers.totals import TotalRows, cells, currency_named
 from royalty.ingest import import_bytes, import_path, preview
 from royalty.ingest.reader import Source
 

@@ -29,8 +29,9 @@ from datetime import datetime
 
 import pandas as pd
 
+from royalty.importers.agreement import agrees_exactly
 from royalty.importers.base import FileFacts, Layout
-from royalty.importers.totals import Said, TotalRows, agrees_exactly
+from royalty.importers.totals import Said, TotalRows
 
 STORE = "iTunes"
 _SUMMARY = re.compile(r"^\s*Total_(Rows|Amount|Units)\b\s*:?\s*(.*)$", re.IGNORECASE)

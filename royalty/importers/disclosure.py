@@ -30,8 +30,9 @@ import pandas as pd
 import pycountry
 
 from royalty.errors import StatementError
+from royalty.importers.agreement import agrees_exactly
 from royalty.importers.base import EMPTY, FileFacts, Layout, drop_rows
-from royalty.importers.totals import TotalRows, agrees_exactly, cells
+from royalty.importers.totals import TotalRows, cells
 from royalty.months import month_text, parse_month
 
 UNKNOWN_ARTIST = "Unknown artist"

@@ -29,14 +29,9 @@ from pathlib import PurePath
 import pandas as pd
 
 from royalty.errors import StatementError
+from royalty.importers.agreement import agrees_as_printed
 from royalty.importers.base import FileFacts, Layout, name_mixes_and_artists, streamed_kinds
-from royalty.importers.totals import (
-    Said,
-    TotalRows,
-    agrees_as_printed,
-    currency_named,
-    fills_none,
-)
+from royalty.importers.totals import Said, TotalRows, currency_named, fills_none
 from royalty.months import month_text
 from royalty.vocabulary import KINDS
 

@@ -21,7 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from royalty.importers import periods, totals
+from royalty.importers import agreement, periods, totals
 from royalty.importers.base import DROPPED, NOT_A_LINE, FileFacts, drop_rows
 from royalty.importers.totals import Said, TotalRows
 from royalty.months import month_text
@@ -123,7 +123,7 @@ def total_rows(keys: tuple[str, ...], *, by: str | None = None) -> TotalRows:
     return TotalRows(
         find=lambda data: none(data) & (text(data, "amount") != ""),
         says=_says,
-        tolerance=totals.agrees_as_printed,
+        tolerance=agreement.agrees_as_printed,
         lines=lambda data: ~none(data),
         by=by,
         subtotals=False,

@@ -25,14 +25,9 @@ import re
 import pandas as pd
 
 from royalty.errors import StatementError
+from royalty.importers.agreement import agrees_as_printed
 from royalty.importers.base import FileFacts, Layout, name_mixes_and_artists
-from royalty.importers.totals import (
-    Said,
-    TotalRows,
-    agrees_as_printed,
-    currency_named,
-    fills_none,
-)
+from royalty.importers.totals import Said, TotalRows, currency_named, fills_none
 
 STORE = "Traxsource"
 KEYS = ("release", "title", "isrc", "territory", "quantity", "amount")

@@ -23,8 +23,9 @@ import re
 import pandas as pd
 
 from royalty.importers import periods
+from royalty.importers.agreement import agrees_exactly
 from royalty.importers.base import FileFacts, Layout
-from royalty.importers.totals import TotalRows, agrees_exactly, cells
+from royalty.importers.totals import TotalRows, cells
 
 STORE = "YouTube Content ID"
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")

@@ -26,8 +26,9 @@ import re
 import pandas as pd
 
 from royalty.importers import periods
+from royalty.importers.agreement import agrees_exactly
 from royalty.importers.base import FileFacts, Layout
-from royalty.importers.totals import TotalRows, agrees_exactly, cells
+from royalty.importers.totals import TotalRows, cells
 from royalty.months import parse_month
 
 STORE = "YouTube"

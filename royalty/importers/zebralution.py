@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from royalty.importers.agreement import agrees_as_printed
 from royalty.importers.base import FileFacts, Layout, streamed_kinds
-from royalty.importers.totals import TotalRows, agrees_as_printed, cells, fills_none
+from royalty.importers.totals import TotalRows, cells, fills_none
 from royalty.vocabulary import KINDS
 
 KEYS = ("usage_month", "reporting_month", "store", "artist", "title", "isrc")
