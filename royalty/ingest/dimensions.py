@@ -27,7 +27,7 @@ from royalty.store.models import (
 
 VocabularyWriter = Callable[[type, list[dict[str, object]], str], None]
 """Inserts rows of a vocabulary table (platforms, stores, territories) that are not stored
-yet, keyed by the named column, outside the import's transaction (``royalty.store.shared``)."""
+yet, keyed by the named column, beside other imports (``royalty.store.shared``)."""
 
 
 class Dimensions:
@@ -39,9 +39,9 @@ class Dimensions:
     start. An artist's id, releases and tracks are read when the import first meets the
     artist (``meet``), after ``lock`` was called with its name: on PostgreSQL that is the
     artist's lock, so what is read stays true while the import runs beside imports of other
-    artists. Vocabulary new to the database goes through ``vocabulary`` when given (its own
-    short transaction there, so that two imports meeting one new store do not wait for each
-    other's end), else into the import's transaction.
+    artists. Vocabulary new to the database goes through ``vocabulary`` when given (rows
+    another import inserted meanwhile are skipped, then every id is read back), else it is
+    inserted as it is.
     """
 
     def __init__(

@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -93,7 +92,7 @@ class FileImport:
         self.dimensions = Dimensions(
             self._execute,
             lock=self._lock_artists if self.beside_imports else None,
-            vocabulary=partial(shared.insert_missing, conn.engine) if self.beside_imports else None,
+            vocabulary=self._insert_vocabulary if self.beside_imports else None,
         )
 
     def run(self, tables: list[Table]) -> ImportResult:
@@ -233,6 +232,10 @@ class FileImport:
         """``conn.execute`` once the writer's background copies have let go of the connection."""
         self.writer.wait()
         return self.conn.execute(statement, parameters)
+
+    def _insert_vocabulary(self, table: type, rows: list[dict[str, object]], key: str) -> None:
+        self.writer.wait()
+        shared.insert_missing(self.conn, table, rows, key, self.waiting)
 
     def _lock_artists(self, names: list[str]) -> None:
         self.writer.wait()

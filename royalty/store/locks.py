@@ -77,20 +77,33 @@ def take(
     tried: bool = False,
 ) -> None:
     """Take the advisory lock ``lock`` (a call such as ``pg_advisory_xact_lock(1)``), waiting
-    in the server's queue in steps of ``WAIT_REPORT_EVERY`` seconds; ``waiting`` is told the
-    seconds waited when the wait starts and after each step. ``DatabaseBusy`` after
-    ``limit`` seconds; ``LockCycle`` when the server found a cycle of waits.
-
-    Each step waits inside a savepoint with a ``lock_timeout``, so a step that ends without
-    the lock leaves the transaction as it was.
-    """
-    from royalty.store import db
-
+    in the server's queue (see ``patiently``); ``tried``: its ``pg_try_`` form already failed."""
     try_lock = lock.replace("pg_advisory", "pg_try_advisory", 1)
     if not tried and conn.exec_driver_sql(f"SELECT {try_lock}").scalar():
         return
+    patiently(conn, lambda: conn.exec_driver_sql(f"SELECT {lock}"), waiting, limit, waited=True)
+
+
+def patiently(
+    conn: Connection,
+    run: Callable[[], object],
+    waiting: Callable[[float], None] | None,
+    limit: float,
+    *,
+    waited: bool = False,
+) -> None:
+    """``run`` a statement that may wait for another transaction's lock, in steps of
+    ``WAIT_REPORT_EVERY`` seconds: ``waiting`` is told the seconds waited when the wait starts
+    (at once when ``waited``) and after each step. ``DatabaseBusy`` after ``limit`` seconds;
+    ``LockCycle`` when the server found a cycle of waits.
+
+    Each step runs inside a savepoint with a ``lock_timeout``, so a step that ends without the
+    lock leaves the transaction as it was.
+    """
+    from royalty.store import db
+
     started = time.monotonic()
-    if waiting is not None:
+    if waited and waiting is not None:
         waiting(0.0)
     while True:
         left = limit - (time.monotonic() - started)
@@ -100,7 +113,7 @@ def take(
         savepoint = conn.begin_nested()
         try:
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {step}")
-            conn.exec_driver_sql(f"SELECT {lock}")
+            run()
         except DBAPIError as exc:
             savepoint.rollback()
             code = getattr(exc.orig, "sqlstate", None)
@@ -110,6 +123,7 @@ def take(
                 raise
             if waiting is not None:
                 waiting(time.monotonic() - started)
+            waited = True
             continue
         conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
         savepoint.commit()

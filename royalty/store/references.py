@@ -50,7 +50,7 @@ def check(conn: Connection, used: Used) -> None:
         for part in _parts(sorted(ids)):
             query = select(target).where(target.in_(part))
             if lock:
-                query = query.with_for_update(key_share=True)
+                query = query.with_for_update(read=True, key_share=True)  # FOR KEY SHARE
             found.update(conn.execute(query).scalars())
         missing = ids - found
         if missing:
