@@ -28,7 +28,7 @@ from royalty.store.models import EarningLine
 
 RELEASE = Path(__file__).parent / "releases" / "2026-12"
 FIGURES = json.loads((RELEASE / "figures.json").read_text(encoding="utf-8"))
-PENDING = ("0002", "0003", "0004", "0007")
+PENDING = ("0002", "0003", "0004", "0005", "0006", "0007")
 """What a release database is upgraded through."""
 NEW_FILE = dk_file([dk_row("2026-10", "1.25"), dk_row("2026-11", "0.75", store="Deezer")])
 """A statement the release database does not hold."""
