@@ -7,7 +7,7 @@ statements are loaded so there is something to look at; ``ROYALTY_NO_SAMPLE=1`` 
 
 import streamlit as st
 
-from royalty.ui import data, state
+from royalty.ui import data, frame, state
 
 st.set_page_config(
     page_title="Royalty transparency", page_icon=state.FAVICON, layout="wide",
@@ -47,6 +47,7 @@ pages = [
     st.Page(
         "app_pages/unwrapped.py", title="Unwrapped", icon=":material/redeem:", url_path="unwrapped"
     ),
+    st.Page("app_pages/splits.py", title="Splits", icon=":material/call_split:", url_path="splits"),
     st.Page(
         "app_pages/statements.py",
         title="Statements",
@@ -58,7 +59,12 @@ pages = [
 page = st.navigation(pages, position="top")
 
 st.session_state.pop("_selection", None)
-if page.url_path not in {"import", "statements"} and data.has_data(engine):
+filtered = page.url_path not in {"import", "statements"} and data.has_data(engine)
+if filtered:
     st.session_state["_selection"] = state.sidebar(engine)
+elif data.has_data(engine):
+    frame.stored_sidebar(engine)
+frame.style(filters=filtered)
+frame.page_bar(pages)
 
 page.run()

@@ -23,7 +23,8 @@ st.write(
     "Upload the statements your distributor sends you. Nothing is stored until you press "
     "**Import**; importing the same file twice adds nothing."
 )
-st.caption(f"Known layouts: {known_layouts()}.")
+with st.expander("The layouts this app knows"):  # a long list: a phone's whole screen
+    st.caption(f"{known_layouts()}. A file in any other layout is mapped once, below.")
 
 if data.has_data(engine) and data.is_sample_only(engine):
     st.caption(
@@ -74,62 +75,78 @@ if layout_notice:
     (st.success if ok else st.error)(markdown_text(text), icon=":material/info:")
 
 if files:
-    st.subheader("Preview")
-    cache = st.session_state.setdefault("import_previews", {})
-    known = with_saved_layouts(engine, options)  # saved column mappings detect like built-ins
-    for upload in files:
-        key = (upload.file_id, options)
-        if key not in cache:
-            cache[key] = preview(Source.from_bytes(upload.name, upload.getvalue()), known)
-        shown = cache[key]
-        if shown.unknown:
-            mapping.mapping_form(engine, upload, options)
-            continue
-        if shown.error:
-            st.warning(f"**{markdown_text(upload.name)}**: {markdown_text(shown.error)}")
-            continue
-        with st.expander(
-            f"{markdown_text(upload.name)} — {markdown_text(shown.layout)}",
-            expanded=len(files) == 1,
-        ):
-            st.dataframe(shown.rows, hide_index=True)
-
-    if st.button(
-        f"Import {len(files)} file{'s' if len(files) != 1 else ''}",
-        type="primary",
-        key="import_button",
-        disabled=not options_ok,
-    ):
-        bar = st.progress(0.0, text="Starting…")
-        results = []
-        for i, upload in enumerate(files):
-
-            def report(name: str, rows: int, expected: int | None, i: int = i) -> None:
-                done = min(rows / expected, 0.99) if expected else 0.0
-                about = f" of about {expected:,}" if expected else ""
-                bar.progress(
-                    (i + done) / len(files),
-                    text=f"{markdown_text(name)}: {rows:,}{about} rows read",
-                )
-
-            def say(text: str, i: int = i) -> None:  # e.g. waiting for another import
-                bar.progress(i / len(files), text=markdown_text(text))
-
-            bar.progress(i / len(files), text=f"{markdown_text(upload.name)}: reading…")
-            results.append(
-                import_bytes(
-                    engine,
-                    upload.name,
-                    upload.getvalue(),
-                    options,
-                    max_bytes=MAX_BYTES,
-                    progress=report,
-                    status=say,
+    uploads = tuple(u.file_id for u in files)
+    if st.session_state.get("imported_uploads") == uploads:  # said once: in the result below
+        st.caption("These files are imported: see the result below. Add files to import more.")
+    else:
+        st.subheader("Preview")
+        cache = st.session_state.setdefault("import_previews", {})
+        known = with_saved_layouts(engine, options)  # saved column mappings detect like built-ins
+        ready = 0
+        for upload in files:
+            key = (upload.file_id, options)
+            if key not in cache:
+                cache[key] = preview(Source.from_bytes(upload.name, upload.getvalue()), known)
+            shown = cache[key]
+            if shown.unknown:
+                mapping.mapping_form(engine, upload, options)
+                continue
+            if shown.error:
+                st.warning(views.file_message(upload.name, shown.error))
+                continue
+            ready += 1
+            with st.expander(
+                f"{markdown_text(upload.name)} — {markdown_text(shown.layout)}",
+                expanded=len(files) == 1,
+            ):
+                st.dataframe(shown.rows, hide_index=True)
+        if ready < len(files):
+            st.caption(
+                f"{ready} of {len(files)} files can be imported as they are; "
+                + (
+                    "the others would be refused for the reasons above."
+                    if ready
+                    else "fix or map the files above first."
                 )
             )
-        bar.progress(1.0, text="Done")
-        st.session_state["import_results"] = results
-        cache.clear()
+        if st.button(
+            f"Import {len(files)} file{'s' if len(files) != 1 else ''}",
+            type="primary",
+            key="import_button",
+            disabled=not options_ok or not ready,
+        ):
+            bar = st.progress(0.0, text="Starting…")
+            results = []
+            for i, upload in enumerate(files):
+
+                def report(name: str, rows: int, expected: int | None, i: int = i) -> None:
+                    done = min(rows / expected, 0.99) if expected else 0.0
+                    about = f" of about {expected:,}" if expected else ""
+                    bar.progress(
+                        (i + done) / len(files),
+                        text=f"{markdown_text(name)}: {rows:,}{about} rows read",
+                    )
+
+                def say(text: str, i: int = i) -> None:  # e.g. waiting for another import
+                    bar.progress(i / len(files), text=markdown_text(text))
+
+                bar.progress(i / len(files), text=f"{markdown_text(upload.name)}: reading…")
+                results.append(
+                    import_bytes(
+                        engine,
+                        upload.name,
+                        upload.getvalue(),
+                        options,
+                        max_bytes=MAX_BYTES,
+                        progress=report,
+                        status=say,
+                    )
+                )
+            bar.progress(1.0, text="Done")
+            st.session_state["import_results"] = results
+            st.session_state["imported_uploads"] = uploads
+            cache.clear()
+            st.rerun()  # the previews' messages give way to the result's
 
 results = st.session_state.get("import_results")
 if results:
@@ -141,6 +158,7 @@ if results:
         hide_index=True,
         key="import_result_table",
         column_config={
+            "File": st.column_config.TextColumn(width=views.NAME_PX, pinned=True),
             "Rows": counts,
             "Stored": counts,
             "Skipped": st.column_config.NumberColumn(

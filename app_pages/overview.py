@@ -37,14 +37,20 @@ with left:
     views.chart(charts.income_by_kind(ov, sel.currency), key="overview_kinds")
 with right:
     st.write("")
+    kinds = ov.by_kind.assign(  # each kind in its own unit: streams, items sold, views
+        counted=[
+            formatting.quantity(int(q or 0), str(k))
+            for q, k in zip(ov.by_kind["quantity"], ov.by_kind["kind"], strict=True)
+        ]
+    )
     views.show(
         views.display_table(
-            ov.by_kind,
+            kinds,
             sel.currency,
             {
                 "kind": ("Kind", "label"),
-                "quantity": ("Units", "count"),
                 "income": ("Income", "money"),
+                "counted": ("How many", "figure"),
             },
         ),
         hide_index=True,

@@ -22,14 +22,12 @@ views.show(
         sel.currency,
         {
             "platform": ("Platform", "text"),
-            "streams": ("Streams", "count"),
-            "income": ("Income", "money"),
+            **views.RANKED,
             "share_of_streams": ("Share of streams", "percent"),
             "share_of_income": ("Share of income", "percent"),
-            "income_per_stream": ("Per stream", "rate"),
-            "median_monthly_rate": ("Monthly median", "rate"),
-            "rate_low": ("Monthly low (25%)", "rate"),
-            "rate_high": ("Monthly high (75%)", "rate"),
+            "median_monthly_rate": ("Median month", "rate"),
+            "rate_low": ("Low (25%)", "rate"),
+            "rate_high": ("High (75%)", "rate"),
         },
     ),
     hide_index=True,
@@ -37,15 +35,17 @@ views.show(
 )
 st.caption(
     f"Per-stream rates are shown for platforms with at least {sel.min_streams:,} streams "
-    "(change this in the sidebar). The monthly median and spread come from each month's own "
-    "rate: a wide spread means the rate moved a lot from month to month."
+    "(change this in the sidebar). Median month, low and high: each month's own rate, the "
+    "middle one and the quartiles; a wide spread means the rate moved a lot from month to "
+    "month."
 )
 
 left, right = st.columns(2)
+height = charts.pair_height(len(table))  # side by side: the two charts end together
 with left:
-    views.chart(charts.platform_rates_bar(table, sel.currency), key="platform_rates")
+    views.chart(charts.platform_rates_bar(table, sel.currency, height=height), key="platform_rates")
 with right:
-    views.chart(charts.share_streams_vs_income(table), key="platform_shares")
+    views.chart(charts.share_streams_vs_income(table, height=height), key="platform_shares")
 
 by_month = data.platform_rates_by_month(engine, sel.filters, sel.currency)
 views.chart(

@@ -31,8 +31,8 @@ views.show(
         sel.currency,
         {
             "name": ("Country", "text"),
-            "territory": ("Code", "text"),
             **views.RANKED,
+            "territory": ("Code", "text"),
         },
     ),
     hide_index=True,

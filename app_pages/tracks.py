@@ -1,11 +1,12 @@
-"""Tracks page: which recordings earn, which pay best per stream, and which fell under Spotify's
-1,000-stream line."""
+"""Tracks page: which recordings earn, which pay best per stream, which fell under Spotify's
+1,000-stream line, and which titles were counted as one track (a wrong match split there)."""
 
 import streamlit as st
 
 from royalty import analytics, charts
 from royalty.months import month_text
 from royalty.ui import data, state, views
+from royalty.ui import tracks as merged_titles
 
 engine = state.engine()
 st.title("Tracks")
@@ -16,16 +17,20 @@ views.caption(sel)
 tracks = data.top_tracks(engine, sel.filters, sel.currency, limit=state.TRACKS_FETCHED)
 if tracks.empty:
     state.no_rows()
+    merged_titles.merged_section(engine, sel.filters.artist)  # a split stays undoable
     st.stop()
+merged = data.merged_tracks(engine, sel.filters.artist)
+tracks = merged_titles.also_as(tracks, merged)
 
 TRACK_COLUMNS = {
     "title": ("Track", "text"),
-    "isrc": ("ISRC", "text"),
     **views.RANKED,
+    "isrc": ("ISRC", "text"),
+    **({"also_as": ("Also reported as", "text")} if merged else {}),
 }
 
 views.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
-by_income, by_rate = st.tabs(["Top tracks by income", "Best paid per stream"])
+by_income, by_rate = st.tabs(["Earned most", "Best paid per stream"])
 with by_income:
     views.show(views.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True)
 with by_rate:
@@ -33,10 +38,7 @@ with by_rate:
     if ranked.empty:
         st.info(f"No track has {sel.min_streams:,} streams or more in this selection.")
     else:
-        views.show(
-            views.display_table(ranked.head(20), sel.currency, TRACK_COLUMNS),
-            hide_index=True,
-        )
+        views.show_by_rate(ranked.head(20), sel.currency, TRACK_COLUMNS)
         st.caption(f"Tracks with at least {sel.min_streams:,} streams, best rate first.")
 
 st.subheader("Under Spotify's 1,000-stream line")
@@ -68,3 +70,5 @@ else:
     window = low.attrs.get("window")
     if window:
         st.caption(f"Last 12 months: {month_text(window[0])}..{month_text(window[1])}.")
+
+merged_titles.merged_section(engine, sel.filters.artist)

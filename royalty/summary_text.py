@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from royalty.analytics.unwrapped import Summary
-from royalty.formatting import count, money, percent, rate
+from royalty.formatting import count, money, one_unit, percent, rate
+
+LABEL = 17
+"""The label column of the headline lines; every label fits it, and one space follows."""
+
+
+def _line(label: str, value: str) -> str:
+    return f"{label:<{LABEL}} {value}"
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
@@ -25,31 +30,37 @@ def render(s: Summary) -> str:
     c = s.currency
     who = s.artist or "All artists"
     out = [f"{who}: {s.period or 'no data'} ({c})", ""]
-    out.append(f"Income            {money(s.total_income, c)}")
-    out.append(f"Streams           {count(s.total_streams)}")
-    out.append(f"Per stream        {rate(s.income_per_stream, c)}")
-    if s.streams_per_unit:
-        out.append(f"Streams to earn {money(Decimal(1), c)}: {count(s.streams_per_unit)}")
+    out.append(_line("Income", money(s.total_income, c)))
+    out.append(_line("Streams", count(s.total_streams)))
+    out.append(_line("Per stream", rate(s.income_per_stream, c)))
+    if s.streams_per_unit:  # "Streams per £1", in the label column like the others
+        out.append(_line(f"Streams per {one_unit(c)}", count(s.streams_per_unit)))
     if s.previous is not None and not (s.previous.total_income or s.previous.total_streams):
-        out.append(f"Previous period   {s.previous.period}: nothing stored")
+        out.append(_line("Previous period", f"{s.previous.period}: nothing stored"))
     elif s.previous is not None:
         out.append(
-            f"Previous period   {s.previous.period}: {money(s.previous.total_income, c)}, "
-            f"{count(s.previous.total_streams)} streams (income "
-            f"{percent(s.previous.income_change, signed=True)}, streams "
-            f"{percent(s.previous.streams_change, signed=True)})"
+            _line(
+                "Previous period",
+                f"{s.previous.period}: {money(s.previous.total_income, c)}, "
+                f"{count(s.previous.total_streams)} streams (income "
+                f"{percent(s.previous.income_change, signed=True)}, streams "
+                f"{percent(s.previous.streams_change, signed=True)})",
+            )
         )
     if s.top_track is not None:
-        out.append(f"Top track         {s.top_track.title} ({count(s.top_track.streams)} streams)")
+        top = s.top_track
+        out.append(_line("Top track", f"{top.title} ({count(top.streams)} streams)"))
     if s.top_country is not None:
-        out.append(
-            f"Top country       {s.top_country.name} ({count(s.top_country.streams)} streams)"
-        )
+        top_c = s.top_country
+        out.append(_line("Top country", f"{top_c.name} ({count(top_c.streams)} streams)"))
     if s.best_platform is not None and s.worst_platform is not None:
         out.append(
-            f"Best paying       {s.best_platform.platform} "
-            f"({rate(s.best_platform.income_per_stream, c)}); worst "
-            f"{s.worst_platform.platform} ({rate(s.worst_platform.income_per_stream, c)})"
+            _line(
+                "Best paying",
+                f"{s.best_platform.platform} ({rate(s.best_platform.income_per_stream, c)}); "
+                f"worst {s.worst_platform.platform} "
+                f"({rate(s.worst_platform.income_per_stream, c)})",
+            )
         )
     out.append("")
     rows = [

@@ -29,6 +29,7 @@ PAGES = {
     "app_pages/tracks.py": ("Tracks", True),
     "app_pages/territories.py": ("Territories", True),
     "app_pages/unwrapped.py": ("Unwrapped", True),
+    "app_pages/splits.py": ("Splits", False),
     "app_pages/statements.py": ("Statements", False),
     "app_pages/import_statements.py": ("Import statements", False),
 }
@@ -367,16 +368,27 @@ def test_a_bad_file_shows_an_error_and_stores_nothing(on_empty: str) -> None:
     at.file_uploader(key="uploads").set_value(files).run()
     assert not at.exception, at.exception
     assert len(at.warning) == 2  # the preview already says what is wrong
+    # each file named once ("broken.xlsx: broken.xlsx: ..." before), and with every preview
+    # failed there is nothing to import (issue 15: the button was enabled)
+    for warning, (name, _data, _mime) in zip(at.warning, files, strict=True):
+        assert warning.value.replace("\\", "").count(name) == 1, warning.value
+    assert at.button(key="import_button").disabled
+    assert _statements(on_empty) == 0
+
+    # beside a good file, the bad one is tried too, refused and named once, in its error box
+    good = ("dk.tsv", (FIXTURES / "distrokid_2023-02.tsv").read_bytes(), "text/plain")
+    at.file_uploader(key="uploads").set_value([files[1], good]).run()
+    assert not at.button(key="import_button").disabled
     at.button(key="import_button").click().run()
     assert not at.exception, at.exception
     result = _frame(at, "Status")
-    assert list(result["Status"]) == ["error", "error"]
+    assert list(result["Status"]) == ["error", "imported"]
+    assert result["Message"].iloc[0] == ""  # said in the error box, not again in a cut cell
     errors = [e.value for e in at.error]
-    assert len(errors) == 2
-    assert errors[0].startswith("notes.csv")
-    assert "broken.xlsx" in errors[1]
-    assert _statements(on_empty) == 0
-    assert not analytics.has_data(db.get_engine(on_empty))
+    assert len(errors) == 1
+    assert errors[0].startswith("broken.xlsx")
+    assert not at.warning  # the preview's warning gave way to the result
+    assert _statements(on_empty) == 1
 
 
 def test_a_bad_period_is_refused_before_import(on_empty: str) -> None:
@@ -505,3 +517,66 @@ def test_a_file_in_no_known_layout_is_mapped_saved_and_imported(on_empty: str) -
     assert list(result["Status"]) == ["imported"]
     assert list(result["Totals"]) == ["4.26 EUR"]
     assert _statements(on_empty) == 1
+
+
+# --- issue 15: what the pages show, as a person reads it -------------------------------------------
+
+
+def test_tables_lead_with_name_income_and_rate(on_sample: str) -> None:
+    """On a phone the first three columns are what shows without scrolling."""
+    at = _open("app_pages/platforms.py")
+    assert list(_frame(at, "Share of income").columns[:4]) == [
+        "Platform", "Income", "Per stream", "Streams",
+    ]  # fmt: skip
+    at.switch_page("app_pages/tracks.py").run()
+    assert list(_frame(at, "ISRC").columns[:3]) == ["Track", "Income", "Per stream"]
+    at.switch_page("app_pages/territories.py").run()
+    assert list(_frame(at, "Code").columns[:3]) == ["Country", "Income", "Per stream"]
+    at.switch_page("app_pages/overview.py").run()
+    kinds = _frame(at, "How many")
+    assert all(
+        v.split()[-1] in {"streams", "downloads", "views", "sold"} for v in kinds["How many"]
+    )
+
+
+def test_best_paid_tracks_show_the_digits_that_tell_them_apart(on_sample: str) -> None:
+    at = _open("app_pages/tracks.py")
+    ranked = [t.value for t in at.dataframe if "ISRC" in t.value.columns][1]
+    rates = list(ranked["Per stream"])
+    assert len(set(rates)) == len(rates), rates  # the sample's tracks differ: none look tied
+    assert any("significant digits" in c.value for c in at.caption)
+    assert [t.label for t in at.tabs] == ["Earned most", "Best paid per stream"]
+
+
+def test_the_industry_table_lists_the_artists_platforms_first(on_sample: str) -> None:
+    at = _open("app_pages/platforms.py")
+    eng = db.get_engine(on_sample)
+    year = analytics.latest_full_year(eng)
+    own = set(analytics.platform_table(eng, analytics.Filters(period=(year * 100 + 1,
+              year * 100 + 12)), "GBP")["platform"])  # fmt: skip
+    first = _frame(at, "Published average")
+    assert set(first["Platform"]) <= own
+    assert any("you have no income from" in e.label for e in at.expander)
+
+
+def test_unwrapped_names_the_period_and_the_members(on_sample: str) -> None:
+    at = _open("app_pages/unwrapped.py")
+    eng = db.get_engine(on_sample)
+    year = analytics.latest_full_year(eng)
+    artists = analytics.artists(eng)
+    assert f"{' & '.join(artists)} · {year}" in [h.value for h in at.main.header]
+    assert any(f"**{year - 1}:**" in m.value for m in at.markdown)  # not 2024-01..2024-12
+    assert any("paying 20% royalties" in m.value for m in at.markdown)  # not "20.0%"
+    at.text_input(key="unwrapped_names").input("Ana, Ben").run()
+    assert list(_frame(at, "Member")["Member"]) == ["Ana", "Ben", "Member 3", "Member 4"]
+    at.radio(key="unwrapped_split_mode").set_value("Custom shares").run()
+    at.text_input(key="unwrapped_shares").input("50, -1").run()
+    assert any(e.value.startswith("Shares") for e in at.error)
+    assert not [t for t in at.dataframe if "Member" in t.value.columns]  # no wrong table
+
+
+def test_import_and_statements_say_what_is_stored_in_the_sidebar(on_sample: str) -> None:
+    at = _open("app_pages/platforms.py")
+    at.switch_page("app_pages/import_statements.py").run()
+    assert [h.value for h in at.sidebar.header] == ["Stored"]
+    assert "8 statements" in at.sidebar.markdown[0].value

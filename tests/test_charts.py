@@ -37,16 +37,17 @@ def test_known_platforms_have_their_colours_and_others_a_stable_one() -> None:
     assert charts.platform_color("Other (4 sources)") == charts.OTHER_COLOR
 
 
-def test_rates_bar_is_per_1000_streams_with_exact_per_stream_labels() -> None:
+def test_rates_bar_is_in_the_unit_of_its_per_stream_labels() -> None:
+    """One unit per chart (issue 15): bars labelled in pence sit on an axis in pence."""
     fig = charts.platform_rates_bar(_table(), "GBP")
     assert isinstance(fig, go.Figure)
     bar = fig.data[0]
     assert list(bar.y) == ["Spotify", "Apple Music"]  # Zvuk has no rate (too few streams)
-    assert list(bar.x) == [3.0, 7.0]
+    assert list(bar.x) == [0.3, 0.7]
     assert list(bar.text) == ["0.30p", "0.70p"]
     assert list(bar.marker.color) == ["#1DB954", "#FA2D48"]
-    assert fig.layout.xaxis.tickprefix == "£"
-    assert fig.layout.xaxis.title.text == "Income per 1,000 streams (GBP)"
+    assert fig.layout.xaxis.ticksuffix == "p"
+    assert fig.layout.xaxis.title.text == "Paid per stream (pence)"
     assert fig.layout.title.text
 
 
@@ -162,3 +163,191 @@ def test_the_world_map_draws_from_outlines_the_app_serves() -> None:
     config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableStaticServing"] is True
     assert ui_views.CHART_CONFIG["topojsonURL"] == "app/static/"
+
+
+# --- colours people can tell apart and read (issue 15) -------------------------------------------
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    """sRGB -> CIE L*a*b* (D65)."""
+    code = color.lstrip("#")
+    r, g, b = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (int(code[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    )
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def delta_e(c1: str, c2: str) -> float:
+    """CIEDE2000 colour difference: about 2 is the smallest a person notices; 10 and more
+    reads as another colour at a glance."""
+    return _ciede2000(_lab(c1), _lab(c2))
+
+
+def _ciede2000(lab1: tuple[float, float, float], lab2: tuple[float, float, float]) -> float:
+    from math import atan2, cos, degrees, exp, hypot, radians, sin, sqrt
+
+    l1, a1, b1 = lab1
+    l2, a2, b2 = lab2
+    cbar = (hypot(a1, b1) + hypot(a2, b2)) / 2
+    g = 0.5 * (1 - sqrt(cbar**7 / (cbar**7 + 25**7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = hypot(a1p, b1), hypot(a2p, b2)
+    h1p, h2p = degrees(atan2(b1, a1p)) % 360, degrees(atan2(b2, a2p)) % 360
+    dh = 0.0 if c1p * c2p == 0 else (h2p - h1p + 180) % 360 - 180
+    d_l, d_c = l2 - l1, c2p - c1p
+    d_h = 2 * sqrt(c1p * c2p) * sin(radians(dh / 2))
+    lbar, cbarp = (l1 + l2) / 2, (c1p + c2p) / 2
+    if c1p * c2p == 0:
+        hbar = h1p + h2p
+    elif abs(h1p - h2p) <= 180:
+        hbar = (h1p + h2p) / 2
+    else:
+        hbar = (h1p + h2p + 360) / 2 if h1p + h2p < 360 else (h1p + h2p - 360) / 2
+    t = (
+        1 - 0.17 * cos(radians(hbar - 30)) + 0.24 * cos(radians(2 * hbar))
+        + 0.32 * cos(radians(3 * hbar + 6)) - 0.20 * cos(radians(4 * hbar - 63))
+    )  # fmt: skip
+    rc = 2 * sqrt(cbarp**7 / (cbarp**7 + 25**7))
+    sl = 1 + 0.015 * (lbar - 50) ** 2 / sqrt(20 + (lbar - 50) ** 2)
+    sc, sh = 1 + 0.045 * cbarp, 1 + 0.015 * cbarp * t
+    rt = -sin(radians(60 * exp(-(((hbar - 275) / 25) ** 2)))) * rc
+    return sqrt((d_l / sl) ** 2 + (d_c / sc) ** 2 + (d_h / sh) ** 2 + rt * (d_c / sc) * (d_h / sh))
+
+
+DISTINCT = 10.0
+"""CIEDE2000 between any two platforms' colours: another colour at a glance, not a shade."""
+OFF_BACKGROUND = 20.0
+"""CIEDE2000 between a platform's colour and a background it is drawn on."""
+BAR_COLORS = {
+    **{f"platform {k}": v for k, v in charts.PLATFORM_COLORS.items()},
+    **{f"kind {k}": v for k, v in charts.KIND_COLORS.items()},
+    **{f"hash {i}": v for i, v in enumerate(charts.HASH_PALETTE)},
+    "income": charts.INCOME_COLOR,
+    "other": charts.OTHER_COLOR,
+}
+
+
+def test_delta_e_matches_published_pairs() -> None:
+    """Pairs 1, 7 and 17 of Sharma, Wu and Dalal's CIEDE2000 test data, then sRGB sanity."""
+    assert round(_ciede2000((50, 2.6772, -79.7751), (50, 0, -82.7485)), 4) == 2.0425
+    assert round(_ciede2000((50, 0, 0), (50, -1, 2)), 4) == 2.3669
+    assert round(_ciede2000((50, 2.5, 0), (73, 25, -18)), 4) == 27.1492
+    assert delta_e("#FFFFFF", "#FFFFFF") == 0
+    assert 99 < delta_e("#FFFFFF", "#000000") < 101
+    assert 2 < delta_e("#1DB954", "#31C27C") < 8  # the two greens the issue saw collide
+
+
+def test_every_platform_colour_is_distinct_from_every_other() -> None:
+    colors = {**charts.PLATFORM_COLORS, "Other (N sources)": charts.OTHER_COLOR}
+    close = [
+        (a, b, round(delta_e(colors[a], colors[b]), 1))
+        for i, a in enumerate(colors)
+        for b in list(colors)[i + 1 :]
+        if delta_e(colors[a], colors[b]) < DISTINCT
+    ]
+    assert close == []
+    assert len(set(charts.HASH_PALETTE)) == len(charts.HASH_PALETTE)
+    hashed = charts.HASH_PALETTE
+    assert min(delta_e(a, b) for i, a in enumerate(hashed) for b in hashed[i + 1 :]) >= DISTINCT
+
+
+def test_every_platform_colour_stands_out_from_the_chart_and_card_backgrounds() -> None:
+    for name, color in BAR_COLORS.items():
+        assert delta_e(color, charts.PAPER) >= OFF_BACKGROUND, (name, color, "white chart")
+        for card in charts.CARD_BACKGROUNDS:
+            assert delta_e(color, card) >= OFF_BACKGROUND, (name, color, "dark card", card)
+
+
+def test_text_on_every_bar_meets_wcag_aa() -> None:
+    """Labels inside bars are white or ink, whichever reads: at least 4.5:1 (WCAG 2 AA)."""
+    for name, color in BAR_COLORS.items():
+        text = charts.label_color(color)
+        assert charts.contrast_ratio(text, color) >= 4.5, (name, color, text)
+    assert charts.contrast_ratio(charts.INK, charts.PAPER) >= 4.5  # labels outside bars
+    assert round(charts.contrast_ratio("#FFFFFF", "#000000"), 2) == 21.0
+    assert round(charts.contrast_ratio("#777777", "#FFFFFF"), 2) == 4.48  # WCAG's own example
+
+
+def test_the_published_average_marker_shows_on_every_bar() -> None:
+    """White filled, ink outlined: one of the two has 3:1 (WCAG non-text) on any bar."""
+    marker = charts.AVERAGE_MARKER
+    for name, color in BAR_COLORS.items():
+        best = max(
+            charts.contrast_ratio(marker["color"], color),
+            charts.contrast_ratio(marker["line"]["color"], color),
+        )
+        assert best >= 3, (name, color)
+
+
+def test_bar_labels_use_the_readable_colour_for_each_bar() -> None:
+    fig = charts.platform_rates_bar(_table(), "GBP")
+    bar = fig.data[0]
+    assert list(bar.insidetextfont.color) == [charts.label_color(c) for c in ["#1DB954", "#FA2D48"]]
+    assert charts.label_color("#1DB954") == charts.INK  # dark text on Spotify green
+    assert charts.label_color(charts.INCOME_COLOR) == "#FFFFFF"
+    assert bar.outsidetextfont.color == charts.INK
+
+
+def test_the_share_chart_shows_every_platform_and_matches_its_neighbours_height() -> None:
+    names = [f"Platform {i}" for i in range(14)]
+    table = pd.DataFrame(
+        {
+            "platform": names,
+            "streams": [1000 * (i + 1) for i in range(14)],
+            "income": [D(i + 1) for i in range(14)],
+            "share_of_streams": [D(i + 1) / 105 for i in range(14)],
+            "share_of_income": [D(i + 1) / 105 for i in range(14)],
+            "income_per_stream": [D("0.001")] * 14,
+        }
+    )
+    fig = charts.share_streams_vs_income(table)
+    assert len(fig.data[0].y) == 14
+    height = charts.pair_height(14)
+    assert fig.layout.height == height
+    assert charts.platform_rates_bar(table, "GBP", height=height).layout.height == height
+
+
+def test_month_axes_end_at_the_last_month_with_data() -> None:
+    axis = charts.month_axis(range(202501, 202513))
+    ticks = [t.strftime("%Y-%m") for t in axis["tickvals"]]
+    assert ticks == ["2025-01", "2025-04", "2025-07", "2025-10"]
+    assert axis["range"][1] < pd.Timestamp("2025-12-31")
+    ov = SimpleNamespace(
+        monthly=pd.DataFrame(
+            {"month": [202401, 202402], "income": [D("10.5"), D("12")], "streams": [3000, 3500]}
+        )
+    )
+    fig = charts.monthly_trend(ov, "USD")
+    assert [t.strftime("%Y-%m") for t in fig.layout.xaxis.tickvals] == ["2024-01", "2024-02"]
+
+
+def test_the_world_map_colour_bar_lies_under_the_map_with_separated_ticks() -> None:
+    places = pd.DataFrame(
+        {
+            "territory": ["US", "GB"],
+            "name": ["United States", "United Kingdom"],
+            "iso3": ["USA", "GBR"],
+            "streams": [10, 3],
+            "income": [D("1500.00"), D("0.30")],
+            "income_per_stream": [D("0.1"), D("0.1")],
+        }
+    )
+    bar = charts.world_map(places, "GBP").data[0].colorbar
+    assert bar.orientation == "h"
+    assert bar.tickformat.startswith(",")  # £1,500, not £1500
+    assert bar.tickprefix == "£"
+
+
+def test_rate_axes_are_in_the_unit_of_the_rate_labels() -> None:
+    assert charts.rate_axis("USD")["ticksuffix"] == "¢"
+    assert charts.rate_axis("JPY")["tickprefix"] == "¥"
+    assert charts.rate_values([D("0.0029"), None], "GBP")[0] == 0.29
+    assert charts.rate_values([D("0.57")], "JPY") == [0.57]

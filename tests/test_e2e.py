@@ -30,6 +30,7 @@ PAGES = [
     ("tracks", "Tracks", True),
     ("territories", "Territories", True),
     ("unwrapped", "Unwrapped", True),
+    ("splits", "Splits", False),
     ("statements", "Statements", False),
     ("import", "Import statements", False),
 ]
@@ -92,6 +93,22 @@ def _serve(db_url: str, log: Path, **env: str) -> Iterator[str]:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("e2e")
     yield from _serve(f"sqlite:///{tmp / 'app.db'}", tmp / "streamlit.log")
+
+
+@pytest.fixture(scope="module")
+def band_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The issue 13 example's statement, no splits yet (the test uploads them)."""
+    from splits_example import STATEMENT
+
+    from royalty.ingest import import_bytes
+    from royalty.store.db import make_engine
+
+    tmp = tmp_path_factory.mktemp("e2e-band")
+    url = f"sqlite:///{tmp / 'app.db'}"
+    engine = make_engine(url)
+    assert import_bytes(engine, "dk_2024.tsv", STATEMENT).status == "imported"
+    engine.dispose()
+    yield from _serve(url, tmp / "streamlit.log", ROYALTY_NO_SAMPLE="1")
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +177,10 @@ def test_page_in_chromium(app_url: str, browser, path: str, title: str, has_char
         page.close()
 
 
-@pytest.mark.parametrize("path", ["", "unwrapped", "platforms", "statements", "import"])
+@pytest.mark.parametrize(
+    "path",
+    ["", "unwrapped", "splits", "platforms", "tracks", "territories", "statements", "import"],
+)
 def test_phone_width(app_url: str, browser, path: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
@@ -218,3 +238,114 @@ def test_the_app_makes_no_request_to_any_address_but_its_own(app_url: str, brows
         _settle(page)
     page.close()
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_split_sheet_upload_and_statements_in_chromium(
+    band_app_url: str, browser, tmp_path: Path, width: int
+) -> None:
+    """Upload the worked example's split sheet, then read the five statements (to the cent)."""
+    from splits_example import AMOUNTS, SHEET
+
+    SHOTS.mkdir(exist_ok=True)
+    sheet = tmp_path / "split-sheet.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    page = browser.new_page(viewport={"width": width, "height": 900 if width > 400 else 844})
+    try:
+        page.goto(f"{band_app_url}/splits", timeout=120_000)
+        _settle(page)
+        # (the second width imports it again: the same groups, replaced by themselves)
+        page.locator(".st-key-splits_upload_0").get_by_test_id(
+            "stFileUploaderDropzoneInput"
+        ).set_input_files(str(sheet))
+        page.get_by_role("button", name="Import 14 shares").wait_for(timeout=30_000)
+        _settle(page)
+        page.get_by_role("button", name="Import 14 shares").click()
+        page.get_by_text("Imported 14 shares from split-sheet.csv").wait_for(timeout=30_000)
+        _settle(page)
+        _assert_clean(page)
+        _shot(page, f"splits-sheet-{width}")
+        page.get_by_role("tab", name="Payee statements").click()
+        _settle(page)
+        page.get_by_text("$36.46").first.wait_for(timeout=30_000)
+        body = page.locator('[data-testid="stMain"]').inner_text()  # tables are canvases
+        assert f"${AMOUNTS['Ana']} of $36.46, 2024-01..2024-12." in body
+        _assert_clean(page)
+        _shot(page, f"splits-statements-{width}")
+    finally:
+        page.close()
+
+
+def _sidebar_open(page) -> bool:
+    """The sidebar is over the page: expanded and on screen."""
+    return page.evaluate(
+        """() => {
+            const bar = document.querySelector('[data-testid="stSidebar"]');
+            if (!bar || bar.getAttribute('data-collapsed') === 'true') return false;
+            const box = bar.getBoundingClientRect();
+            return box.right > 0 && box.width > 0;
+        }"""
+    )
+
+
+@pytest.mark.parametrize("mobile", [False, True], ids=["narrow-window", "phone"])
+def test_phone_navigation_is_one_tap_and_leaves_the_menu_closed(
+    app_url: str, browser, mobile: bool
+) -> None:
+    """Every page one tap away on a phone, and after the tap the menu is not left open over
+    the page (issue 15: it covered 300 of the 390 px). Both a desktop browser made narrow and a
+    phone's own browser (a mobile user agent, touch)."""
+    page = browser.new_page(
+        viewport={"width": 390, "height": 844}, is_mobile=mobile, has_touch=mobile
+    )
+    try:
+        page.goto(f"{app_url}/", timeout=120_000)
+        _settle(page)
+        bar = page.locator(".st-key-page_bar")
+        assert bar.is_visible()
+        links = bar.get_by_role("link")
+        assert links.count() == len(PAGES)
+        for path, title, _charts in PAGES[1:]:
+            short = {"Import statements": "Import"}.get(title, title)
+            bar.get_by_role("link", name=short, exact=True).click()
+            page.wait_for_url(f"**/{path}", timeout=30_000)
+            _settle(page)
+            page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
+            assert not _sidebar_open(page), f"the menu is open over {title}"
+            assert page.locator(".st-key-page_bar").is_visible()
+        # the filters are behind a labelled button, and the sidebar holds no second page list
+        page.goto(f"{app_url}/platforms", timeout=120_000)
+        _settle(page)
+        expand = page.get_by_test_id("stExpandSidebarButton")
+        assert "Filters" in expand.evaluate("e => getComputedStyle(e, '::after').content")
+        expand.click()
+        page.wait_for_timeout(600)
+        assert _sidebar_open(page)
+        assert not page.get_by_test_id("stSidebarNav").is_visible()
+        assert page.get_by_test_id("stSidebar").get_by_text("Reporting currency").is_visible()
+        _shot(page, "platforms-390-filters")
+    finally:
+        page.close()
+
+
+def test_laptop_keeps_the_top_menu_and_no_empty_sidebar_on_import(app_url: str, browser) -> None:
+    """At laptop width the top menu stays (no page bar), and reaching Import from another
+    page shows what is stored in the sidebar, not an empty panel left from the filters."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{app_url}/platforms", timeout=120_000)
+        _settle(page)
+        assert not page.locator(".st-key-page_bar").is_visible()
+        page.get_by_role("link", name="Import").first.click()
+        page.wait_for_url("**/import", timeout=30_000)
+        _settle(page)
+        sidebar = page.get_by_test_id("stSidebar")
+        if _sidebar_open(page):
+            assert sidebar.get_by_text("Stored", exact=True).is_visible()
+            assert "statements" in sidebar.inner_text()
+        title = page.get_by_role("heading", name="Import statements", exact=True).first
+        header = page.get_by_test_id("stHeader").bounding_box()
+        assert title.bounding_box()["y"] - (header["y"] + header["height"]) < 60
+        _shot(page, "import-from-platforms-1366")
+    finally:
+        page.close()

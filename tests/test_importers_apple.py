@@ -19,7 +19,7 @@ from royalty import importers
 from royalty.importers import FileFacts, ImportOptions
 from royalty.importers.apple_itunes import fiscal_month
 from royalty.importers.base import preamble_values
-from royalty.ingest import find_tables, import_path
+from royalty.ingest import find_tables, import_bytes, import_path, preview
 from royalty.ingest.reader import Source
 from royalty.store.models import EarningLine, Statement
 
@@ -251,7 +251,7 @@ def test_s1_preamble_says_the_period_and_currency_of_every_row():
 
 
 def test_s1_report_imports_with_the_period_and_currency_given(engine):
-    """Until the reader hands a table's opening rows to the layout, the person says them."""
+    """A period and currency given that agree with the file's own change nothing."""
     result = import_path(engine, S1_FILE, ImportOptions(period=(202401, 202401), currency="GBP"))
 
     assert result.status == "imported", result.message
@@ -274,8 +274,45 @@ def test_s1_report_imports_with_the_period_and_currency_given(engine):
         assert conn.execute(select(Statement.source)).scalar_one() == "Apple"
 
 
+def test_s1_report_says_its_own_period_and_currency_above_its_header(engine):
+    """The reader hands the four rows above the header to the layout: nothing to give."""
+    table = find_tables(Source.from_path(S1_FILE))[0]
+    assert table.preamble == (
+        ("Start Date", "12/31/2023"), ("End Date", "02/03/2024"),
+        ("Report Type", "Apple Music"), ("Currency", "GBP"),
+    )  # fmt: skip
+
+    result = import_path(engine, S1_FILE)
+
+    assert result.status == "imported", result.message
+    assert (result.rows, result.stored) == (8, 8)
+    assert result.period == ["2024-01", "2024-01"]
+    assert {c: Decimal(v) for c, v in result.totals.items()} == S1_EXPECTED
+    lines = stored_lines(engine)
+    assert {(x["usage_month"], x["usage_month_end"]) for x in lines.values()} == {(202401, 202401)}
+    assert {x["currency"] for x in lines.values()} == {"GBP"}
+    assert stored_totals(lines) == S1_EXPECTED
+
+
+def test_s1_currency_in_the_file_wins_over_the_one_chosen(engine):
+    result = import_path(engine, S1_FILE, ImportOptions(currency="USD"))
+    assert result.status == "imported", result.message
+    assert {c: Decimal(v) for c, v in result.totals.items()} == S1_EXPECTED
+    assert {x["currency"] for x in stored_lines(engine).values()} == {"GBP"}
+
+
+def test_s1_preview_reads_the_period_and_currency_from_the_file():
+    shown = preview(Source.from_path(S1_FILE))
+    assert shown.error is None
+    assert set(shown.rows["usage_month"]) == {"2024-01"}
+    assert set(shown.rows["currency"]) == {"GBP"}
+
+
 def test_s1_report_without_a_period_asks_for_one_and_stores_nothing(engine):
-    result = import_path(engine, S1_FILE, ImportOptions(currency="GBP"))
+    lines = S1_FILE.read_bytes().splitlines(keepends=True)
+    undated = b"".join(line for line in lines if not line.startswith((b"Start Date", b"End Date")))
+    assert len(undated.splitlines()) == len(lines) - 2  # the file's own period rows left out
+    result = import_bytes(engine, S1_FILE.name, undated, ImportOptions(currency="GBP"))
     assert result.status == "error"
     assert "does not say which months it covers" in result.message
     assert "--period" in result.message

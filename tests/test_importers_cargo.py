@@ -21,7 +21,6 @@ from stored import stored_line_list
 from royalty import importers
 from royalty.importers import ImportOptions
 from royalty.importers.cargo import account_currency
-from royalty.importers.total_rows import agrees
 from royalty.ingest import import_path
 from royalty.store.models import EarningLine, Statement, StatementTotal
 
@@ -439,16 +438,3 @@ def test_a_subtotal_and_the_grand_total_below_it_are_both_checked(engine, tmp_pa
     assert "row 8" in result.message and "says 60 " in result.message
     assert "66.914 (26.594 since the total row above it)" in result.message
     assert counts(engine) == (5, 1)  # the first workbook's lines, nothing of the wrong ones
-
-
-def test_a_total_agrees_exactly_or_as_a_spreadsheet_writes_it():
-    exact = Decimal("4.872")
-    assert agrees(Decimal("4.872"), exact)
-    assert agrees(Decimal("4.8720"), exact)
-    assert agrees(Decimal("4.87"), exact)  # rounded to the cents it shows
-    assert agrees(Decimal("4.872000000000001"), exact)  # a binary sum's last digit
-    assert agrees(Decimal("202.9600144"), Decimal("202.960014368"))
-    assert not agrees(Decimal("4.88"), exact)
-    assert not agrees(Decimal("5"), exact)  # a whole number is no rounding of pence
-    assert not agrees(Decimal("4.8720000000001"), exact)
-    assert not agrees(Decimal("-4.872"), exact)

@@ -1,17 +1,14 @@
 """What the label and store statements share: which store a stream belongs to, the stores they
-name, how a footer's printed total is checked, and detection that takes no other layout's
-file."""
+name, and detection that takes no other layout's file (their footers: ``test_totals``)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from royalty import importers
-from royalty.importers import footer
 from royalty.importers.base import name_mixes_and_artists, streamed_kinds
 from royalty.ingest import find_tables
 from royalty.ingest.reader import Source
@@ -66,48 +63,6 @@ def test_mixes_join_their_titles_and_a_release_lends_its_artist():
 )
 def test_stores_the_label_statements_name(store, platform, kind):
     assert canonical(store) == (platform, kind)
-
-
-@pytest.mark.parametrize(
-    ("printed", "exact", "lines", "size", "ok"),
-    [
-        # rounded to the cent (Traxsource's Period Total)
-        ("498.67", "498.665080", 163, "498.665080", True),
-        ("498.66", "498.665080", 163, "498.665080", False),
-        ("498.68", "498.665080", 163, "498.665080", False),
-        # a spreadsheet's float sum, and the same sum rounded to 8 decimals (Labelworx)
-        ("424.1077764579039", "424.107776457904358998", 1308, "424.107776457904358998", True),
-        ("424.10777646", "424.107776457904358998", 1308, "424.107776457904358998", True),
-        ("424.10777656", "424.107776457904358998", 1308, "424.107776457904358998", False),
-        # a line of 0.000001 missing from a total printed to nine decimals shows
-        ("202.960013368", "202.960014368", 2232, "202.960014368", False),
-        ("202.9600144", "202.960014368", 2232, "202.960014368", True),
-        # a whole number is rounded to the unit
-        ("10", "10", 3, "10", True),
-        ("10", "10.4", 3, "10.4", True),
-        ("10", "10.6", 3, "10.6", False),
-    ],
-)
-def test_a_printed_total_agrees_with_the_exact_sum_within_its_own_rounding(
-    printed, exact, lines, size, ok
-):
-    assert footer.agrees(Decimal(printed), Decimal(exact), lines=lines, size=Decimal(size)) is ok
-
-
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("GBP", "GBP"),
-        ("Euro", "EUR"),
-        ("US Dollars", "USD"),
-        ("  us  dollars ", "USD"),
-        ("XYZ", None),
-        ("Dollars", None),  # Canadian, Australian, ...: not said
-        ("", None),
-    ],
-)
-def test_currency_named(text, code):
-    assert footer.currency_named(text) == code
 
 
 def test_each_label_fixture_is_read_as_its_own_layout():

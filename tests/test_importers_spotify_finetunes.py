@@ -16,7 +16,7 @@ from stored import stored_lines
 
 from royalty import importers
 from royalty.importers import FileFacts, ImportOptions
-from royalty.ingest import find_tables, import_bytes, import_path
+from royalty.ingest import find_tables, import_bytes, import_path, preview
 from royalty.ingest.reader import Source
 from royalty.money import exact_add
 from royalty.store.models import EarningLine, Statement
@@ -108,8 +108,33 @@ def test_the_metadata_block_says_the_month_and_the_sender():
     assert exact_add(Decimal(a) for a in lines["amount"]) == EXPECTED["USD"]
 
 
-def test_without_its_metadata_or_a_period_the_import_asks_for_the_month(engine):
+def test_the_metadata_block_above_the_header_gives_the_month(engine):
+    """The reader hands the two rows above the header to the layout: no period to give."""
+    table = find_tables(Source.from_path(USD_FILE))[0]
+    assert table.preamble == tuple(tuple(r) for r in file_lines(USD_FILE)[:METADATA_ROWS])
+
     result = import_path(engine, USD_FILE)
+
+    assert result.status == "imported", result.message
+    assert (result.rows, result.stored) == (12, 12)
+    assert result.period == ["2024-05", "2024-05"]
+    assert {c: Decimal(v) for c, v in result.totals.items()} == EXPECTED
+    lines = stored_lines(engine)
+    assert {(x["usage_month"], x["usage_month_end"]) for x in lines.values()} == {MAY}
+    assert min(lines) == 4
+
+
+def test_the_files_month_wins_over_a_period_chosen(engine):
+    result = import_path(engine, USD_FILE, ImportOptions(period=(202401, 202412)))
+    assert result.status == "imported", result.message
+    assert result.period == ["2024-05", "2024-05"]
+    shown = preview(Source.from_path(USD_FILE), ImportOptions(period=(202401, 202412)))
+    assert shown.error is None and set(shown.rows["usage_month"]) == {"2024-05"}
+
+
+def test_without_its_metadata_or_a_period_the_import_asks_for_the_month(engine):
+    without = b"".join(USD_FILE.read_bytes().splitlines(keepends=True)[METADATA_ROWS:])
+    result = import_bytes(engine, USD_FILE.name, without)
     assert result.status == "error"
     assert "does not say which months it covers" in result.message
     assert counts(engine) == (0, 0)

@@ -10,7 +10,6 @@ import csv
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from stored import stored_lines
 
@@ -111,11 +110,6 @@ def test_a_period_total_that_does_not_add_up_names_its_row(engine, tmp_path):
     assert counts(engine) == (0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reader skips blank lines without counting them, so rows below a blank line "
-    "are numbered too low (here 20 for line 22)",
-)
 def test_the_row_named_is_the_line_of_the_file(engine, tmp_path):
     bad = broken(
         tmp_path,

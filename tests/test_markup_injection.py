@@ -38,6 +38,7 @@ PAGES = [
     "app_pages/tracks.py",
     "app_pages/territories.py",
     "app_pages/unwrapped.py",
+    "app_pages/splits.py",
     "app_pages/import_statements.py",
 ]
 
@@ -306,8 +307,24 @@ def _proto_strings(msg: Message, path: str = "") -> Iterator[tuple[str, str]]:
         for v in values:
             if isinstance(v, Message):
                 yield from _proto_strings(v, f"{path}.{field.name}")
+            elif isinstance(v, str) and field.name == "columns" and v.startswith("{"):
+                yield from _json_strings(json.loads(v), f"{path}.columns")
             elif isinstance(v, str):
                 yield f"{path}.{field.name}", v
+
+
+def _json_strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """A table's column configuration is JSON: its labels and help are Markdown, the options
+    of a select column plain text (as ``PLAIN_FIELDS`` of a select box)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in PLAIN_FIELDS:
+                yield from _json_strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item, path)
+    elif isinstance(value, str):
+        yield path, value
 
 
 def _repeated(value: object) -> bool:

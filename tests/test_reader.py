@@ -16,9 +16,10 @@ import pytest
 
 from royalty import importers
 from royalty.errors import StatementError
-from royalty.ingest import delimited
+from royalty.ingest import archive, delimited
 from royalty.ingest.delimited import HEADER_SEARCH_ROWS
 from royalty.ingest.encoding import sniff_encoding
+from royalty.ingest.lines import Lines
 from royalty.ingest.reader import Source, open_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -250,3 +251,157 @@ def test_a_file_without_a_header_takes_the_names_a_layout_gives_its_first_row():
         open_tables(Source.from_bytes("x.csv", b"X,2024-05,0.50\n"), knows_header, headerless) == []
     )
     assert open_tables(Source.from_bytes("x.csv", data), knows_header) == []  # no one asked
+
+
+# --- rows numbered by their line: blank lines counted -----------------------------------------
+
+SALES = importers.Layout(
+    name="sales", source="Sales", title="sales report", signature=("Sale Month", "Earnings (USD)"),
+    columns={"usage_month": "Sale Month", "store": "Store", "title": "Title",
+             "amount": "Earnings (USD)"},
+    currency="USD",
+)  # fmt: skip
+
+
+def with_blank_lines(delimiter: str, newline: str, last: list[str]) -> bytes:
+    """The statement with blank lines between its rows (rows on lines 2, 4, 7 and 10)."""
+
+    def line(cells: list[str]) -> str:
+        return delimiter.join(f'"{c}"' if delimiter in c or "," in c else c for c in cells)
+
+    lines = [HEADER, ROWS[0], [], ROWS[1], [], [], ROWS[2], [], [], last, []]
+    return (newline.join(line(cells) for cells in lines) + newline).encode("utf-8")
+
+
+def chunks_read(table, careful: bool, monkeypatch) -> list[pd.DataFrame]:
+    """The table's chunks from the reader asked for, checking that it was the one that read."""
+    arrow_reads = []
+    real_arrow_chunks = delimited._arrow_chunks
+    monkeypatch.setattr(
+        delimited, "_arrow_chunks", lambda *a: arrow_reads.append(a) or real_arrow_chunks(*a)
+    )
+    chunks = list(table.chunks(careful=careful))
+    assert len(arrow_reads) == (0 if careful else 1)
+    return chunks
+
+
+READERS = pytest.mark.parametrize("careful", [False, True], ids=["fast", "careful"])
+DELIMITERS = pytest.mark.parametrize("delimiter", ["\t", ","], ids=["tsv", "csv"])
+
+
+@READERS
+@DELIMITERS
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"], ids=["crlf", "lf", "bare-cr"])
+def test_rows_below_blank_lines_keep_their_line_numbers(delimiter, newline, careful, monkeypatch):
+    last = ["2024-06", "Qobuz", "Lanterns", "0.25"]
+    data = with_blank_lines(delimiter, newline, last)
+    (table,) = open_tables(Source.from_bytes("s.txt", data), knows_header)
+
+    chunks = chunks_read(table, careful, monkeypatch)
+
+    rows = pd.concat(chunks)
+    assert list(rows.index) == [2, 4, 7, 10]
+    assert rows.values.tolist() == [*ROWS, last]
+
+
+@READERS
+@DELIMITERS
+def test_a_wrong_value_below_a_blank_line_names_its_line(delimiter, careful, monkeypatch):
+    data = with_blank_lines(delimiter, "\r\n", ["2024-06", "Qobuz", "Lanterns", "twelve"])
+    (table,) = open_tables(Source.from_bytes("s.txt", data), knows_header)
+    mapping = SALES.column_map(table.header)
+    facts = importers.FileFacts(
+        table.name, tuple(table.header), mapping, importers.ImportOptions(), decimal_comma=False
+    )
+
+    with pytest.raises(StatementError) as raised:
+        for chunk in chunks_read(table, careful, monkeypatch):
+            importers.normalize(chunk, layout=SALES, facts=facts)
+
+    assert str(raised.value) == (
+        "s.txt, row 10, column 'Earnings (USD)': is not an amount of money: 'twelve'"
+    )
+
+
+@READERS
+@DELIMITERS
+def test_a_broken_cell_below_a_blank_line_names_its_line(delimiter, careful, monkeypatch):
+    """The reader's own errors too: a quote that never closes (TSV), a quoted line end (CSV)."""
+    broken = '"Night Ferry' if delimiter == "\t" else '"Night\r\nFerry"'
+    data = with_blank_lines(delimiter, "\r\n", ["2024-06", "Qobuz", broken, "0.25"])
+    (table,) = open_tables(Source.from_bytes("s.txt", data), knows_header)
+
+    with pytest.raises(StatementError) as raised:
+        chunks_read(table, careful, monkeypatch)
+
+    assert str(raised.value).startswith("s.txt, row 10, column 'Title': a quote opens in this cell")
+
+
+def test_rows_below_empty_sheet_rows_keep_their_row_numbers():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for cells in [["Royalty report"], ["Currency", "USD"], HEADER, ROWS[0], [], ROWS[1], []]:
+        workbook.active.append(cells)
+    workbook.active.append(ROWS[2])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    (table,) = open_tables(Source.from_bytes("s.xlsx", out.getvalue()), knows_header)
+
+    assert table.preamble == (("Royalty report",), ("Currency", "USD"))
+    rows = pd.concat(list(table.chunks()))
+    assert list(rows.index) == [4, 6, 8]
+    assert rows.values.tolist() == ROWS
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "cp1252"])
+@pytest.mark.parametrize("read", [1, 2, 3, 7, 4096])
+def test_lines_finds_every_blank_line_however_the_reads_cut_the_file(encoding, read):
+    """Blank lines (nothing, or only spaces) in every kind of line end, a CRLF or a UTF-16
+    character cut between two reads; the rows are numbered by the lines that are not blank."""
+    text = "h\r\n\r\na\n\n \t \rb\r\rc\r\n  \r\n\n\rd\te\r\n\t\nf\r"
+    # lines: 1 h, 2 "", 3 a, 4 "", 5 " \t ", 6 b, 7 "", 8 c, 9 "  ", 10 "", 11 "", 12 d<TAB>e,
+    # 13 <TAB>, 14 f; a TAB is a space unless it is the delimiter
+    raw = io.BufferedReader(io.BytesIO(text.encode(encoding)), buffer_size=1)
+    for delimiter, rows in ((",", [3, 6, 8, 12, 14]), ("\t", [3, 5, 6, 8, 12, 13, 14])):
+        raw.seek(0)
+        lines = Lines(raw, encoding, delimiter, first_row=2)
+        while lines.read(read):
+            pass
+        numbered = [*lines.numbers(1), *lines.numbers(0), *lines.numbers(len(rows) - 1)]
+        assert numbered == rows
+
+
+# --- the rows above the header ------------------------------------------------------------------
+
+
+def test_the_rows_above_the_header_are_the_preamble_split_as_the_header_is():
+    preamble = ["Start Date\t10/01/2017", "", '"Currency"\t"AUD"\t\t']
+    (table,) = open_tables(Source.from_bytes("s.tsv", statement_text(preamble=preamble).encode()),
+                           knows_header)  # fmt: skip
+    assert table.header_row == 3
+    assert table.preamble == (("Start Date", "10/01/2017"), (), ("Currency", "AUD"))
+    assert importers.base.preamble_values(table.preamble) == {
+        "start date": "10/01/2017", "currency": "AUD",
+    }  # fmt: skip
+
+    names = ["Format version,Start date,End date", "2,2017-10-01,2017-10-31"]
+    (table,) = open_tables(
+        Source.from_bytes("s.csv", statement_text(",", preamble=names).encode()), knows_header
+    )
+    assert table.preamble == (
+        ("Format version", "Start date", "End date"), ("2", "2017-10-01", "2017-10-31"),
+    )  # fmt: skip
+    (table,) = open_tables(Source.from_bytes("s.tsv", statement_text().encode()), knows_header)
+    assert table.preamble == ()
+
+
+def test_a_preamble_row_is_bounded_as_a_header_is():
+    """A line of more cells than a statement has gives none (as it is no header)."""
+    wide = "\t".join(["x"] * archive.MAX_COLUMNS + ["y"])
+    preamble = ["Currency\tGBP", wide, f"note{' ' * 50}\t{chr(9) * 10_000}"]
+    (table,) = open_tables(Source.from_bytes("s.tsv", statement_text(preamble=preamble).encode()),
+                           knows_header)  # fmt: skip
+    assert table.preamble == (("Currency", "GBP"), (), ("note",))
+    assert len(table.preamble) == table.header_row <= HEADER_SEARCH_ROWS

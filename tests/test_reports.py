@@ -434,3 +434,51 @@ def test_missing_browser_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(browser.BrowserError, match="apt-get install chromium"):
         browser.chromium()
+
+
+# --- issue 15: the reports as a person reads them ------------------------------------------------
+
+
+def test_report_names_people_and_periods_as_people_do(loaded) -> None:
+    from royalty.reports import card
+
+    data = reports.gather(loaded, analytics.Filters(period=(202401, 202402)), USD)
+    assert data.summary.artist is None and data.artists == (ARTIST,)
+    page = card.card_html(data, "portrait")
+    assert "All artists" not in page and ARTIST in page
+    assert "Royalties unwrapped · Jan – Feb\u00a02024" in page
+    assert "from 1 statement (DistroKid)" in page and "source(s)" not in page
+    html_page = without_plotly(reports.html_report(loaded, F, USD))
+    assert f"<h1>{ARTIST}: royalties Jan – Feb\u00a02024</h1>" in html_page
+
+
+def test_a_rates_only_story_card_says_no_income_change(loaded) -> None:
+    from royalty.reports import card
+
+    data = reports.gather(loaded, F, USD, rates_only=True)
+    assert data.summary.previous is not None  # there is a period before to compare with
+    page = card.card_html(data, "story")
+    assert "Income up" not in page and "Income down" not in page
+    assert "Income up" not in without_plotly(reports.html_report(loaded, F, USD, rates_only=True))
+    assert "income_change" not in json.dumps(reports.json_summary(loaded, F, USD, rates_only=True))
+    book = _book(reports.xlsx_bytes(loaded, F, USD, rates_only=True))
+    labels = [r[0] for r in book["Summary"].iter_rows(min_row=2, values_only=True)]
+    assert "Income change vs previous period" not in labels
+
+
+def test_report_tables_do_not_put_a_currency_above_pence(loaded) -> None:
+    page = without_plotly(reports.html_report(loaded, F, USD))
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", page)
+    assert "Per stream" in heads and "Per stream (USD)" not in heads
+    assert not [h for h in heads if "(USD)" in h]  # every money cell says "$" itself
+    csv_head = _csv(reports.csv_bytes(loaded, F, USD, table="platforms"))[0]
+    assert "Per stream (USD)" in csv_head  # a spreadsheet's plain numbers keep their unit
+
+
+def test_the_pdf_draws_charts_small_enough_to_share_a_page(loaded) -> None:
+    data = reports.gather(loaded, F, USD)
+    page = report_html.render(data, for_print=True)
+    charts = json.loads(re.search(r'id="report-charts">(.*?)</script>', page, re.S).group(1))
+    heights = [c["figure"]["layout"]["height"] for c in charts]
+    assert heights and max(heights) <= report_html.PRINT_CHART_PX
+    assert "section.table { break-inside: avoid;" in page  # a table is never split

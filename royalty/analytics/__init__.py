@@ -11,7 +11,7 @@ One module per question a page asks: what is stored (``catalog``), a period at a
 (``period``), per platform (``platforms``), per track (``tracks``), per country
 (``territories``), the yearly "Unwrapped" summary (``unwrapped``), what was imported
 (``statements``), which months each source reported (``coverage``), where money went
-(``money_went``); ``frames`` holds the exact sums and orderings they share. Callers write
+(``money_went``), which titles were counted as one track (``tracks``); ``frames`` holds the exact sums and orderings they share. Callers write
 ``analytics.top_tracks(...)``: the names below are the package's API.
 """
 
@@ -31,7 +31,16 @@ from royalty.analytics.currency import FxNote
 from royalty.analytics.period import Overview, overview
 from royalty.analytics.platforms import platform_rates_by_month, platform_table
 from royalty.analytics.territories import top_territories
-from royalty.analytics.tracks import best_paid_tracks, low_stream_tracks, top_tracks
+from royalty.analytics.tracks import (
+    KeptApart,
+    MergedTrack,
+    TrackTitle,
+    best_paid_tracks,
+    kept_apart,
+    low_stream_tracks,
+    merged_tracks,
+    top_tracks,
+)
 from royalty.analytics.unwrapped import (
     FoldedPlatforms,
     LabelDeal,
@@ -50,21 +59,26 @@ __all__ = [
     "Filters",
     "FoldedPlatforms",
     "FxNote",
+    "KeptApart",
     "LabelDeal",
     "MemberShare",
+    "MergedTrack",
     "Overview",
     "PlatformRow",
     "PreviousPeriod",
     "Summary",
     "TopCountry",
     "TopTrack",
+    "TrackTitle",
     "WhatIf",
     "artists",
     "best_paid_tracks",
     "has_data",
+    "kept_apart",
     "latest_full_year",
     "low_stream_tracks",
     "main_currency",
+    "merged_tracks",
     "months",
     "overview",
     "platform_names",

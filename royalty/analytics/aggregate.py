@@ -5,6 +5,10 @@
 the columns asked for (see ``royalty.store.rollup``), converts each currency's sums to the reporting
 currency, and returns a small DataFrame: money as exact ``Decimal`` objects, counts as ints.
 
+A track is the recording its row is counted as (``track_link``, see
+``royalty.store.track_links``): grouped by track, the rows of one recording are summed
+together, and a track filter takes all of them.
+
 Written with SQLAlchemy Core only, so it runs unchanged on SQLite and PostgreSQL.
 """
 
@@ -16,11 +20,22 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    FromClause,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+)
 
 from royalty.analytics.currency import NANO_QUANTUM, Converter
 from royalty.store import rollup
-from royalty.store.models import Artist, Platform, Territory, Track
+from royalty.store.models import Artist, Platform, Territory, Track, TrackLink
 
 RATE_QUANTUM = Decimal("1e-12")
 """Per-stream rates are rounded half-even to 12 decimals (a millionth of a millionth)."""
@@ -40,7 +55,7 @@ class Filters:
     platforms: tuple[str, ...] = ()
     """Canonical platform names; () = all."""
     tracks: tuple[int, ...] = ()
-    """Track ids; () = all."""
+    """Track ids as the pages show them (each with every row counted as it); () = all."""
     territories: tuple[str, ...] = ()
     """Territory codes; () = all."""
     kinds: tuple[str, ...] = ()
@@ -70,6 +85,41 @@ SOURCES: tuple[Table, ...] = (
     rollup.LINE,
 )
 """Smallest first; the first holding every needed column answers the query."""
+
+
+LINK = TrackLink.__table__
+
+
+def column(t: Table, name: str) -> ColumnElement[Any]:
+    """The value of ``by`` name ``name`` on ``t``: a track is the one its row is counted as
+    (read from ``joined(t)``)."""
+    if name == "track":
+        return func.coalesce(LINK.c.canonical_id, t.c.track_id)
+    return t.c[COLUMN[name]]
+
+
+def joined(t: Table, by: Sequence[str]) -> FromClause:
+    """``t``, with the track links beside it when ``by`` groups by track."""
+    if "track" in by:
+        return t.outerjoin(LINK, LINK.c.track_id == t.c.track_id)
+    return t
+
+
+def track_rows(ids: Sequence[int]) -> Select[Any]:
+    """Ids of every track row counted as one of the tracks ``ids`` (which may be any of their
+    rows)."""
+    track, link = Track.__table__.alias("chosen"), LINK.alias("chosen_link")
+    shown = (
+        select(func.coalesce(link.c.canonical_id, track.c.id))
+        .select_from(track.outerjoin(link, link.c.track_id == track.c.id))
+        .where(track.c.id.in_([int(x) for x in ids]))
+    )
+    every = Track.__table__.outerjoin(LINK, LINK.c.track_id == Track.__table__.c.id)
+    return (
+        select(Track.__table__.c.id)
+        .select_from(every)
+        .where(func.coalesce(LINK.c.canonical_id, Track.__table__.c.id).in_(shown))
+    )
 
 
 def needed_columns(f: Filters, by: Sequence[str]) -> set[str]:
@@ -109,7 +159,7 @@ def where(t: Table, f: Filters) -> list[ColumnElement[bool]]:
         ids = select(Platform.id).where(Platform.name.in_(list(f.platforms)))
         clauses.append(t.c.platform_id.in_(ids))
     if f.tracks:
-        clauses.append(t.c.track_id.in_([int(x) for x in f.tracks]))
+        clauses.append(t.c.track_id.in_(track_rows(f.tracks)))
     if f.territories:
         clauses.append(t.c.territory.in_(list(f.territories)))
     if f.kinds:
@@ -127,7 +177,7 @@ def _sql(t: Table, f: Filters, currency: str, by: Sequence[str]):
     foreign = t.c.currency != currency
     is_stream = t.c.kind == "stream"
     inner = select(
-        *[t.c[COLUMN[b]].label(b) for b in by],
+        *[column(t, b).label(b) for b in by],
         t.c.currency.label("_currency"),
         case((foreign, t.c.source_currency), else_=None).label("_source_currency"),
         case((foreign, t.c.fx_rate), else_=None).label("_fx_rate"),
@@ -137,7 +187,7 @@ def _sql(t: Table, f: Filters, currency: str, by: Sequence[str]):
         t.c.amount_nano.label("nano"),
         case((is_stream, t.c.amount_nano), else_=0).label("stream_nano"),
         (literal(1) if t is rollup.LINE else t.c.lines).label("lines"),
-    )
+    ).select_from(joined(t, by))
     clauses = where(t, f)
     if clauses:
         inner = inner.where(and_(*clauses))
@@ -262,17 +312,18 @@ def most_streamed(engine: Engine, f: Filters, by: str) -> list[tuple[Any, int]]:
     income has to be converted. Ties go to the smaller value (track id, country code).
     """
     t = source_for(needed_columns(f, [by]))
-    column = t.c[COLUMN[by]]
+    value = column(t, by)
     streams = func.sum(t.c.quantity)
-    clauses = [*where(t, f), t.c.kind == "stream", column.is_not(None)]
+    clauses = [*where(t, f), t.c.kind == "stream", value.is_not(None)]
     if by == "territory":  # countries only: not "unknown" or "rest of the world"
-        clauses.append(column.in_(select(Territory.code).where(Territory.iso3.is_not(None))))
+        clauses.append(value.in_(select(Territory.code).where(Territory.iso3.is_not(None))))
     query = (
-        select(column, streams)
+        select(value, streams)
+        .select_from(joined(t, [by]))
         .where(and_(*clauses))
-        .group_by(column)
+        .group_by(value)
         .having(streams > 0)
-        .order_by(streams.desc(), column)
+        .order_by(streams.desc(), value)
     )
     with engine.connect() as conn:
         return [(row[0], int(row[1])) for row in conn.execute(query)]

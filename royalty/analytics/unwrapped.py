@@ -1,8 +1,10 @@
 """The shareable yearly summary ("Unwrapped"): what each platform paid, per stream, and what if.
 
-All from a handful of grouped queries on the summary tables, so it answers in well under a
-second on millions of lines. ``summary_json`` is exactly what ``royalty summary --json``
-prints: money, rates and shares as exact decimal strings.
+All from a handful of grouped queries on the summary tables (the benchmarks print how long
+they take). ``summary_json`` is exactly what ``royalty summary --json`` prints: money, rates
+and shares as exact decimal strings. One module, a little over the usual size, because the
+summary, its what-ifs and its label-deal figure are one object computed from the same
+grouped sums; split, each part would re-derive them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from royalty.analytics.aggregate import (
     where,
 )
 from royalty.analytics.currency import Converter, FxNote
+from royalty.analytics.deals import royalties
 from royalty.formatting import minor_digits
 from royalty.jsonable import plain
 from royalty.months import add_months, month_text
@@ -238,7 +241,9 @@ def what_if(rows: Sequence[PlatformRow]) -> list[WhatIf]:
 
 
 def label_deal(income: Decimal, royalty_rate: Decimal) -> LabelDeal:
-    paid = (income * royalty_rate).quantize(NANO_QUANTUM, rounding=ROUND_HALF_EVEN)
+    """The same royalties as a stored deal's account (``analytics.deals``), without its
+    advance: what the period's income would have earned the artist on that rate."""
+    paid = royalties(income, royalty_rate)
     return LabelDeal(royalty_rate=royalty_rate, would_have_paid=paid, difference=income - paid)
 
 

@@ -10,8 +10,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from royalty import formatting
-from royalty.charts.look import empty, exact, floats, money_axis, month_dates, short, style
-from royalty.charts.palette import INCOME_COLOR, KIND_COLORS, OTHER_COLOR
+from royalty.charts.look import (
+    bar_labels,
+    empty,
+    exact,
+    floats,
+    money_axis,
+    month_axis,
+    month_dates,
+    short,
+    style,
+)
+from royalty.charts.palette import INCOME_COLOR, INK, KIND_COLORS, OTHER_COLOR
 from royalty.formatting import plotly_text
 
 
@@ -39,7 +49,7 @@ def monthly_trend(overview, currency: str) -> go.Figure:
             name="Streams",
             yaxis="y2",
             mode="lines+markers",
-            line={"color": "#1F2937", "width": 2},
+            line={"color": INK, "width": 2},
             marker={"size": 5},
             hovertemplate="%{x|%b %Y}<br>%{y:,} streams<extra></extra>",
         )
@@ -55,7 +65,7 @@ def monthly_trend(overview, currency: str) -> go.Figure:
                 "tickformat": "~s",
             }
         )
-    fig.update_xaxes(title_text="Month of use", tickformat="%b %Y", dtick=_month_dtick(len(x)))
+    fig.update_xaxes(month_axis(monthly["month"]), title_text="Month of use")
     fig.update_layout(
         yaxis=money_axis(currency, income)
         | {"title": {"text": f"Income ({currency})"}, "rangemode": "tozero"}
@@ -70,16 +80,21 @@ def income_by_kind(overview, currency: str) -> go.Figure:
         return empty("Income by kind of use", "No income in this period")
     frame = frame.assign(_income=floats(frame["income"])).sort_values("_income")
     labels = [str(k).capitalize() for k in frame["kind"]]
+    colors = [KIND_COLORS.get(str(k), OTHER_COLOR) for k in frame["kind"]]
     fig = go.Figure(
         go.Bar(
             x=frame["_income"],
             y=labels,
             orientation="h",
-            marker_color=[KIND_COLORS.get(str(k), OTHER_COLOR) for k in frame["kind"]],
+            marker_color=colors,
             text=[formatting.money(exact(v), currency) for v in frame["income"]],
             textposition="auto",
-            customdata=[formatting.count(int(q or 0)) for q in frame["quantity"]],
-            hovertemplate="%{y}: %{text}<br>%{customdata} units<extra></extra>",
+            **bar_labels(colors),
+            customdata=[
+                formatting.quantity(int(q or 0), str(k))
+                for q, k in zip(frame["quantity"], frame["kind"], strict=True)
+            ],
+            hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
         )
     )
     fig.update_xaxes(money_axis(currency, frame["_income"]), title_text=f"Income ({currency})")
@@ -104,11 +119,19 @@ def world_map(territories: pd.DataFrame, currency: str) -> go.Figure:
             colorscale=[[0, "#D8CCF0"], [1, "#3B1F7A"]],
             marker_line_color="#FFFFFF",
             marker_line_width=0.4,
-            colorbar={
-                "title": {"text": currency},
-                "tickprefix": formatting.SYMBOLS.get(currency, ""),
-                "thickness": 12,
-                "len": 0.75,
+            colorbar=money_axis(currency, income)
+            | {
+                # under the map, not beside it: on a phone a colour bar at the side takes
+                # half the width from the map
+                "title": {"text": f"Income ({currency})", "side": "top"},
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": -0.02,
+                "yanchor": "top",
+                "len": 0.6,
+                "thickness": 10,
+                "nticks": 5,
             },
             customdata=list(
                 zip(
@@ -134,8 +157,9 @@ def world_map(territories: pd.DataFrame, currency: str) -> go.Figure:
         showcountries=True,
         countrycolor="#D1D5DB",
         lataxis_range=[-58, 85],
+        domain={"x": [0, 1], "y": [0.12, 1]},
     )
-    return style(fig, "Income by country", height=460)
+    return style(fig, "Income by country", height=440)
 
 
 def top_tracks_bar(tracks: pd.DataFrame, currency: str, *, limit: int = 15) -> go.Figure:
@@ -155,6 +179,7 @@ def top_tracks_bar(tracks: pd.DataFrame, currency: str, *, limit: int = 15) -> g
             marker_color=INCOME_COLOR,
             text=[formatting.money(exact(v), currency) for v in frame["income"]],
             textposition="auto",
+            **bar_labels([INCOME_COLOR] * len(frame)),
             customdata=list(
                 zip(
                     [plotly_text(t) for t in titles],
@@ -183,10 +208,3 @@ def _unique(labels: list[str]) -> list[str]:
         seen[label] = n + 1
         out.append(label if n == 0 else f"{label} ({n + 1})")
     return out
-
-
-def _month_dtick(n: int) -> str | None:
-    """A tick every month for short periods, every quarter for long ones."""
-    if n <= 1:
-        return None
-    return "M1" if n <= 8 else "M3" if n <= 36 else "M12"

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from royalty import formatting
+from royalty.charts.palette import INK, label_color
 from royalty.formatting import plotly_text
 
 FONT = "Inter, system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
@@ -57,6 +58,22 @@ def style(
     return fig
 
 
+def bar_labels(colors: Iterable[str]) -> dict[str, object]:
+    """Value labels that read on their bars: inside a bar white or ink, whichever has the
+    higher contrast with that bar's colour (at least WCAG AA for text, measured in the tests);
+    outside, on the white background, ink."""
+    return {
+        "insidetextfont": {"color": [label_color(c) for c in colors]},
+        "outsidetextfont": {"color": INK},
+        "textangle": 0,  # a label that does not fit goes outside, never turned on its side
+    }
+
+
+def bars_height(bars: int, per_bar: int = 36) -> int:
+    """A horizontal bar chart tall enough for ``bars`` readable bars, and no taller."""
+    return max(280, 80 + per_bar * bars)
+
+
 def money_axis(currency: str, values: Iterable[float] | None = None) -> dict[str, object]:
     """Tick format for an axis in ``currency``: symbol prefix, thousands separators."""
     top = max((abs(v) for v in (values if values is not None else []) if v == v), default=0.0)
@@ -68,6 +85,25 @@ def money_axis(currency: str, values: Iterable[float] | None = None) -> dict[str
     return axis
 
 
+def rate_axis(currency: str, title: str = "Paid per stream") -> dict[str, object]:
+    """An axis of per-stream rates in the unit their labels use ("0.24p" on an axis in pence,
+    never pence on the bars and pounds per 1,000 on the axis); plot ``rate_values``."""
+    _power, prefix, suffix, words = formatting.rate_unit(currency)
+    axis: dict[str, object] = {"title": {"text": f"{title} ({words})"}}
+    if prefix:
+        axis["tickprefix"] = prefix
+    if suffix:
+        axis["ticksuffix"] = suffix
+    return axis
+
+
+def rate_values(values: Iterable[object], currency: str) -> list[float]:
+    """Per-stream rates as floats in the unit of ``rate_axis`` (pence for GBP)."""
+    power = formatting.rate_unit(currency)[0]
+    scaled = [None if (r := exact(v)) is None else r.scaleb(power) for v in values]
+    return floats(scaled)  # scaled exactly, then made a float: 0.7, not 0.7000000000000001
+
+
 def floats(values: Iterable[object]) -> list[float]:
     """Exact values -> floats for plotting (None -> NaN, so plotly leaves a gap)."""
     return [float("nan") if v is None or v != v else float(v) for v in values]  # type: ignore[arg-type]
@@ -76,6 +112,25 @@ def floats(values: Iterable[object]) -> list[float]:
 def month_dates(months: Iterable[int]) -> list[pd.Timestamp]:
     """``202407`` -> 2024-07-01, so plotly draws a time axis."""
     return [pd.Timestamp(year=int(m) // 100, month=int(m) % 100, day=1) for m in months]
+
+
+def month_axis(months: Iterable[int]) -> dict[str, object]:
+    """A time axis over exactly the months with data: a tick on the first month and every
+    month, quarter or year after it, none past the last month, and half a month of room at
+    each end (so neither end's bar is cut)."""
+    dates = sorted(set(month_dates(months)))
+    if not dates:
+        return {}
+    step = 1 if len(dates) <= 8 else 3 if len(dates) <= 36 else 12
+    first, last = dates[0], dates[-1]
+    count = (last.year - first.year) * 12 + last.month - first.month
+    ticks = [first + pd.DateOffset(months=k) for k in range(0, count + 1, step)]
+    half = pd.Timedelta(days=15)
+    return {
+        "tickvals": ticks,
+        "tickformat": "%b %Y",
+        "range": [first - half, last + half],
+    }
 
 
 def short(name: object, limit: int = TITLE_LIMIT) -> str:

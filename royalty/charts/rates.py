@@ -3,8 +3,9 @@ month by month, and next to published averages.
 
 Only income of kind ``stream`` counts towards a rate (see ``royalty.analytics``), and a
 platform with too few streams has no rate: it is left off the charts of rates rather than drawn
-as noise. Rates are plotted per 1,000 streams: "$3.41 per 1,000 streams" is how the
-industry quotes them and fits an axis, while "$0.00341" does not.
+as noise. Rates are plotted per stream in the unit their labels and the tables use (pence,
+cents, yen: ``look.rate_axis``), so a bar labelled "0.24p" sits at 0.24 on an axis in pence;
+the hover adds the figure per 1,000 streams.
 """
 
 from __future__ import annotations
@@ -13,29 +14,44 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from royalty import formatting
-from royalty.charts.look import empty, exact, floats, money_axis, month_dates, short, style
-from royalty.charts.palette import INCOME_COLOR, STREAMS_COLOR, platform_color
+from royalty.charts.look import (
+    bar_labels,
+    bars_height,
+    empty,
+    exact,
+    floats,
+    month_axis,
+    month_dates,
+    rate_axis,
+    rate_values,
+    short,
+    style,
+)
+from royalty.charts.palette import INCOME_COLOR, INK, PAPER, STREAMS_COLOR, platform_color
 from royalty.formatting import plotly_text
 
-SHARE_ROWS = 12
-"""The share chart shows the platforms that earned most; the table lists them all."""
+SHARE_ROWS = 40
+"""The share chart shows every platform up to this many (those that earned most)."""
 
 
-def platform_rates_bar(table: pd.DataFrame, currency: str) -> go.Figure:
-    """What each platform paid per 1,000 streams (only platforms with enough streams)."""
+def platform_rates_bar(
+    table: pd.DataFrame, currency: str, *, height: int | None = None
+) -> go.Figure:
+    """What each platform paid per stream (only platforms with enough streams)."""
     frame = _rated(table)
     if frame.empty:
-        return empty("Income per 1,000 streams", "Not enough streams to compare rates")
+        return empty("What each platform paid per stream", "Not enough streams to compare rates")
     frame = frame.sort_values("_rate")
-    per_1000 = frame["_rate"] * 1000
+    colors = [platform_color(p) for p in frame["platform"]]
     fig = go.Figure(
         go.Bar(
-            x=per_1000,
+            x=rate_values(frame["income_per_stream"], currency),
             y=[short(p) for p in frame["platform"]],
             orientation="h",
-            marker_color=[platform_color(p) for p in frame["platform"]],
+            marker_color=colors,
             text=[formatting.rate(exact(v), currency) for v in frame["income_per_stream"]],
             textposition="auto",
+            **bar_labels(colors),
             customdata=list(
                 zip(
                     [plotly_text(str(p)) for p in frame["platform"]],
@@ -53,15 +69,16 @@ def platform_rates_bar(table: pd.DataFrame, currency: str) -> go.Figure:
             ),
         )
     )
-    fig.update_xaxes(
-        money_axis(currency, per_1000), title_text=f"Income per 1,000 streams ({currency})"
-    )
+    fig.update_xaxes(rate_axis(currency), rangemode="tozero")
     fig.update_yaxes(title_text=None)
-    return style(fig, "What each platform paid per stream", height=max(280, 80 + 36 * len(frame)))
+    return style(
+        fig, "What each platform paid per stream", height=height or bars_height(len(frame))
+    )
 
 
-def share_streams_vs_income(table: pd.DataFrame) -> go.Figure:
-    """Share of all streams next to share of all income, per platform.
+def share_streams_vs_income(table: pd.DataFrame, *, height: int | None = None) -> go.Figure:
+    """Share of all streams next to share of all income, per platform (every platform the
+    table lists, up to ``SHARE_ROWS``).
 
     A platform whose income bar is shorter than its streams bar pays below the artist's average.
     """
@@ -95,7 +112,7 @@ def share_streams_vs_income(table: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(title_text=None)
     fig = style(
         fig, "Share of streams vs share of income", legend=True,
-        height=max(300, 110 + 40 * len(frame)),
+        height=height or pair_height(len(frame)),
     )  # fmt: skip
     # the largest platforms are at the top, so the bottom right is free for the legend
     fig.update_layout(
@@ -106,28 +123,34 @@ def share_streams_vs_income(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def pair_height(platforms: int) -> int:
+    """The height of the share chart for ``platforms`` rows; the rates chart beside it takes
+    the same, so the two end together instead of leaving a blank under the shorter."""
+    return max(300, 100 + 32 * min(platforms, SHARE_ROWS))
+
+
+OVER_TIME = "Paid per stream, month by month"
+
+
 def rates_over_time(by_month: pd.DataFrame, currency: str, *, min_streams: int = 0) -> go.Figure:
-    """Income per 1,000 streams, month by month, one line per platform.
+    """What each platform paid per stream, month by month, one line per platform.
 
     Months with fewer than ``min_streams`` streams on a platform are left out: a rate from a
     handful of plays is noise.
     """
     if by_month is None or by_month.empty:
-        return empty("Income per 1,000 streams, month by month", "No streams in this period")
+        return empty(OVER_TIME, "No streams in this period")
     frame = by_month[by_month["income_per_stream"].notna()]
     frame = frame[[int(s or 0) >= max(min_streams, 1) for s in frame["streams"]]]
     if frame.empty:
-        return empty("Income per 1,000 streams, month by month", "Not enough streams per month")
+        return empty(OVER_TIME, "Not enough streams per month")
     fig = go.Figure()
     order = frame.groupby("platform")["streams"].sum().sort_values(ascending=False).index.tolist()
-    all_rates: list[float] = []
     for platform in order:
         rows = frame[frame["platform"] == platform].sort_values("month")
-        rates = [float(v) * 1000 for v in rows["income_per_stream"]]
-        all_rates += rates
         fig.add_scatter(
             x=month_dates(rows["month"]),
-            y=rates,
+            y=rate_values(rows["income_per_stream"], currency),
             name=short(platform, 24),
             mode="lines+markers",
             line={"color": platform_color(platform), "width": 2},
@@ -145,13 +168,15 @@ def rates_over_time(by_month: pd.DataFrame, currency: str, *, min_streams: int =
                 "<br>%{customdata[1]} streams<extra></extra>"
             ),
         )
-    fig.update_xaxes(title_text=None, tickformat="%b %Y")
-    fig.update_yaxes(
-        money_axis(currency, all_rates),
-        title_text=f"Per 1,000 streams ({currency})",
-        rangemode="tozero",
-    )
-    return style(fig, "Income per 1,000 streams, month by month", legend="bottom", height=460)
+    fig.update_xaxes(month_axis(frame["month"]), title_text=None)
+    fig.update_yaxes(rate_axis(currency), rangemode="tozero")
+    return style(fig, OVER_TIME, legend="bottom", height=460)
+
+
+AVERAGE_MARKER = {"symbol": "diamond-wide", "size": 16, "color": PAPER,
+                  "line": {"width": 2.5, "color": INK}}  # fmt: skip
+"""The published average on a bar: a white mark outlined in ink shows on every bar colour
+(light bars against the ink, dark ones against the white) and on the white background."""
 
 
 def rates_vs_industry(table: pd.DataFrame, industry: pd.DataFrame, currency: str) -> go.Figure:
@@ -175,26 +200,23 @@ def rates_vs_industry(table: pd.DataFrame, industry: pd.DataFrame, currency: str
     fig = go.Figure()
     fig.add_bar(
         x=names,
-        y=[float(v) * 1000 for v in mine["income_per_stream"]],
+        y=rate_values(mine["income_per_stream"], currency),
         name="Your rate",
         marker_color=[platform_color(p) for p in shared],
         text=[formatting.rate(exact(v), currency) for v in mine["income_per_stream"]],
         textposition="outside",
+        outsidetextfont={"color": INK},
+        cliponaxis=False,
         hovertemplate="%{x}: you got %{text} per stream<extra></extra>",
     )
     ref = industry[industry["platform"].isin(shared)].copy()
     ref["_x"] = ref["platform"].map(dict(zip(shared, names, strict=True)))
     fig.add_scatter(
         x=ref["_x"],
-        y=[float(v) * 1000 for v in ref["rate"]],
+        y=rate_values(ref["rate"], currency),
         name="Published average",
         mode="markers",
-        marker={
-            "symbol": "line-ew-open",
-            "size": 30,
-            "color": "#111827",
-            "line": {"width": 3, "color": "#111827"},
-        },
+        marker=AVERAGE_MARKER,
         customdata=list(
             zip(
                 [plotly_text(str(s)) for s in ref["label"]],
@@ -204,14 +226,7 @@ def rates_vs_industry(table: pd.DataFrame, industry: pd.DataFrame, currency: str
         ),
         hovertemplate="%{x}: %{customdata[1]} per stream<br>%{customdata[0]}<extra></extra>",
     )
-    values = [float(v) * 1000 for v in mine["income_per_stream"]] + [
-        float(v) * 1000 for v in ref["rate"]
-    ]
-    fig.update_yaxes(
-        money_axis(currency, values),
-        title_text=f"Per 1,000 streams ({currency})",
-        rangemode="tozero",
-    )
+    fig.update_yaxes(rate_axis(currency), rangemode="tozero")
     fig.update_xaxes(title_text=None)
     return style(fig, "Your rates vs published averages", legend=True)
 

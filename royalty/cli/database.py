@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from royalty.cli.options import add_db, make_engine
+from royalty.cli.options import MARKS, add_db, make_engine
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +61,6 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         return 0
     results = sample.load_sample_data(engine)
     failed = [r for r in results if r.status == "error"]
-    for r in results:
-        print(f"[{r.status}] {r.message}")
+    for r in results:  # the words ``royalty import`` uses
+        print(f"[{MARKS[r.status]}] {r.message}")
     return 1 if failed else 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import signal
 import sys
 import threading
@@ -14,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from royalty.cli.options import add_db, currency, make_engine, period
+from royalty.cli.options import MARKS, add_db, currency, make_engine, period
 from royalty.vocabulary import MAPPABLE_FIELDS as MAPPABLE
 
 if TYPE_CHECKING:
@@ -48,8 +50,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="save the --map mapping as a layout: later files with this header need no --map",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object per file")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a progress bar on stderr (default: when stderr is a terminal and not --json)",
+    )
     add_db(p)
     p.set_defaults(func=_cmd_import)
+
+
+def show_progress(args: argparse.Namespace) -> bool:
+    """``--progress``/``--no-progress`` as given; else on a terminal, unless printing JSON."""
+    if args.progress is not None:
+        return bool(args.progress)
+    return not args.json and sys.stderr.isatty()
+
+
+def bar_size() -> dict[str, int]:
+    """The terminal's size for the bar. A pseudo-terminal (``script``, an editor's terminal,
+    ``ssh`` without a size) may say it has 0 columns and 0 lines, and tqdm then hides its bar
+    as if it were below the screen: it gets the usual 80 x 24 instead."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError):
+        size = os.terminal_size((0, 0))
+    usual = shutil.get_terminal_size()
+    return {"ncols": size.columns or usual.columns, "nrows": size.lines or usual.lines}
 
 
 class Terminated(KeyboardInterrupt):
@@ -128,8 +155,11 @@ def _import_files(args: argparse.Namespace) -> int:
     if mapped is not None:
         options = replace(options, layouts=(mapped,))
     results = []
-    quiet = args.json or not sys.stderr.isatty()
-    with tqdm(total=len(files), unit="file", disable=quiet, file=sys.stderr) as bar:
+    shown = show_progress(args)
+    with tqdm(
+        total=len(files), unit="file", disable=not shown, file=sys.stderr,
+        **(bar_size() if shown else {}),
+    ) as bar:  # fmt: skip
 
         def progress(name: str, rows: int, expected: int | None) -> None:
             about = f" of ~{expected:,}" if expected else ""
@@ -150,8 +180,7 @@ def _import_files(args: argparse.Namespace) -> int:
             results.append(result)
             bar.update(1)
             if not args.json:
-                mark = {"imported": "ok ", "duplicate": "dup", "error": "ERR"}[result.status]
-                tqdm.write(f"[{mark}] {result.message}", file=sys.stdout)
+                tqdm.write(f"[{MARKS[result.status]}] {result.message}", file=sys.stdout)
     if mapped is not None and args.save_layout:
         if results[0].status == "error":
             print(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,6 +39,61 @@ def currency(text: str) -> str:
 
 
 DB_HELP = "database URL (default: $DATABASE_URL, else a SQLite file in your data folder)"
+MARKS = {"imported": "ok ", "duplicate": "dup", "error": "ERR"}
+"""How every command that imports marks a file's outcome: ``[ok ]``, ``[dup]``, ``[ERR]``."""
+
+
+def existing_engine(url: str | None, command: str) -> Engine | None:
+    """The database a command that only reads opens (``report``, ``summary``): reading never
+    creates one. None, said on stderr, when its SQLite file does not exist yet."""
+    from sqlalchemy.engine import make_url
+
+    from royalty.settings import default_database_path, normalize_url
+
+    explicit = url or os.environ.get("DATABASE_URL")
+    resolved = normalize_url(explicit) if explicit else f"sqlite:///{default_database_path()}"
+    parsed = make_url(resolved)
+    name = parsed.database or ""
+    a_file = parsed.get_backend_name() == "sqlite" and name not in ("", ":memory:")
+    if a_file and not name.startswith("file:") and not Path(name).exists():
+        print(
+            f"royalty {command}: there is no database at {name} yet: nothing has been "
+            "imported (royalty import FILE...)",
+            file=sys.stderr,
+        )
+        return None
+    return make_engine(resolved)
+
+
+def nothing_in(engine: Engine, f: analytics.Filters, command: str) -> bool:
+    """True, after saying on stderr what there is instead, when nothing is stored in the
+    selected months: a report of nothing (all zeros, "kept $0.00 more") helps no one."""
+    from royalty import analytics
+    from royalty.formatting import NBSP, period_text
+
+    months = analytics.months(engine, f.artist)
+    first, last = f.period or (0, 999999)
+    if any(first <= m <= last for m in months):
+        return False
+    who = f" for {f.artist}" if f.artist else ""
+    if not months:
+        print(
+            f"royalty {command}: nothing is stored{who} yet: import statements first "
+            "(royalty import FILE...)",
+            file=sys.stderr,
+        )
+        return True
+    by_year: dict[int, list[int]] = {}
+    for m in months:
+        by_year.setdefault(m // 100, []).append(m)
+    there = ", ".join(period_text(ms[0], ms[-1]) for ms in by_year.values()).replace(NBSP, " ")
+    asked = period_text(first, last).replace(NBSP, " ") if f.period else "any month"
+    print(
+        f"royalty {command}: nothing is stored{who} in {asked}. Usage months with data: "
+        f"{there} (choose one with --year or --period).",
+        file=sys.stderr,
+    )
+    return True
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:

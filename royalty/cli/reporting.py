@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from royalty.cli.options import add_db, add_scope, make_engine, scope
+from royalty.cli.options import add_db, add_scope, existing_engine, nothing_in, scope
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,9 +46,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in reports.SUFFIXES:
         print(f"{out}: the report file must end in {', '.join(reports.SUFFIXES)}", file=sys.stderr)
         return 2
-    engine = make_engine(args.db)
-    chosen = scope(args, engine, "report")
-    if chosen is None:
+    engine = existing_engine(args.db, "report")
+    chosen = scope(args, engine, "report") if engine is not None else None
+    if chosen is None or nothing_in(engine, chosen[0], "report"):
         return 1
     filters, currency = chosen
     try:
@@ -72,9 +72,9 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from royalty import analytics
     from royalty.summary_text import render
 
-    engine = make_engine(args.db)
-    chosen = scope(args, engine, "summary")
-    if chosen is None:
+    engine = existing_engine(args.db, "summary")
+    chosen = scope(args, engine, "summary") if engine is not None else None
+    if chosen is None or nothing_in(engine, chosen[0], "summary"):
         return 1
     summary = analytics.unwrapped(engine, *chosen)
     if args.json:

@@ -35,7 +35,8 @@ from royalty.importers import (
     youtube_studio,
     zebralution,
 )
-from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout, normalize
+from royalty.importers.base import FIELDS, FileFacts, ImportOptions, Layout
+from royalty.importers.normalizer import normalize
 
 LAYOUTS: list[Layout] = [
     distrokid.LAYOUT,

@@ -25,13 +25,12 @@ are no sales: each is checked against the lines to the last digit (``totals``), 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import datetime
 
 import pandas as pd
 
-from royalty.importers import totals
 from royalty.importers.base import FileFacts, Layout
+from royalty.importers.totals import Said, TotalRows, agrees_exactly
 
 STORE = "iTunes"
 _SUMMARY = re.compile(r"^\s*Total_(Rows|Amount|Units)\b\s*:?\s*(.*)$", re.IGNORECASE)
@@ -52,30 +51,21 @@ def fiscal_month(start: str, end: str) -> str | None:
     return f"{middle.year:04d}-{middle.month:02d}"
 
 
-def _is_summary(labels: pd.Series) -> pd.Series:
-    return labels.fillna("").astype(str).str.match(_SUMMARY)
+def _is_summary(data: pd.DataFrame) -> pd.Series:
+    return data["usage_month"].str.match(_SUMMARY)
 
 
-def _sums(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]:
-    column = facts.mapping["usage_month"]
-    return {"sums": totals.file_sums(chunks, facts, lambda c: _is_summary(c[column]))}
+def _says(row: pd.Series, facts: FileFacts) -> list[Said]:
+    """``Total_Amount`` and its value in the next cell, or after a colon in the same one."""
+    match = _SUMMARY.match(row["usage_month"])
+    assert match is not None
+    inline = match[2].strip()
+    said = inline or str(row.get("usage_month_end", ""))
+    column = facts.mapping["usage_month" if inline else "usage_month_end"]
+    return [Said(_MEASURES[match[1].lower()], said, column, f"'Total_{match[1]}'")]
 
 
-def _check_summaries(rows: pd.DataFrame, facts: FileFacts) -> None:
-    for _, row in rows.iterrows():
-        match = _SUMMARY.match(row["usage_month"])
-        assert match is not None
-        inline = match[2].strip()
-        said = inline or row.get("usage_month_end", "")
-        column = facts.mapping["usage_month" if inline else "usage_month_end"]
-        totals.check(
-            said,
-            _MEASURES[match[1].lower()],
-            facts,
-            row=int(row["row_number"]),
-            column=column,
-            label=f"Total_{match[1]}",
-        )
+TOTALS = TotalRows(find=_is_summary, says=_says, tolerance=agrees_exactly)
 
 
 def _months(start: pd.Series, end: pd.Series) -> pd.Series:
@@ -91,10 +81,7 @@ def _months(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    summary = _is_summary(data["usage_month"])
-    if bool(summary.any()):
-        _check_summaries(data[summary], facts)
-        data = data[~summary].copy()
+    data = TOTALS.drop(data, facts)
     end = data["usage_month_end"] if "usage_month_end" in data.columns else data["usage_month"]
     data["usage_month"] = _months(data["usage_month"], end)
     data["usage_month_end"] = data["usage_month"]
@@ -133,5 +120,5 @@ LAYOUT = Layout(
         "territory": "Country Of Sale",
     },
     prepare=_prepare,
-    scan=_sums,
+    scan=TOTALS.scan,
 )

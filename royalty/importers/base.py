@@ -1,10 +1,10 @@
-"""A statement layout, declared, and the one normalizer every layout shares.
+"""A statement layout, declared: the contract every layout module keeps.
 
 A layout says which header cells identify it, which column holds each field, and the few
 facts about its numbers, dates and currency. Code that only one layout needs (Bandcamp's
 payout rows, a disclosure summary's period) goes in its hooks; everything else (parsing money
-exactly, months, platforms, kinds, territories, error messages) happens once, here, for all
-layouts.
+exactly, months, platforms, kinds, territories, error messages) happens once, for all
+layouts, in ``importers.normalizer``.
 
 The hook contract. Every hook is a plain function the layout names; nothing outside the
 layout binds or replaces it. Each gets one ``FileFacts``: what is known about the file before
@@ -43,18 +43,13 @@ Adding a layout is one module with a ``LAYOUT`` and a line in ``importers.LAYOUT
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from royalty import platforms, territories
-from royalty.errors import StatementError
-from royalty.money import guess_decimal_comma, parse_amounts, parse_quantities, style_name
-from royalty.months import parse_months
-from royalty.vocabulary import KINDS
+from royalty import platforms
 
 FIELDS = (
     "usage_month",  # month the music was played or bought (required)
@@ -115,8 +110,9 @@ class FileFacts:
     there (Apple Music's ``Currency<TAB>AUD``, Spotify's ``Start date`` block); read them
     with ``preamble_values``. Empty when the header is the first row."""
     first_row: int = 2
-    """The file row of the table's first data row: ``scan`` sees raw chunks without row
-    numbers, and a row it finds wrong (a footer total) must be named as ``normalize`` would."""
+    """The file row of the table's first data row. (Each raw chunk's index gives each row's
+    own, blank lines counted: a row ``scan`` finds wrong is named by it, as ``normalize``
+    names rows.)"""
 
 
 def preamble_values(preamble: Iterable[Sequence[str]]) -> dict[str, str]:
@@ -208,59 +204,6 @@ class Layout:
         return mapping
 
 
-def _fail(
-    file: str, rows: pd.DataFrame, values: pd.Series, bad: pd.Series, column: str, problem: str
-) -> None:
-    """Raise for the first bad value, quoting it as the file wrote it."""
-    if not bool(bad.any()):
-        return
-    first = int(np.argmax(bad.to_numpy()))
-    count = int(bad.sum())
-    more = f" ({count - 1} more rows like it)" if count > 1 else ""
-    cell = str(values.iloc[first])
-    shown = repr(cell) if len(cell) <= 200 else f"{cell[:200]!r}... ({len(cell):,} characters)"
-    raise StatementError(
-        file,
-        f"{problem}: {shown}{more}",
-        row=int(rows["row_number"].iloc[first]),
-        column=column,
-    )
-
-
-def _not_a_number(what: str, values: pd.Series, bad: pd.Series, decimal_comma: bool) -> str:
-    """What is wrong with the first bad cell; when the other number style would read it, say
-    which style the file was found to use, since that cell is the one that does not fit."""
-    if not bool(bad.any()):
-        return f"is not {what}"
-    first = values[bad].iloc[:1]
-    if bool(parse_amounts(first, decimal_comma=not decimal_comma).bad.iloc[0]):
-        return f"is not {what}"
-    return (
-        f"is not {what} as this file writes them (with {style_name(decimal_comma)}, "
-        "decided once for the whole file)"
-    )
-
-
-def _text(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame.columns:
-        return _as_text(frame[name]).str.strip()
-    return pd.Series("", index=frame.index, dtype=str)
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    """Cells as strings, empty for missing ones (the text reader's columns already are)."""
-    if values.dtype == "str" and not values.hasnans:
-        return values
-    return values.fillna("").astype(str)
-
-
-def _mapped_text(values: pd.Series, fn: Callable[[str], str]) -> pd.api.extensions.ExtensionArray:
-    """Apply ``fn`` once per distinct value (statements repeat stores, countries, ISRCs), as a
-    string array built without a Python object per row."""
-    codes, uniques = pd.factorize(values, sort=False)
-    return pd.array([fn(u) for u in uniques], dtype="str").take(codes)
-
-
 def drop_rows(data: pd.DataFrame, mask: pd.Series, reason: str) -> pd.DataFrame:
     """Mark the rows of ``mask`` as not lines, for ``reason`` (``transfer``, ``total row``):
     ``normalize`` leaves them out and counts them under that reason."""
@@ -268,159 +211,6 @@ def drop_rows(data: pd.DataFrame, mask: pd.Series, reason: str) -> pd.DataFrame:
         data = data.assign(**{DROPPED: ""})
     data.loc[mask & (data[DROPPED] == ""), DROPPED] = reason
     return data
-
-
-def dropped_counts(lines: pd.DataFrame) -> dict[str, int]:
-    """Reason -> rows of the chunk that ``normalize`` left out (see ``drop_rows``)."""
-    return dict(lines.attrs.get(DROPPED, {}))
-
-
-def normalize(
-    frame: pd.DataFrame, *, layout: Layout, facts: FileFacts, first_row: int
-) -> pd.DataFrame:
-    """Raw rows (header names as in the file) -> typed rows with the fields of ``FIELDS``;
-    the rows left out, by reason, are in ``dropped_counts(result)``.
-
-    Raises ``StatementError`` naming file, row and column for the first value that is wrong.
-    """
-    headers, options, file = dict(facts.mapping), facts.options, facts.file
-    data = pd.DataFrame(index=frame.index)
-    for fld, col in headers.items():
-        data[fld] = _as_text(frame[col])
-    data["row_number"] = np.arange(first_row, first_row + len(frame), dtype=np.int64)
-    dropped: dict[str, int] = {}
-    if headers:
-        blank = np.logical_and.reduce([(data[f].str.strip() == "").to_numpy() for f in headers])
-        if blank.any():
-            dropped[EMPTY] = int(blank.sum())
-            data = data[~blank]
-    label = {fld: headers.get(fld, fld) for fld in FIELDS}
-    if layout.prepare is not None and not data.empty:
-        given = len(data)
-        data = layout.prepare(data, facts)
-        if DROPPED in data.columns:
-            marked = data[DROPPED] != ""
-            for reason, count in data.loc[marked, DROPPED].value_counts().items():
-                dropped[str(reason)] = dropped.get(str(reason), 0) + int(count)
-            data = data[~marked].drop(columns=DROPPED)
-            given -= int(marked.sum())
-        if len(data) < given:
-            dropped[NOT_A_LINE] = dropped.get(NOT_A_LINE, 0) + given - len(data)
-        label.update({f: headers.get(f, f) for f in data.columns if f not in label})
-    if data.empty:
-        empty = _typed_empty()
-        empty.attrs[DROPPED] = dropped
-        return empty
-
-    out = pd.DataFrame(index=data.index)
-    out["row_number"] = data["row_number"].to_numpy()
-
-    # months
-    usage = _text(data, "usage_month")
-    months, bad = parse_months(usage, day_first=layout.day_first)
-    _fail(file, data, usage, bad, label["usage_month"], "is not a date or month")
-    out["usage_month"] = months
-    if "usage_month_end" in data.columns:
-        end, bad_end = parse_months(_text(data, "usage_month_end"), day_first=layout.day_first)
-        out["usage_month_end"] = np.where(bad_end.to_numpy(), months, end)
-    else:
-        out["usage_month_end"] = months
-    if "reporting_month" in data.columns:
-        rep, _ = parse_months(_text(data, "reporting_month"), day_first=layout.day_first)
-        out["reporting_month"] = pd.arrays.IntegerArray(rep.astype(np.int64), rep == 0)
-    else:
-        out["reporting_month"] = pd.array([None] * len(data), dtype="Int64")
-
-    # money
-    raw_amount = _text(data, "amount")
-    if layout.blank_amount_is_zero:
-        raw_amount = raw_amount.where(raw_amount != "", "0")
-    # one decision per file (the importer makes it); a lone chunk (a preview) decides alone
-    decimal_comma = layout.decimal_comma if facts.decimal_comma is None else facts.decimal_comma
-    if decimal_comma is None:
-        decimal_comma = guess_decimal_comma(raw_amount)
-    amounts = parse_amounts(raw_amount, decimal_comma=decimal_comma)
-    _fail(
-        file, data, raw_amount, amounts.bad, label["amount"],
-        _not_a_number("an amount of money", raw_amount, amounts.bad, decimal_comma),
-    )  # fmt: skip
-    out["amount"] = amounts.text.astype(object)
-    out["amount_nano"] = amounts.nano
-
-    fixed = (layout.currency or options.currency or "").upper()
-    if "currency" not in data.columns:
-        if not re.fullmatch(r"[A-Z]{3}", fixed):
-            raise StatementError(
-                file, "does not say its currency; choose one (for example --currency GBP)"
-            )
-        out["currency"] = pd.Series(fixed, index=data.index, dtype=str).array
-    else:
-        currency = _text(data, "currency").str.upper()
-        if fixed:
-            currency = currency.where(currency != "", fixed)
-        bad = ~currency.str.fullmatch(r"[A-Z]{3}")
-        _fail(file, data, currency, bad, label["currency"], "is not a currency code")
-        out["currency"] = currency.array
-
-    for fld in ("source_amount", "fx_rate"):
-        values = _text(data, fld) if fld in data.columns else None
-        if values is not None and bool((values != "").any()):
-            parsed = parse_amounts(values.where(values != "", "0"), decimal_comma=decimal_comma)
-            parsed_bad = parsed.bad & (values != "")
-            _fail(
-                file, data, values, parsed_bad, label[fld],
-                _not_a_number("a number", values, parsed_bad, decimal_comma),
-            )  # fmt: skip
-            out[fld] = parsed.text.where(values != "", None).astype(object)
-        else:
-            out[fld] = None
-    out["source_currency"] = (
-        _text(data, "source_currency").str.upper().replace("", None).astype(object)
-        if "source_currency" in data.columns
-        else None
-    )
-
-    quantity = _text(data, "quantity")
-    # counts in the same style: with decimal commas ``12.480`` is twelve thousand and more
-    qty, bad = parse_quantities(quantity, decimal_comma=decimal_comma)
-    _fail(file, data, quantity, bad, label["quantity"], "is not a whole number of units")
-    out["quantity"] = qty
-
-    # who, what, where
-    out["artist"] = (options.artist or "").strip() or None
-    if out["artist"].isna().all():
-        out["artist"] = _text(data, "artist").replace("", "Unknown artist").array
-    store = _text(data, "store").replace("", "Unknown store")
-    out["store"] = store.array
-    # one lookup per distinct (store, kind text): the kind named in the row, else the store's
-    raw_kind = _text(data, "kind").str.lower()
-    store_codes, stores = pd.factorize(store, sort=False)
-    kind_codes, kind_texts = pd.factorize(raw_kind, sort=False)
-    codes, pairs = pd.factorize(store_codes * len(kind_texts) + kind_codes, sort=False)
-    known_kind = "kind" in data.columns
-    platform_of, kind_of = [], []
-    for pair in pairs:
-        store_name, kind_text = stores[pair // len(kind_texts)], kind_texts[pair % len(kind_texts)]
-        platform, store_kind = platforms.canonical(store_name)
-        kind = layout.kinds.get(kind_text) if layout.kinds else None
-        if kind is None:
-            kind = store_kind
-        if known_kind and kind not in KINDS:
-            kind = "other"
-        platform_of.append(platform)
-        kind_of.append(kind)
-    out["platform"] = pd.array(platform_of, dtype="str").take(codes)
-    out["kind"] = pd.array(kind_of, dtype="str").take(codes)
-    out["title"] = _text(data, "title").array
-    out["release"] = _text(data, "release").array
-    out["isrc"] = _mapped_text(_text(data, "isrc"), _clean_isrc)
-    upc = _text(data, "upc")
-    out["upc"] = _mapped_text(upc, _clean_upc)
-    out["upc_hint"] = _mapped_text(upc, _upc_hint)
-    out["territory"] = _mapped_text(_text(data, "territory"), territories.normalize)
-    out = out.reset_index(drop=True)
-    out.attrs[DROPPED] = dropped
-    return out
 
 
 def streamed_kinds(stores: pd.Series) -> pd.Series:
@@ -456,48 +246,3 @@ def name_mixes_and_artists(data: pd.DataFrame) -> None:
     if "release_artist" in data.columns and "artist" in data.columns:
         no_artist = data["artist"].str.strip() == ""
         data.loc[no_artist, "artist"] = data.loc[no_artist, "release_artist"]
-
-
-def _clean_isrc(text: str) -> str:
-    return re.sub(r"[\s-]", "", text).upper()
-
-
-def _clean_upc(text: str) -> str:
-    """A UPC in scientific notation (``7.34168E+11``) lost its digits in a spreadsheet: unknown."""
-    upc = re.sub(r"^(?i:empty:)|[\"\s]", "", text)
-    return "" if re.search(r"[eE][+-]?\d|\.", upc) else upc
-
-
-def _upc_hint(text: str) -> str:
-    """What is left of a UPC a spreadsheet wrote in scientific notation (``1.98005E+11``):
-    its leading digits, for ``ingest`` to find the release it belongs to; else empty."""
-    upc = re.sub(r"[\"\s]", "", text).replace(",", ".")
-    return upc.upper() if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d{1,2}", upc) else ""
-
-
-def _typed_empty() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "row_number": pd.Series(dtype="int64"),
-            "usage_month": pd.Series(dtype="int64"),
-            "usage_month_end": pd.Series(dtype="int64"),
-            "reporting_month": pd.Series(dtype="Int64"),
-            "amount": pd.Series(dtype=object),
-            "amount_nano": pd.Series(dtype="int64"),
-            "currency": pd.Series(dtype=object),
-            "source_amount": pd.Series(dtype=object),
-            "fx_rate": pd.Series(dtype=object),
-            "source_currency": pd.Series(dtype=object),
-            "quantity": pd.Series(dtype="int64"),
-            "artist": pd.Series(dtype=object),
-            "store": pd.Series(dtype=object),
-            "platform": pd.Series(dtype=object),
-            "kind": pd.Series(dtype=object),
-            "title": pd.Series(dtype=object),
-            "release": pd.Series(dtype=object),
-            "isrc": pd.Series(dtype=object),
-            "upc": pd.Series(dtype=object),
-            "upc_hint": pd.Series(dtype=object),
-            "territory": pd.Series(dtype=object),
-        }
-    )

@@ -40,8 +40,8 @@ import pandas as pd
 
 from royalty.errors import StatementError
 from royalty.importers.awal import kind_of  # the same words: Streaming, Video Stream, Download
-from royalty.importers.base import FileFacts, Layout
-from royalty.importers.total_rows import drop_totals, scan_totals
+from royalty.importers.base import DROPPED, FileFacts, Layout
+from royalty.importers.totals import SPREADSHEET_TOTALS
 from royalty.vocabulary import KINDS
 
 SOURCE = "Cargo Records"
@@ -68,12 +68,10 @@ def _mapped(values: pd.Series, fn: Callable[[str], str]) -> np.ndarray:
 
 
 def _prepare_digital(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    data = drop_totals(data).copy()
-    if data.empty:
-        return data
+    data = SPREADSHEET_TOTALS.drop(data, facts)
     formula = data["formula"]
     currency = pd.Series(_mapped(formula, account_currency), index=data.index)
-    unknown = currency == ""
+    unknown = (currency == "") & (data[DROPPED] == "")  # a total row has no calculation
     if bool(unknown.any()):
         chosen = (facts.options.currency or "").upper()
         if not chosen:
@@ -139,14 +137,12 @@ LAYOUT = Layout(
     decimal_comma=False,
     kinds={k: k for k in KINDS},
     prepare=_prepare_digital,
-    scan=scan_totals,
+    scan=SPREADSHEET_TOTALS.scan,
 )
 
 
 def _prepare_physical(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    data = drop_totals(data).copy()
-    if data.empty:
-        return data
+    data = SPREADSHEET_TOTALS.drop(data, facts)
     data["usage_month"] = (
         data["usage_month"].str.strip().str.replace(r"^(\d{4})_(\d{1,2})$", r"\1-\2", regex=True)
     )
@@ -183,5 +179,5 @@ PHYSICAL_LAYOUT = Layout(
     decimal_comma=False,
     kinds={"physical": "physical", "other": "other"},
     prepare=_prepare_physical,
-    scan=scan_totals,
+    scan=SPREADSHEET_TOTALS.scan,
 )

@@ -11,9 +11,9 @@ header cells (``Streams Jul 2024 – Jun 2025``, ``Income 2024 (GBP)``), else ta
 ``usage_month_end`` = last month. Without either, the import stops and asks for it: a wrong
 guess would put a year's income into one month.
 
-The ``Total`` row is not a platform: it is dropped, but first checked against the rows above
-it to the last digit, so a typo in the table (or a platform row missed by the reader) stops the
-import instead of being published. The per-stream column is derived from the other two, rounded
+The ``Total`` row is not a platform: it is dropped, but first checked against the platform
+rows to the last digit (``totals``), so a typo in the table (or a platform row missed by the
+reader) stops the import instead of being published. The per-stream column is derived from the other two, rounded
 for display, and is not read.
 
 Facts carried by the header (currency, period) apply to every row; ``_prepare`` reads them
@@ -25,19 +25,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 
 import pandas as pd
 import pycountry
 
 from royalty.errors import StatementError
 from royalty.importers.base import EMPTY, FileFacts, Layout, drop_rows
-from royalty.money import (
-    exact_sum,
-    guess_decimal_comma,
-    parse_amounts,
-    parse_quantities,
-)
+from royalty.importers.totals import TotalRows, agrees_exactly, cells
 from royalty.months import month_text, parse_month
 
 UNKNOWN_ARTIST = "Unknown artist"
@@ -107,59 +101,28 @@ def _header_facts(mapping: Mapping[str, str]) -> tuple[str | None, tuple[int, in
     return currency, None
 
 
-def _check_total(
-    data: pd.DataFrame,
-    is_total: pd.Series,
-    file: str,
-    labels: dict[str, str],
-    *,
-    decimal_comma: bool,
-) -> None:
-    """Each Total row must equal the platform rows, exactly, in income and (if given) streams."""
-    rows = data[~is_total]
-    amounts = parse_amounts(rows["amount"].str.strip(), decimal_comma=decimal_comma)
-    income = exact_sum(amounts.text) if not bool(amounts.bad.any()) else None
-    qty, qty_bad = parse_quantities(rows["quantity"].str.strip(), decimal_comma=decimal_comma)
-    streams = int(qty.sum()) if not bool(qty_bad.any()) else None
-    for _, total in data[is_total].iterrows():
-        row = int(total["row_number"])
-        said = total["amount"].strip()
-        if said and income is not None:
-            parsed = parse_amounts(pd.Series([said]), decimal_comma=decimal_comma)
-            value = None if bool(parsed.bad.iloc[0]) else Decimal(parsed.text.iloc[0])
-            if value is None or value != income:
-                raise StatementError(
-                    file,
-                    f"the {total['store'].strip()!r} row says {said} but the platforms above "
-                    f"add up to {income}; correct the table (or remove the total row)",
-                    row=row,
-                    column=labels.get("amount"),
-                )
-        said_streams = total["quantity"].strip()
-        if said_streams and streams is not None:
-            counted, bad = parse_quantities(pd.Series([said_streams]), decimal_comma=decimal_comma)
-            if bool(bad.iloc[0]) or int(counted[0]) != streams:
-                raise StatementError(
-                    file,
-                    f"the {total['store'].strip()!r} row says {said_streams} streams but the "
-                    f"platforms above add up to {streams:,}; correct the table "
-                    "(or remove the total row)",
-                    row=row,
-                    column=labels.get("quantity"),
-                )
+def _has_numbers(data: pd.DataFrame) -> pd.Series:
+    """Rows with streams or income; the others (a heading, a note) are empty of lines."""
+    return (data["amount"].str.strip() != "") | (data["quantity"].str.strip() != "")
+
+
+def _is_total(data: pd.DataFrame) -> pd.Series:
+    return data["store"].str.match(_TOTAL) & _has_numbers(data)
+
+
+TOTALS = TotalRows(
+    find=_is_total,
+    says=cells("amount", "quantity", name_in="store"),
+    tolerance=agrees_exactly,
+    lines=_has_numbers,
+)
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
     options, file, labels = facts.options, facts.file, dict(facts.mapping)
     header_currency, header_period = _header_facts(labels)
-    empty = (data["amount"].str.strip() == "") & (data["quantity"].str.strip() == "")
-    data = drop_rows(data, empty, EMPTY)
-    decimal_comma = facts.decimal_comma  # the importer's one decision for the file
-    if decimal_comma is None:  # a preview of this table alone
-        decimal_comma = guess_decimal_comma(data.loc[~empty, "amount"])
-    is_total = data["store"].str.match(_TOTAL) & ~empty
-    _check_total(data[~empty], is_total[~empty], file, labels, decimal_comma=decimal_comma)
-    data = drop_rows(data, is_total, "total row")
+    data = drop_rows(data, ~_has_numbers(data), EMPTY)
+    data = TOTALS.drop(data, facts)
 
     period = header_period or options.period
     if period is None:
@@ -187,5 +150,5 @@ LAYOUT = Layout(
     kinds={"stream": "stream"},
     recognize=recognize,
     prepare=_prepare,
-    whole_table=True,  # one row per platform; the Total row is checked against all of them
+    scan=TOTALS.scan,
 )

@@ -1,4 +1,6 @@
-"""Totals a statement prints below its lines: checked against the lines, never stored.
+"""Total rows checked for the songwriting statements (ASCAP, PRS, publishers): the older footer
+checker, kept only for them because their totals come one per currency (``by``/``group``), which
+``importers.totals`` does not take yet; every other layout uses ``totals``.
 
 Label statements end with a summary block (Traxsource's ``Period Total:``) or a spreadsheet's
 sum row (Zebralution, Labelworx). Such a row is no earning: stored, it would count the

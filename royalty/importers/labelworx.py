@@ -6,7 +6,7 @@ the lines come the sum of ``Royalty`` (as the spreadsheet adds it, in binary flo
 ``18.374492945750024``), a row naming the statement's currency with the same sum rounded
 (``GBP``, ``18.37449295``) and a conversion into another currency (``Euro``, ``21.49``,
 ``Exchange rate 31.03.2024``). None of them is a line: the sums are checked against the lines
-(``footer``), the currency row names the lines' currency, and the conversion is left out, for
+(``totals``), the currency row names the lines' currency, and the conversion is left out, for
 it gives no rate to check it by. Without such a row the currency must be chosen on import.
 
 The statement gives no month at all: it covers a quarter, named only in its file name
@@ -29,8 +29,14 @@ from pathlib import PurePath
 import pandas as pd
 
 from royalty.errors import StatementError
-from royalty.importers import footer
 from royalty.importers.base import FileFacts, Layout, name_mixes_and_artists, streamed_kinds
+from royalty.importers.totals import (
+    Said,
+    TotalRows,
+    agrees_as_printed,
+    currency_named,
+    fills_none,
+)
 from royalty.months import month_text
 from royalty.vocabulary import KINDS
 
@@ -58,30 +64,26 @@ def quarter_in(name: str) -> tuple[int, int] | None:
 def _notes(summary: pd.DataFrame) -> dict[str, object]:
     """The statement's currency: the first footer row that names one."""
     for text in summary.get("deal", pd.Series([], dtype=str)):
-        code = footer.currency_named(text)
+        code = currency_named(text)
         if code:
             return {"currency": code}
     return {}
 
 
-def _check_footer(data: pd.DataFrame, facts: FileFacts) -> None:
-    """Each printed sum is checked, except a conversion into another currency than the
+def _says(row: pd.Series, facts: FileFacts) -> list[Said]:
+    """A footer row's sum, unless it is a conversion into another currency than the
     statement's (no rate is given to check it by)."""
-    currency = facts.scanned.get("currency")
-    for _, row in data.iterrows():
-        if not row["amount"].strip():
-            continue
-        label = str(row.get("deal", "")).strip()
-        said = footer.currency_named(label)
-        if said is not None and currency is not None and said != currency:
-            continue
-        footer.check_amount(
-            facts,
-            row["amount"],
-            name=f"{label!r} sum" if label else "sum",
-            row=int(row["row_number"]),
-            column=facts.mapping["amount"],
-        )
+    if not row["amount"].strip():
+        return []
+    label = str(row.get("deal", "")).strip()
+    said, currency = currency_named(label), facts.scanned.get("currency")
+    if said is not None and currency is not None and said != currency:
+        return []
+    name = f"{label!r} sum" if label else "sum"
+    return [Said("amount", row["amount"], facts.mapping["amount"], name)]
+
+
+TOTALS = TotalRows(find=fills_none(*KEYS), says=_says, tolerance=agrees_as_printed, notes=_notes)
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
@@ -93,9 +95,7 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
             "name (such as 'Q1 2023'), and this name does not say it. Give the period, e.g. "
             "--period 2023-01..2023-03 on the command line or the Period field in the app",
         )
-    is_line = footer.lines(data, KEYS)
-    _check_footer(data[~is_line], facts)
-    data = data[is_line].copy()
+    data = TOTALS.drop(data, facts)
     data["usage_month"] = month_text(period[0])
     data["usage_month_end"] = month_text(period[1])
     if facts.scanned.get("currency"):
@@ -141,5 +141,5 @@ LAYOUT = Layout(
     kinds={k: k for k in KINDS},
     prepare=_prepare,
     recognize=recognize,
-    scan=footer.scan_sums(KEYS, _notes),
+    scan=TOTALS.scan,
 )

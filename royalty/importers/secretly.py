@@ -29,7 +29,7 @@ import pandas as pd
 
 from royalty.importers.awal import kind_of  # the same words: Stream, Download
 from royalty.importers.base import FileFacts, Layout
-from royalty.importers.total_rows import drop_totals, scan_totals
+from royalty.importers.totals import SPREADSHEET_TOTALS
 from royalty.vocabulary import KINDS
 
 SOURCE = "Secretly Distribution"
@@ -37,9 +37,7 @@ _DESCRIBED_MONTH = r"^\s*(\d{4}[./-]\d{1,2})\b"
 
 
 def _prepare_digital(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    data = drop_totals(data).copy()
-    if data.empty:
-        return data
+    data = SPREADSHEET_TOTALS.drop(data, facts)
     if "description" in data.columns:
         described = data["description"].str.extract(_DESCRIBED_MONTH, expand=False).fillna("")
         data["usage_month"] = described.where(described != "", data["usage_month"])
@@ -82,12 +80,12 @@ LAYOUT = Layout(
     decimal_comma=False,
     kinds={k: k for k in KINDS},
     prepare=_prepare_digital,
-    scan=scan_totals,
+    scan=SPREADSHEET_TOTALS.scan,
 )
 
 
 def _prepare_physical(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    data = drop_totals(data).copy()
+    data = SPREADSHEET_TOTALS.drop(data, facts)
     data["kind"] = "physical"
     return data
 
@@ -114,5 +112,5 @@ PHYSICAL_LAYOUT = Layout(
     decimal_comma=False,
     kinds={"physical": "physical"},
     prepare=_prepare_physical,
-    scan=scan_totals,
+    scan=SPREADSHEET_TOTALS.scan,
 )

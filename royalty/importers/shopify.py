@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 
 from royalty.importers.base import FileFacts, Layout
-from royalty.importers.total_rows import drop_totals, scan_totals
+from royalty.importers.totals import SPREADSHEET_TOTALS
 
 STORE = "Shopify"
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    data = drop_totals(data).copy()
+    data = SPREADSHEET_TOTALS.drop(data, facts)
     line = data["kind"].str.strip().str.lower()
     amount = data["amount"].str.strip()
     nothing_earned = amount.str.fullmatch(r"-?0*(\.0*)?") & (amount != "")
@@ -66,5 +66,5 @@ LAYOUT = Layout(
     decimal_comma=False,
     kinds={"physical": "physical", "other": "other"},
     prepare=_prepare,
-    scan=scan_totals,
+    scan=SPREADSHEET_TOTALS.scan,
 )

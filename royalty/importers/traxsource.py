@@ -10,7 +10,7 @@ After the lines, in the first column, comes a block of ``Name: value`` rows (``C
 ``Period:``, ``Purchases:``, ``Label Net:``, ``Period Total:``, ...) and the note
 ``** All values are in US Dollars **``. None of it is a line: ``Period Total`` (rounded to
 the cent) and ``Total Purchases`` are checked against the lines, and the note names the
-currency (``footer``).
+currency (``totals``).
 
 ``Track Title`` is ``Whole Release`` (track number 0, no track artist) when the release was
 bought as a whole: such a line belongs to the release, not to a track. A barcode now and then
@@ -25,8 +25,14 @@ import re
 import pandas as pd
 
 from royalty.errors import StatementError
-from royalty.importers import footer
 from royalty.importers.base import FileFacts, Layout, name_mixes_and_artists
+from royalty.importers.totals import (
+    Said,
+    TotalRows,
+    agrees_as_printed,
+    currency_named,
+    fills_none,
+)
 
 STORE = "Traxsource"
 KEYS = ("release", "title", "isrc", "territory", "quantity", "amount")
@@ -34,27 +40,28 @@ KEYS = ("release", "title", "isrc", "territory", "quantity", "amount")
 _SUMMARY = re.compile(r"^\s*([^:]+?)\s*:\s*(.*?)\s*$")
 _CURRENCY_NOTE = re.compile(r"all values are in\s+(.+?)[\s*]*$", re.IGNORECASE)
 _BARCODE = re.compile(r"^\d{12,13}$")
+_CHECKED = {"period total": "amount", "total purchases": "quantity"}
 
 
 def _notes(summary: pd.DataFrame) -> dict[str, object]:
     """The currency the summary block's note names (``** All values are in US Dollars **``)."""
     for text in summary.get("label", pd.Series([], dtype=str)):
         if m := _CURRENCY_NOTE.search(text):
-            return {"currency_said": m[1], "currency": footer.currency_named(m[1])}
+            return {"currency_said": m[1], "currency": currency_named(m[1])}
     return {}
 
 
-def _check_summary(data: pd.DataFrame, facts: FileFacts) -> None:
-    label = facts.mapping["label"]
-    for text, row in zip(data["label"], data["row_number"], strict=True):
-        m = _SUMMARY.match(text)
-        if m is None:
-            continue
-        name, value = m[1].lower(), m[2]
-        if name == "period total":
-            footer.check_amount(facts, value, name=repr(m[1]), row=int(row), column=label)
-        elif name == "total purchases":
-            footer.check_quantity(facts, value, name=repr(m[1]), row=int(row), column=label)
+def _says(row: pd.Series, facts: FileFacts) -> list[Said]:
+    """``Period Total:`` (money) and ``Total Purchases:`` (units); the block's other rows
+    restate them or name the statement."""
+    m = _SUMMARY.match(str(row.get("label", "")))
+    measure = _CHECKED.get(m[1].lower()) if m else None
+    if m is None or measure is None:
+        return []
+    return [Said(measure, m[2], facts.mapping["label"], repr(m[1]))]
+
+
+TOTALS = TotalRows(find=fills_none(*KEYS), says=_says, tolerance=agrees_as_printed, notes=_notes)
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
@@ -63,10 +70,7 @@ def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
         raise StatementError(
             facts.file, f"says its values are in {said!r}, a currency this app does not know"
         )
-    is_line = footer.lines(data, KEYS)
-    if "label" in data.columns:
-        _check_summary(data[~is_line], facts)
-    data = data[is_line].copy()
+    data = TOTALS.drop(data, facts)
     if facts.scanned.get("currency"):
         data["currency"] = facts.scanned["currency"]
     data["store"] = STORE
@@ -106,5 +110,5 @@ LAYOUT = Layout(
     currency="USD",
     kinds={"download": "download"},
     prepare=_prepare,
-    scan=footer.scan_sums(KEYS, _notes),
+    scan=TOTALS.scan,
 )

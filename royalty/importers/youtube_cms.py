@@ -19,41 +19,44 @@ its first to last month) and the currency; without them the import asks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import pandas as pd
 
-from royalty.importers import periods, totals
+from royalty.importers import periods
 from royalty.importers.base import FileFacts, Layout
+from royalty.importers.totals import TotalRows, agrees_exactly, cells
 
 STORE = "YouTube Content ID"
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _TOTAL = re.compile(r"^(grand\s+)?totals?:?$", re.IGNORECASE)
 
 
-def _kinds_of_rows(videos: pd.Series, amounts: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(Total rows, legend rows) among raw cells."""
-    video = videos.fillna("").astype(str).str.strip()
-    total = video.str.match(_TOTAL)
-    no_amount = amounts.fillna("").astype(str).str.strip() == ""
-    legend = ~total & ~video.str.match(_VIDEO_ID) & no_amount
-    return total, legend
+def _is_total(data: pd.DataFrame) -> pd.Series:
+    return data["video"].str.strip().str.match(_TOTAL)
 
 
-def _sums(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]:
-    video, amount = facts.mapping["video"], facts.mapping["amount"]
+def _is_legend(data: pd.DataFrame) -> pd.Series:
+    """Rows of the legend below the data: no video ID, no amount, and no Total."""
+    video = data["video"].str.strip()
+    no_amount = data["amount"].str.strip() == ""
+    return ~video.str.match(_TOTAL) & ~video.str.match(_VIDEO_ID) & no_amount
 
-    def not_lines(chunk: pd.DataFrame) -> pd.Series:
-        total, legend = _kinds_of_rows(chunk[video], chunk[amount])
-        return total | legend
 
-    return {"sums": totals.file_sums(chunks, facts, not_lines)}
+def _is_line(data: pd.DataFrame) -> pd.Series:
+    return ~_is_legend(data)
+
+
+TOTALS = TotalRows(
+    find=_is_total,
+    says=cells("amount", "quantity", name_in="video"),
+    tolerance=agrees_exactly,
+    lines=_is_line,
+)
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    total, legend = _kinds_of_rows(data["video"], data["amount"])
-    totals.check_total_rows(data[total], facts, label="video")
-    data = data[~total & ~legend].copy()
+    data = TOTALS.drop(data, facts)
+    data = data[~_is_legend(data)].copy()  # counted as not a line
     periods.stamp(data, periods.covered(facts, None))
     if "video_title" in data.columns:
         title = data["title"].str.strip() if "title" in data.columns else data["video_title"]
@@ -79,5 +82,5 @@ LAYOUT = Layout(
         "amount": ("Total Earnings", "Partner Revenue"),
     },
     prepare=_prepare,
-    scan=_sums,
+    scan=TOTALS.scan,
 )

@@ -22,12 +22,12 @@ import, rather than store part of the money as all of it. ``Chart data.csv`` in 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 import pandas as pd
 
-from royalty.importers import periods, totals
+from royalty.importers import periods
 from royalty.importers.base import FileFacts, Layout
+from royalty.importers.totals import TotalRows, agrees_exactly, cells
 from royalty.months import parse_month
 
 STORE = "YouTube"
@@ -63,19 +63,17 @@ def export_name(file: str) -> tuple[tuple[int, int] | None, str | None]:
     return None, None
 
 
-def _is_total(videos: pd.Series) -> pd.Series:
-    return videos.fillna("").astype(str).str.strip().str.lower() == "total"
+def _is_total(data: pd.DataFrame) -> pd.Series:
+    return data["video"].str.strip().str.lower() == "total"
 
 
-def _sums(chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]:
-    column = facts.mapping["video"]
-    return {"sums": totals.file_sums(chunks, facts, lambda c: _is_total(c[column]))}
+TOTALS = TotalRows(
+    find=_is_total, says=cells("amount", "quantity", name_in="video"), tolerance=agrees_exactly
+)
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    total = _is_total(data["video"])
-    totals.check_total_rows(data[total], facts, label="video")
-    data = data[~total].copy()
+    data = TOTALS.drop(data, facts)
     period, channel = export_name(facts.file)
     periods.stamp(data, periods.covered(facts, period))
     match = _REVENUE.match(facts.mapping["amount"].strip())
@@ -97,5 +95,5 @@ LAYOUT = Layout(
     kinds={"video": "video"},
     recognize=recognize,
     prepare=_prepare,
-    scan=_sums,
+    scan=TOTALS.scan,
 )

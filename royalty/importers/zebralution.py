@@ -14,41 +14,33 @@ TikTok), see ``base.streamed_kinds``.
 
 Files re-saved with Excel keep the semicolons and decimal commas but write the EAN as a
 number (``8,59732E+11``): its digits are lost, so the UPC counts as missing
-(``base._clean_upc``) unless a statement already stored names the same ISRC's UPC with those
+(``normalizer._clean_upc``) unless a statement already stored names the same ISRC's UPC with those
 leading digits (``ingest.resaved``). Excel also leaves its sum of the columns as the last
 row (no period, shop or title, only totals such as ``12,56123138``): it is no line, and its
-``Rev.less Publ.EUR`` and ``Sales`` are checked against the lines (``footer``).
+``Rev.less Publ.EUR`` and ``Sales`` are checked against the lines (``totals``).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from royalty.importers import footer
 from royalty.importers.base import FileFacts, Layout, streamed_kinds
+from royalty.importers.totals import TotalRows, agrees_as_printed, cells, fills_none
 from royalty.vocabulary import KINDS
 
 KEYS = ("usage_month", "reporting_month", "store", "artist", "title", "isrc")
 """Fields every line fills and Excel's sum row does not."""
 
 
-def _check_sum_row(data: pd.DataFrame, facts: FileFacts) -> None:
-    for _, row in data.iterrows():
-        number = int(row["row_number"])
-        if row["amount"].strip():
-            footer.check_amount(
-                facts, row["amount"], name="sum", row=number, column=facts.mapping["amount"]
-            )
-        if "quantity" in row and row["quantity"].strip():
-            footer.check_quantity(
-                facts, row["quantity"], name="sum", row=number, column=facts.mapping["quantity"]
-            )
+TOTALS = TotalRows(
+    find=fills_none(*KEYS),
+    says=cells("amount", "quantity", name="sum"),
+    tolerance=agrees_as_printed,
+)
 
 
 def _prepare(data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-    is_line = footer.lines(data, KEYS)
-    _check_sum_row(data[~is_line], facts)
-    data = data[is_line].copy()
+    data = TOTALS.drop(data, facts)
     content = data["kind"].str.strip().str.lower()
     data["kind"] = streamed_kinds(data["store"]).where(content != "download", "download")
     return data
@@ -75,5 +67,5 @@ LAYOUT = Layout(
     currency="EUR",
     kinds={k: k for k in KINDS},
     prepare=_prepare,
-    scan=footer.scan_sums(KEYS),
+    scan=TOTALS.scan,
 )

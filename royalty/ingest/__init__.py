@@ -275,11 +275,14 @@ def preview(
         layout, mapping = layout_of(table, options.layouts)
         first = next(table.chunks(), pd.DataFrame(columns=table.header)).head(n)
         facts = importers.FileFacts(
-            table.name, tuple(table.header), mapping, options, first_row=table.header_row + 2
+            table.name,
+            tuple(table.header),
+            mapping,
+            options,
+            preamble=table.preamble,
+            first_row=table.header_row + 2,
         )
-        rows = importers.normalize(
-            first, layout=layout, facts=facts, first_row=table.header_row + 2
-        )
+        rows = importers.normalize(first, layout=layout, facts=facts)
         shown = rows[["usage_month", "store", "platform", "kind", "artist", "title", "territory",
                       "quantity", "amount", "currency"]].copy()  # fmt: skip
         shown["usage_month"] = shown["usage_month"].map(month_text)
@@ -308,10 +311,9 @@ def _whole_file(
         chunks, decimal_comma = number_style(table, dict(facts.mapping), chunks, careful=True)
     facts = replace(facts, decimal_comma=decimal_comma)
     totals: dict[str, Decimal] = {}
-    lines, first_row = 0, table.header_row + 2
+    lines = 0
     for chunk in chunks:
-        rows = importers.normalize(chunk, layout=layout, facts=facts, first_row=first_row)
-        first_row += len(chunk)
+        rows = importers.normalize(chunk, layout=layout, facts=facts)
         lines += len(rows)
         for currency, amounts in rows.groupby("currency", sort=False)["amount"]:
             totals[currency] = EXACT.add(totals.get(currency, Decimal(0)), exact_sum(amounts))

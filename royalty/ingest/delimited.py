@@ -2,11 +2,12 @@
 
 Everything a text file can do wrong is handled here, before any layout is known: its encoding
 (found by ``encoding``), line ends (``\\r\\n``, ``\\n``, bare ``\\r``), delimiters (TAB, ``,``,
-``;``, ``|``), preamble rows above the header, quotes that never close, rows with more or fewer
-cells than the header. Cells are always read as text: identifiers and money are converted
-deliberately later. pyarrow parses a table whose rows all have as many cells as its header;
-anything else is read by pandas' tokenizer, which accepts padded rows and names the row that is
-wrong. The header search is the workbook reader's (``spreadsheet``) too.
+``;``, ``|``), preamble rows above the header (kept as the table's ``preamble``), quotes that
+never close (``cells``), blank lines (``lines`` numbers each row by its line all the same),
+rows with more or fewer cells than the header. Cells are always read as text: identifiers and
+money are converted deliberately later. pyarrow parses a table whose rows all have as many
+cells as its header; anything else is read by pandas' tokenizer, which accepts padded rows and
+names the row that is wrong. The header search is the workbook reader's (``spreadsheet``) too.
 """
 
 from __future__ import annotations
@@ -15,23 +16,21 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from royalty.errors import StatementError
 from royalty.ingest import archive, reader
+from royalty.ingest.cells import MAX_LINE_CHARS, check_quotes, unquote
 from royalty.ingest.encoding import sniff_encoding
+from royalty.ingest.lines import Lines
 
 HEADER_SEARCH_ROWS = 30
 DELIMITERS = ("\t", ",", ";", "|")
 EXTRA_CELLS = 16
 """Cells a text row may have beyond its header. Spreadsheet re-saves pad rows with trailing
 delimiters; those cells must be empty. A row with more cells than this is rejected outright."""
-MAX_LINE_CHARS = 1_000_000
-"""A line of the header search (or the first row) longer than this is not a statement's."""
 CHUNK_CELLS = 4_000_000
 """Cells the careful reader reads at a time: ``reader.CHUNK_ROWS`` rows of up to 80 columns,
 fewer rows of a wider (padded) table, so a chunk stays a few tens of MB."""
@@ -58,7 +57,7 @@ def _named(header: list[str]) -> list[str]:
 
 def split_line(line: str, delimiter: str) -> list[str]:
     if delimiter == "\t":
-        return [_unquote(cell) for cell in line.split("\t")]
+        return [unquote(cell) for cell in line.split("\t")]
     try:
         return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:  # a quoted cell longer than csv's field limit: no header, no real row
@@ -87,66 +86,6 @@ def _head_lines(source: reader.Source, encoding: str) -> tuple[bytes, str, list[
 def _long_line(name: str, row: int) -> StatementError:
     return StatementError(
         name, f"is longer than {MAX_LINE_CHARS // 1_000_000} MB; is this a statement?", row=row
-    )
-
-
-# --- quotes --------------------------------------------------------------------------------------
-#
-# In a TAB file a quote is text (``"Heroes" (Live)`` is a title) unless it encloses the whole
-# cell (``"Quayside"``), so TAB files are read with quoting off and whole-cell quotes removed
-# after. A cell that opens a quote it never closes (``"Night Ferry``) is an error: read with
-# quoting on, it would swallow every line up to the next stray quote into one cell. In comma
-# and semicolon files quoting is on, and a cell that holds a line end is that same error.
-
-
-def _unquote(cell: str) -> str:
-    if len(cell) >= 2 and cell[0] == cell[-1] == '"' and cell.count('"') % 2 == 0:
-        return cell[1:-1].replace('""', '"')
-    return cell
-
-
-def _check_quotes(name: str, frame: pd.DataFrame, delimiter: str, first_row: int) -> pd.DataFrame:
-    """Whole-cell quotes removed (TAB files); a quote that swallows line ends an error."""
-    for position, column in enumerate(frame.columns):  # by position: names may repeat ("")
-        cells = frame.iloc[:, position]
-        values = pa.array(cells, type=pa.string(), from_pandas=True)
-        longest = pc.max(pc.binary_length(values)).as_py() or 0
-        if longest > MAX_LINE_CHARS:  # no statement cell is that long: a broken or hostile file
-            i = int(np.argmax(pc.binary_length(values).to_numpy(zero_copy_only=False)))
-            raise StatementError(
-                name,
-                f"has a cell of {longest:,} characters; no statement has one longer than "
-                f"{MAX_LINE_CHARS // 1_000_000} MB: is this a statement?",
-                row=first_row + i,
-                column=str(column),
-            )
-        if delimiter == "\t":
-            if not pc.any(pc.starts_with(values, '"')).as_py():
-                continue
-            texts = cells.tolist()
-            for i, cell in enumerate(texts):
-                if cell and cell[0] == '"':
-                    if cell.count('"') % 2:
-                        raise _open_quote(name, first_row + i, column, cell)
-                    texts[i] = _unquote(cell)
-            frame.iloc[:, position] = pd.Series(texts, index=frame.index, dtype=cells.dtype)
-        else:
-            broken = pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r"))
-            if pc.any(broken).as_py():
-                i = int(np.argmax(broken.to_numpy(zero_copy_only=False)))
-                raise _open_quote(name, first_row + i, column, str(cells.iloc[i]))
-    return frame
-
-
-def _open_quote(name: str, row: int, column: object, cell: str) -> StatementError:
-    start = cell.replace("\r", " ").replace("\n", " ")[:40]
-    return StatementError(
-        name,
-        f"a quote opens in this cell ({start!r}...) and is not closed on its line, so the "
-        "rows below it would be read into this one cell; remove the stray quote or quote "
-        "the whole cell",
-        row=row,
-        column=str(column),
     )
 
 
@@ -247,7 +186,8 @@ def text_table(
         )
 
     def careful_chunks() -> Iterator[pd.DataFrame]:
-        with source.opener() as f:
+        with source.opener() as raw:
+            f = Lines(raw, encoding, delimiter, header_row + 2)
             try:
                 # Columns by position, never an index: without ``index_col=False`` pandas turns
                 # the extra cells of a row ending in delimiters into an index and shifts every
@@ -271,13 +211,12 @@ def text_table(
                     on_bad_lines="error",
                     quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL,
                 )
-                row = header_row + 2
                 for chunk in parser:
-                    _check_extra_cells(source.name, chunk, padded, header_row, width)
+                    chunk.index = f.numbers(len(chunk))
+                    _check_extra_cells(source.name, chunk, padded, width)
                     chunk = chunk.iloc[:, :width]
                     chunk.columns = header
-                    yield _check_quotes(source.name, chunk, delimiter, row)
-                    row += len(chunk)
+                    yield check_quotes(source.name, chunk, delimiter)
             except pd.errors.ParserError as exc:
                 raise _parser_error(source.name, exc, width) from exc
             except UnicodeDecodeError as exc:
@@ -306,7 +245,19 @@ def text_table(
 
     breaks = raw.count(b"\r" if bare_cr else b"\n")
     rows_hint = int(source.size * breaks / len(raw)) - header_row - 1 if breaks else None
-    return reader.Table(source.name, header, header_row, encoding, delimiter, chunks, rows_hint)
+    preamble = tuple(_preamble_row(line, delimiter) for line in lines[: max(header_row, 0)])
+    return reader.Table(
+        source.name, header, header_row, encoding, delimiter, chunks, rows_hint, preamble
+    )
+
+
+def _preamble_row(line: str, delimiter: str) -> tuple[str, ...]:
+    """A line above the header, split as the header is: the same bounds (no cells from a
+    line of more than ``archive.MAX_COLUMNS`` of them; lines no longer than a header's)."""
+    named = line.rstrip(delimiter + " ")
+    if named.count(delimiter) >= archive.MAX_COLUMNS:
+        return ()
+    return tuple(_named([clean_header(cell) for cell in split_line(named, delimiter)]))
 
 
 ARROW_BLOCK_BYTES = 6 << 20
@@ -333,7 +284,8 @@ def _arrow_chunks(
     raises ``pyarrow.ArrowInvalid``. Empty cells at the end of the header are not kept."""
     names = [f"c{i}" for i in range(len(header))]
     header = _named(header)
-    with source.opener() as f:
+    with source.opener() as raw:
+        f = Lines(raw, encoding, delimiter, header_row + 2)
         parser = pa_csv.open_csv(
             f,
             read_options=pa_csv.ReadOptions(
@@ -354,20 +306,18 @@ def _arrow_chunks(
                 quoted_strings_can_be_null=False,
             ),
         )
-        row = header_row + 2
         for batch in parser:
             if batch.num_rows:
                 chunk = batch.to_pandas()
                 chunk.columns = header
-                yield _check_quotes(source.name, chunk, delimiter, row)
-                row += batch.num_rows
+                chunk.index = f.numbers(batch.num_rows)
+                yield check_quotes(source.name, chunk, delimiter)
 
 
-def _check_extra_cells(
-    name: str, chunk: pd.DataFrame, padded: int, header_row: int, width: int
-) -> None:
+def _check_extra_cells(name: str, chunk: pd.DataFrame, padded: int, width: int) -> None:
     """Cells past the header's (``padded``: with its empty cells at the end) must be empty
-    (trailing delimiters); data there has no column. ``width``: the header's named columns."""
+    (trailing delimiters); data there has no column. ``width``: the header's named columns;
+    the chunk's index: each row's line."""
     extra = chunk.iloc[:, padded:]
     if extra.empty:
         return
@@ -381,7 +331,7 @@ def _check_extra_cells(
         name,
         f"has {padded + last} cells in this row but {width} columns in its header; "
         f"the extra cells hold {[str(v) for v in cells.iloc[:last]]!r}",
-        row=header_row + 2 + int(chunk.index[first]),
+        row=int(chunk.index[first]),
     )
 
 

@@ -59,6 +59,8 @@ class Dimensions:
         """Artists whose id, releases and tracks were read (or are new)."""
         self.untitled_releases: set[int] = set()
         self.tracks_without_release: set[int] = set()
+        self.artists_with_new_tracks: set[int] = set()
+        """Whose tracks the import must link again (``royalty.store.track_links``)."""
 
     def load(self, c: Connection) -> None:
         """The vocabulary the database already holds, keyed as ``ids_for`` looks names up."""
@@ -103,7 +105,7 @@ class Dimensions:
                 Track.artist_id.in_(artists)
             )
         ):
-            self.ids["track"].setdefault((r.artist_id, r.isrc, "" if r.isrc else r.title), r.id)
+            self.ids["track"].setdefault((r.artist_id, r.isrc, r.title), r.id)
             if r.release_id is None:
                 self.tracks_without_release.add(r.id)
 
@@ -220,19 +222,19 @@ class Dimensions:
         ids["release_id"] = _spread([self.ids["release"].get(k) for k in release_of], codes)
         release = ids["release_id"]
 
-        # tracks: by ISRC when known, else by title; none for album-level rows without a title
+        # tracks: by ISRC and title, each spelling a row of its own (which rows are one
+        # recording is read through ``track_link``); none for album-level rows without either
         isrc, name = lines["isrc"], lines["title"]
-        key_title = name.where(isrc == "", "")
         # a row naming the track's release names it, even after rows that did not
-        codes, rows = _distinct([artist, isrc, key_title], prefer=release.notna().to_numpy())
+        codes, rows = _distinct([artist, isrc, name], prefer=release.notna().to_numpy())
         new_tracks, released, track_of = [], [], []
-        for artist_id, isrc_, key_title_, name_, release_id in zip(
-            artist[rows].tolist(), _at(isrc, rows), _at(key_title, rows), _at(name, rows),
+        for artist_id, isrc_, name_, release_id in zip(
+            artist[rows].tolist(), _at(isrc, rows), _at(name, rows),
             [None if pd.isna(r) else int(r) for r in _at(release, rows)],
             strict=True,
         ):  # fmt: skip
-            key = (artist_id, isrc_, key_title_)
-            track_of.append(key if isrc_ or key_title_ else None)
+            key = (artist_id, isrc_, name_)
+            track_of.append(key if isrc_ or name_ else None)
             if track_of[-1] is None:
                 continue
             known = self.ids["track"].get(key)
@@ -246,6 +248,7 @@ class Dimensions:
                 released.append({"track_id": known, "new_release_id": release_id})
                 self.tracks_without_release.discard(known)
         new_ids = self._insert_many(Track, [v for _, v in new_tracks])
+        self.artists_with_new_tracks.update(v["artist_id"] for _, v in new_tracks)
         for (key, values), new_id in zip(new_tracks, new_ids, strict=True):
             self.ids["track"][key] = new_id
             if values["release_id"] is None:

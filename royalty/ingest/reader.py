@@ -64,10 +64,13 @@ class Table:
     encoding: str
     delimiter: str
     chunks: Callable[..., Iterator[pd.DataFrame]]
-    """``chunks()`` yields frames of text rows; ``chunks(careful=True)`` reads a text file with
+    """``chunks()`` yields frames of text rows, each indexed by its row in the file (the line,
+    or the sheet's row, blank ones counted); ``chunks(careful=True)`` reads a text file with
     the slower reader that accepts padded rows (see ``delimited.IrregularRows``)."""
     rows_hint: int | None = None
     """About how many rows the table has (from the size of its first rows): for planning."""
+    preamble: tuple[tuple[str, ...], ...] = ()
+    """The rows above the header, split into cells as the header is (``FileFacts.preamble``)."""
 
 
 class Tables(list):

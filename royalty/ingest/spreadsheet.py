@@ -88,18 +88,33 @@ def tables(
             careful: bool = False, rows=rows, header_row=header_row, header=header
         ) -> Iterator[pd.DataFrame]:
             body: list[list[str]] = []
+            numbers: list[int] = []  # each row's row in the sheet, empty rows counted
             given = False
-            for row in rows[header_row + 1 :]:  # one chunk of text at a time, not the sheet
+            # one chunk of text at a time, not the sheet
+            for number, row in enumerate(rows[header_row + 1 :], start=header_row + 2):
                 if any(v not in (None, "") for v in row):
                     cells = [cell_text(v) for v in row[: len(header)]]
                     body.append(cells + [""] * (len(header) - len(cells)))
+                    numbers.append(number)
                     if len(body) == reader.CHUNK_ROWS:
-                        yield pd.DataFrame(body, columns=header, dtype=str)
-                        body, given = [], True
+                        yield pd.DataFrame(body, columns=header, index=numbers, dtype=str)
+                        body, numbers, given = [], [], True
             if body or not given:
-                yield pd.DataFrame(body, columns=header, dtype=str)
+                yield pd.DataFrame(body, columns=header, index=numbers, dtype=str)
 
         label = source.name if len(sheets) == 1 else f"{source.name} › {sheet_name}"
         rows_hint = len(rows) - header_row - 1
-        tables.append(reader.Table(label, header, header_row, "xlsx", "", chunks, rows_hint))
+        preamble = tuple(_preamble_row(row) for row in text_rows[:header_row])
+        tables.append(
+            reader.Table(label, header, header_row, "xlsx", "", chunks, rows_hint, preamble)
+        )
     return tables
+
+
+def _preamble_row(cells: list[str]) -> tuple[str, ...]:
+    """A row above the header as its cells, bounded as a header's are: those up to its last
+    filled one, at most ``archive.MAX_COLUMNS``."""
+    cells = [c.strip() for c in cells[: archive.MAX_COLUMNS]]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)

@@ -22,7 +22,8 @@ from sqlalchemy import (
 from royalty import importers
 from royalty.background import read_ahead
 from royalty.errors import StatementError
-from royalty.importers.base import FileFacts, ImportOptions, Layout, dropped_counts
+from royalty.importers.base import FileFacts, ImportOptions, Layout
+from royalty.importers.normalizer import dropped_counts
 from royalty.ingest.dimensions import Dimensions
 from royalty.ingest.facts import number_style
 from royalty.ingest.identity import Overlap
@@ -41,7 +42,7 @@ from royalty.money import (
     nano_to_decimal,
 )
 from royalty.months import month_text
-from royalty.store import bulk, references, rollup, shared
+from royalty.store import bulk, references, rollup, shared, track_links
 from royalty.store.db import lock_artists
 from royalty.store.models import (
     EarningLine,
@@ -132,6 +133,8 @@ class FileImport:
         self.writer.seal()  # the last lines are copied while their summaries are written
         self.sums.write(self.writer, self.statement_id)
         self.writer.flush()
+        if self.dimensions.artists_with_new_tracks:  # new spellings: which recording they are
+            track_links.relink(self.conn, self.dimensions.artists_with_new_tracks)
         if self.overlap.loose and self.overlap.noted_all and not self.skipped:
             assert self.first_month is not None and self.last_month is not None
             self.overlap.refuse_a_copy(self.source.name, self.first_month, self.last_month)
@@ -189,24 +192,27 @@ class FileImport:
     ) -> Iterator[_Batch]:
         """Each chunk read, normalized, identified and summed: everything that touches no
         database, so that it runs ahead of storing the chunk before it (``read_ahead``)."""
-        first_row = table.header_row + 2
         facts = FileFacts(
-            table.name, tuple(table.header), mapping, self.options, first_row=first_row
+            table.name,
+            tuple(table.header),
+            mapping,
+            self.options,
+            preamble=table.preamble,
+            first_row=table.header_row + 2,
         )
         if layout.scan is not None:
             facts = replace(facts, scanned=layout.scan(table.chunks(careful=self.careful), facts))
         chunks = table.chunks(careful=self.careful)
         if layout.whole_table:
             parts = list(chunks)
-            chunks = iter([pd.concat(parts, ignore_index=True)] if parts else [])
+            chunks = iter([pd.concat(parts)] if parts else [])  # each row keeps its number
         decimal_comma = layout.decimal_comma
         if decimal_comma is None and "amount" in mapping:
             chunks, decimal_comma = number_style(table, mapping, chunks, careful=self.careful)
         facts = replace(facts, decimal_comma=decimal_comma)
         for chunk in chunks:
-            lines = importers.normalize(chunk, layout=layout, facts=facts, first_row=first_row)
+            lines = importers.normalize(chunk, layout=layout, facts=facts)
             dropped = dropped_counts(lines)
-            first_row += len(chunk)
             if lines.empty:
                 yield _Batch(
                     len(chunk), lines, np.empty(0, np.int64), np.empty(0, np.int64), {}, dropped

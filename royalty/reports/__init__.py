@@ -48,7 +48,7 @@ def pdf_bytes(
     engine: Engine, f: analytics.Filters, currency: str, *, rates_only: bool = False
 ) -> bytes:
     """The HTML report printed to PDF by headless Chromium (charts drawn, offline)."""
-    page = html.render(gather(engine, f, currency, rates_only=rates_only))
+    page = html.render(gather(engine, f, currency, rates_only=rates_only), for_print=True)
     return browser.print_pdf(page, width=PDF_WIDTH)
 
 
@@ -135,7 +135,7 @@ def build(
     if suffix == ".html":
         out.write_text(html.render(data), encoding="utf-8")
     elif suffix == ".pdf":
-        out.write_bytes(browser.print_pdf(html.render(data), width=PDF_WIDTH))
+        out.write_bytes(browser.print_pdf(html.render(data, for_print=True), width=PDF_WIDTH))
     elif suffix == ".png":
         out.write_bytes(card.card_png(data, size))
     elif suffix == ".xlsx":

@@ -13,7 +13,7 @@ from decimal import Decimal
 from royalty import charts, formatting
 from royalty.reports import browser
 from royalty.reports.html import environment
-from royalty.reports.view import ReportData, highlights, one_unit, period_label
+from royalty.reports.view import ReportData, highlights, one_unit, period_name, sources_text, who
 
 SIZES = {"portrait": (1080, 1350), "story": (1080, 1920)}
 """Instagram-style portrait post and full-screen story."""
@@ -65,13 +65,13 @@ def card_html(data: ReportData, size: str = "portrait") -> str:
         note = f"{unit.value} streams = {one_unit(cur)}" if unit else ""
         stats = [replace(tiles["per_stream"], note=note)]
     stats += [tiles[k] for k in ("best", "top_track", "top_country") if k in tiles]
-    artist = s.artist or "All artists"
+    artist, period = who(data), period_name(data)
     lines = _story_lines(data) if story else []
     return (
         environment()
         .get_template("card.html.j2")
         .render(
-            title=f"{artist} {period_label(data)}",
+            title=f"{artist} {period}",
             width=width,
             height=height,
             pad=90 if story else 70,
@@ -79,14 +79,14 @@ def card_html(data: ReportData, size: str = "portrait") -> str:
             artist_size=96 if story else 80,
             big_size=150 if story else 124,
             bar_gap=18 if story else 10,
-            kicker=f"Royalties unwrapped · {period_label(data)}",
+            kicker=f"Royalties unwrapped · {period}",
             artist=artist,
             big=big,
             big_note=big_note,
             stats=stats[:4],
             bars=_bars(data, size),
             bars_title="Paid per stream",
-            foot=f"Usage months {period_label(data)} · {cur} · from {len(s.sources)} statement source(s)",
+            foot=f"Usage months {period} · {cur} · from {sources_text(data)}",
             fingerprint=s.fingerprint,
             lines=lines,
         )
@@ -94,11 +94,12 @@ def card_html(data: ReportData, size: str = "portrait") -> str:
 
 
 def _story_lines(data: ReportData) -> list[str]:
-    """The taller story card has room for the comparison with the period before and a what-if."""
+    """The taller story card has room for the comparison with the period before and a what-if
+    (neither on a rates-only card: a change in income is an income figure too)."""
     s, cur = data.summary, data.currency
     out = []
     change = s.previous.income_change if s.previous is not None else None
-    if change is not None:
+    if change is not None and not data.rates_only:
         word = "up" if change > 0 else "down" if change < 0 else "level"
         out.append(f"Income {word} {formatting.percent(abs(change))} on the period before.")
     if s.what_if and not data.rates_only:

@@ -35,8 +35,13 @@ from royalty.reports.view import (
     fx_text,
     highlights,
     period_label,
+    period_name,
     tables,
+    who,
 )
+
+PRINT_CHART_PX = 440
+"""The tallest a chart is drawn in the PDF: two charts and a heading fit on one A4 page."""
 
 JSON_ESCAPES = {
     "<": "\\u003c",
@@ -110,14 +115,14 @@ def _facts(data: ReportData) -> list[dict[str, str]]:
     out = []
     prev = s.previous
     change = prev.income_change if prev is not None else None
-    if prev is not None and change is not None:
+    if prev is not None and change is not None and not data.rates_only:  # an income figure
         word = "up" if change > 0 else "down" if change < 0 else "level"
-        text = f"Income {word} {formatting.percent(abs(change))} on the previous period of the same length"
-        if not data.rates_only:
-            text += (
-                f" ({prev.period}: {formatting.money(prev.total_income, cur)} from "
-                f"{formatting.count(prev.total_streams)} streams)"
-            )
+        text = (
+            f"Income {word} {formatting.percent(abs(change))} on the previous period of the "
+            f"same length ({formatting.period_words(prev.period)}: "
+            f"{formatting.money(prev.total_income, cur)} from "
+            f"{formatting.count(prev.total_streams)} streams)"
+        )
         out.append(
             {"text": text + ".", "cls": "up" if change > 0 else "down" if change < 0 else ""}
         )
@@ -143,7 +148,8 @@ def _label_deal(data: ReportData) -> str:
     if deal is None or data.rates_only:
         return ""
     return (
-        f"On a label deal paying {formatting.percent(deal.royalty_rate)}, this income would have "
+        f"On a label deal paying {formatting.percent(deal.royalty_rate, whole=True)}, this "
+        "income would have "
         f"paid you {formatting.money(deal.would_have_paid, data.currency)}: releasing "
         f"independently kept {formatting.money(deal.difference, data.currency)} more."
     )
@@ -163,6 +169,9 @@ def _members(data: ReportData) -> list[dict[str, str]]:
 
 
 def _html_table(table: Table, currency: str) -> dict[str, object]:
+    """A table as the report shows it. Money and rate cells carry their unit ("£1,234.56",
+    "0.24p"), so their headers do not repeat the currency: a header saying "(GBP)" above
+    cells in pence contradicts them."""
     kinds = [c.kind for c in table.columns]
     rows = [
         [display(v, k, currency) for v, k in zip(row, kinds, strict=True)]
@@ -175,7 +184,15 @@ def _html_table(table: Table, currency: str) -> dict[str, object]:
         ) + f"First {HTML_ROWS} of {len(table.rows):,} rows; the XLSX export has them all."
     return {
         "name": table.name,
-        "columns": [{"title": c.title, "num": c.kind != "text"} for c in table.columns],
+        "columns": [
+            {
+                "title": c.title.replace(f" ({currency})", "")
+                if c.kind in ("money", "rate")
+                else c.title,
+                "num": c.kind != "text",
+            }
+            for c in table.columns
+        ],
         "rows": rows,
         "note": note,
     }
@@ -186,7 +203,8 @@ def _method(data: ReportData) -> list[tuple[str, str]]:
     method = [
         (
             "Period",
-            f"{period_label(data)}, by month of use (the month the streams happened, not the month paid).",
+            f"{period_name(data)}: usage months {period_label(data)}, by month of use (the "
+            "month the streams happened, not the month paid).",
         ),
         ("Currency", f"{data.currency}. {fx_text(data)}"),
         ("Sources", "; ".join(s.sources) if s.sources else "none"),
@@ -202,10 +220,14 @@ def _method(data: ReportData) -> list[tuple[str, str]]:
     return method
 
 
-def render(data: ReportData) -> str:
-    """The report page for ``data`` (see ``royalty.reports.view.gather``)."""
-    s = data.summary
+def render(data: ReportData, *, for_print: bool = False) -> str:
+    """The report page for ``data`` (see ``royalty.reports.view.gather``); ``for_print``: for
+    the PDF, with every chart at most ``PRINT_CHART_PX`` tall, so that charts share pages
+    instead of one chart on a mostly empty page."""
     figs = figures(data)
+    if for_print:
+        for fig in figs.values():
+            fig.update_layout(height=min(fig.layout.height or PRINT_CHART_PX, PRINT_CHART_PX))
     chart_list = [{"id": f"chart-{name}", "title": _fig_title(fig)} for name, fig in figs.items()]
     payload = (
         "["
@@ -222,14 +244,13 @@ def render(data: ReportData) -> str:
     geo = {}
     if any(is_map(fig) for fig in figs.values()):
         geo = {world.TOPOJSON_NAME: world.plotly_topojson()}
-    who = s.artist or "All artists"
     return (
         environment()
         .get_template("report.html.j2")
         .render(
             nonce=secrets.token_urlsafe(18),
-            title=f"{who}: royalties {period_label(data)}",
-            subtitle=f"Usage months {period_label(data)}, in {data.currency}",
+            title=f"{who(data)}: royalties {period_name(data)}",
+            subtitle=f"Usage months {period_name(data)}, in {data.currency}",
             rates_only=data.rates_only,
             has_data=data.has_data,
             tiles=_tiles(data),

@@ -1,8 +1,9 @@
 """Rates-only versions of the two charts whose hover text shows stream counts.
 
 A rates-only report must not let a reader multiply streams by a rate to recover income, so
-these figures carry per-stream rates and nothing absolute; colours, fonts and axes come from
-``royalty.charts`` so they look like the other charts.
+these figures carry per-stream rates and nothing absolute; colours, fonts, axes (in the unit
+of the rate labels) and label colours come from ``royalty.charts`` so they look like the
+other charts.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def _rate(value: object) -> Decimal | None:
 
 
 def platform_rates_bar(table: pd.DataFrame, currency: str) -> go.Figure:
-    """Income per 1,000 streams per platform; the hover shows the rate only."""
+    """What each platform paid per stream; the hover shows the rate only."""
     title = "What each platform paid per stream"
     frame = table[table["income_per_stream"].notna()] if table is not None else None
     if frame is None or frame.empty:
@@ -31,29 +32,28 @@ def platform_rates_bar(table: pd.DataFrame, currency: str) -> go.Figure:
     rates = [_rate(v) for v in frame["income_per_stream"]]
     order = sorted(range(len(rates)), key=lambda i: rates[i] or 0)
     names = [str(frame["platform"].iloc[i]) for i in order]
-    per_1000 = [float(rates[i] or 0) * 1000 for i in order]
+    colors = [charts.platform_color(n) for n in names]
     fig = go.Figure(
         go.Bar(
-            x=per_1000,
+            x=charts.rate_values([rates[i] for i in order], currency),
             y=[charts.short(n) for n in names],
             orientation="h",
-            marker_color=[charts.platform_color(n) for n in names],
+            marker_color=colors,
             text=[formatting.rate(rates[i], currency) for i in order],
             textposition="auto",
+            **charts.bar_labels(colors),
             customdata=[plotly_text(n) for n in names],
             hovertemplate="%{customdata}<br>%{text} per stream<extra></extra>",
         )
     )
-    fig.update_xaxes(
-        charts.money_axis(currency, per_1000), title_text=f"Income per 1,000 streams ({currency})"
-    )
+    fig.update_xaxes(charts.rate_axis(currency), rangemode="tozero")
     fig.update_yaxes(title_text=None)
     return charts.style(fig, title, height=max(280, 80 + 36 * len(names)))
 
 
 def rates_over_time(by_month: pd.DataFrame, currency: str) -> go.Figure:
-    """Income per 1,000 streams month by month, one line per platform, rates only."""
-    title = "Income per 1,000 streams, month by month"
+    """What each platform paid per stream month by month, one line per platform, rates only."""
+    title = "Paid per stream, month by month"
     if by_month is None or by_month.empty:
         return charts.style(go.Figure(), title)
     frame = by_month[by_month["income_per_stream"].notna()]
@@ -64,7 +64,7 @@ def rates_over_time(by_month: pd.DataFrame, currency: str) -> go.Figure:
         rates = [_rate(v) for v in rows["income_per_stream"]]
         fig.add_scatter(
             x=charts.month_dates(rows["month"]),
-            y=[float(r or 0) * 1000 for r in rates],
+            y=charts.rate_values(rates, currency),
             name=charts.short(platform, 24),
             mode="lines+markers",
             line={"color": charts.platform_color(str(platform)), "width": 2},
@@ -74,6 +74,6 @@ def rates_over_time(by_month: pd.DataFrame, currency: str) -> go.Figure:
                 "%{customdata[1]}<br>%{x|%b %Y}: %{customdata[0]} per stream<extra></extra>"
             ),
         )
-    fig.update_xaxes(title_text="Month of use", tickformat="%b %Y")
-    fig.update_yaxes(title_text=f"Per 1,000 streams ({currency})", rangemode="tozero")
-    return charts.style(fig, title, legend=True, height=440)
+    fig.update_xaxes(charts.month_axis(frame["month"]), title_text="Month of use")
+    fig.update_yaxes(charts.rate_axis(currency), rangemode="tozero")
+    return charts.style(fig, title, legend="bottom", height=460)

@@ -38,6 +38,9 @@ class ReportData:
     by_month: pd.DataFrame
     tracks: pd.DataFrame
     territories: pd.DataFrame
+    artists: tuple[str, ...] = ()
+    """The artists whose income is stored, for a summary of all of them (named, not "All
+    artists")."""
 
     @property
     def has_data(self) -> bool:
@@ -70,9 +73,11 @@ def gather(
                 for name, (func, kw) in calls.items()
             }
             results = {name: future.result() for name, future in futures.items()}
+    artists = tuple(analytics.artists(engine)) if f.artist is None else (f.artist,)
     return ReportData(
-        filters=f, currency=currency, rates_only=rates_only, summary=summary, **results
-    )
+        filters=f, currency=currency, rates_only=rates_only, summary=summary, artists=artists,
+        **results,
+    )  # fmt: skip
 
 
 def _in_memory(engine: Engine) -> bool:
@@ -98,6 +103,24 @@ def per_stream(item: object) -> Decimal | None:
     return getattr(item, "income_per_stream", None)
 
 
+def who(data: ReportData) -> str:
+    """Whom the report is about: the artist, or the artists by name."""
+    return data.summary.artist or formatting.names_text(data.artists) or "All artists"
+
+
+def period_name(data: ReportData) -> str:
+    """The period as people name it: "2025", "Jul 2024 – Jun 2025"."""
+    return formatting.period_words(period_label(data))
+
+
+def sources_text(data: ReportData) -> str:
+    """ "4 statements (Bandcamp, CD Baby, DistroKid, TuneCore)": what the figures come from."""
+    sources = data.summary.sources
+    names = sorted({s.rpartition(" (")[2].rstrip(")") for s in sources}, key=str.casefold)
+    text = formatting.plural(len(sources), "statement")
+    return f"{text} ({', '.join(names)})" if names and len(names) <= 5 else text
+
+
 def period_label(data: ReportData) -> str:
     s = data.summary
     if s.period:
@@ -114,7 +137,7 @@ def facts(data: ReportData) -> list[Fact]:
     """The summary as label/value lines; rates-only drops the absolute ones."""
     s, cur = data.summary, data.currency
     out = [
-        Fact("Artist", s.artist or "All artists"),
+        Fact("Artist", who(data)),
         Fact("Period (usage months)", period_label(data)),
         Fact("Currency", cur),
         Fact(f"Total income ({cur})", s.total_income, "money", absolute=True),
@@ -139,8 +162,13 @@ def facts(data: ReportData) -> list[Fact]:
             Fact(f"Previous period income ({cur})", prev.total_income, "money", absolute=True)
         )
         out.append(Fact("Previous period streams", prev.total_streams, "int", absolute=True))
-        if prev.income_change is not None:
-            out.append(Fact("Income change vs previous period", prev.income_change, "percent"))
+        if prev.income_change is not None:  # relative, but an income figure all the same
+            out.append(
+                Fact(
+                    "Income change vs previous period", prev.income_change, "percent",
+                    absolute=True,
+                )
+            )  # fmt: skip
         if prev.streams_change is not None:
             out.append(Fact("Streams change vs previous period", prev.streams_change, "percent"))
     for w in s.what_if:
@@ -304,9 +332,7 @@ def highlights(data: ReportData) -> dict[str, Highlight]:
     return out
 
 
-def one_unit(currency: str) -> str:
-    """ "£1", "$1", "1 SEK": the unit in "streams to earn £1"."""
-    return formatting.money(Decimal(1), currency).replace(".00", "")
+one_unit = formatting.one_unit
 
 
 def tables(data: ReportData) -> list[Table]:
@@ -340,6 +366,9 @@ ABSOLUTE_KEYS = frozenset(
     }
 )  # fmt: skip
 """Keys of ``analytics.summary_json`` whose values are absolute income or stream counts."""
+INCOME_KEYS = ABSOLUTE_KEYS | {"income_change"}
+"""What a rates-only summary leaves out: the absolute figures and the change in income (a
+relative figure, but one about income, which rates only is meant not to tell)."""
 
 
 def rates_only_json(summary: dict, fx: object, currency: str) -> dict:
@@ -347,7 +376,7 @@ def rates_only_json(summary: dict, fx: object, currency: str) -> dict:
 
     def strip(value: object) -> object:
         if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in ABSOLUTE_KEYS}
+            return {k: strip(v) for k, v in value.items() if k not in INCOME_KEYS}
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value

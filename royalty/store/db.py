@@ -75,6 +75,9 @@ def make_engine(url: str | None = None, *, upgrade: bool = True) -> Engine:
     from royalty.store import rollup  # imports the bulk writer, which imports this module
 
     rollup.ensure(engine)  # back-fill at start: read paths never write
+    from royalty.store import track_links
+
+    track_links.ensure(engine)  # tracks linked by the rule this code has
     return engine
 
 

@@ -61,7 +61,9 @@ class Release(SQLModel, table=True):
 
 
 class Track(SQLModel, table=True):
-    """A recording. Identified by ISRC when the statement gives one, else by its title."""
+    """A recording as one statement names it: its ISRC (when the statement gives one) and its
+    title. Each spelling is a row, so the Tracks page can say which titles it counted as one
+    recording (``TrackLink``) and a wrong match can be split again without touching a line."""
 
     __table_args__ = (UniqueConstraint("artist_id", "isrc", "title"),)
 
@@ -70,6 +72,35 @@ class Track(SQLModel, table=True):
     isrc: str = ""
     title: str = ""
     release_id: int | None = Field(default=None, foreign_key="release.id")
+
+
+class TrackLink(SQLModel, table=True):
+    """A track counted as another one: the same ISRC, or the same artist and normalized title
+    (``royalty.track_matching``). Tracks counted as themselves have no row; the analytics read
+    ``COALESCE(canonical_id, track_id)`` (see ``royalty.store.track_links``)."""
+
+    __tablename__ = "track_link"
+
+    track_id: int = Field(
+        foreign_key="track.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    canonical_id: int = Field(foreign_key="track.id", index=True)
+    matched_by: str = Field(max_length=8)
+    """``isrc`` or ``title``."""
+
+
+class TrackSplit(SQLModel, table=True):
+    """A person's "this is a different recording": the track as statements name it (artist,
+    ISRC, title), so that it stays split when its statements are removed and imported again."""
+
+    __tablename__ = "track_split"
+    __table_args__ = (UniqueConstraint("artist", "isrc", "title"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    artist: str
+    isrc: str = ""
+    title: str = ""
+    split_at: datetime = Field(default_factory=_now)
 
 
 class Statement(SQLModel, table=True):
@@ -251,6 +282,65 @@ class TerritoryPlatformRollup(_RollupColumns, table=True):
 
     platform_id: int = Field(foreign_key="platform.id")
     territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
+
+
+class Payee(SQLModel, table=True):
+    """Someone who gets a share of an artist's income: a band member, a producer, a featured
+    artist, a manager's commission. The artist itself is a payee too, by its name, for the
+    income nobody else shares."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=120)
+
+
+class Split(SQLModel, table=True):
+    """One payee's share of a track, a release or an artist's whole catalogue, from a usage
+    month on (a later row for the same track replaces it from its own month).
+
+    Tracks and releases are named as statements name them (ISRC, else title; UPC or release
+    title), not by id: a split outlives removing and re-importing the statements, and can be
+    set before they arrive. The share is an exact fraction (``numerator / denominator``), so a
+    third stays a third.
+    """
+
+    __table_args__ = (Index("ix_split_artist", "artist"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    artist: str
+    """The artist's name, as statements give it."""
+    isrc: str = ""
+    title: str = ""
+    release: str = ""
+    """A UPC or release title, for a split of every track of one release."""
+    payee_id: int = Field(foreign_key="payee.id")
+    share_numerator: int = Field(sa_column=Column(BigInteger, nullable=False))
+    share_denominator: int = Field(sa_column=Column(BigInteger, nullable=False))
+    from_month: int = 0
+    """YYYYMM of the first usage month it covers; 0 = from the start."""
+    applies_to: str = Field(default="all", max_length=16)
+    """``all``, ``master`` or ``publishing`` income (``royalty.shares.APPLIES_TO``)."""
+
+
+class Deal(SQLModel, table=True):
+    """A label deal: a royalty rate on the income, against an advance and recoupable costs.
+
+    Amounts are exact decimal text in the deal's currency, as the contract states them.
+    """
+
+    __table_args__ = (UniqueConstraint("artist", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    artist: str
+    name: str = Field(default="Label deal", max_length=120)
+    royalty_rate: str
+    """The artist's share of what the label receives, 0..1 (``0.2``)."""
+    advance: str = "0"
+    costs: str = "0"
+    """Recoupable costs (recording, video, marketing) charged against royalties like the advance."""
+    currency: str = Field(max_length=3)
+    from_month: int
+    """YYYYMM the deal starts: royalties from this usage month on recoup it."""
+    applies_to: str = Field(default="all", max_length=16)
 
 
 SQLITE_ONLY: tuple[Table, ...] = (

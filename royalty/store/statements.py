@@ -1,7 +1,9 @@
 """Statement-level writes: removing statements with everything only they left behind.
 
-Artists, releases and tracks that no remaining line or summary names go with them; platforms,
-stores and territories stay (they are shared vocabulary, not anybody's data).
+Artists, releases and tracks that no remaining line or summary names go with them, and the
+links to and from those tracks; platforms, stores and territories stay (they are shared
+vocabulary, not anybody's data), and so do the splits a person made (``track_split``): they
+name tracks by artist, ISRC and title, so a statement imported again finds them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Select, delete, select
 
-from royalty.store import rollup
+from royalty.store import rollup, track_links
 from royalty.store.db import writing
 from royalty.store.models import Artist, EarningLine, Release, Statement, StatementTotal, Track
 
@@ -66,10 +68,14 @@ def remove(conn: Connection, ids: list[int]) -> None:
     conn.execute(delete(StatementTotal).where(StatementTotal.statement_id.in_(ids)))
     conn.execute(delete(Statement).where(Statement.id.in_(ids)))
 
-    # children before parents: tracks name releases and artists, releases name artists
+    # children before parents: links name tracks, tracks name releases and artists, releases
+    # name artists
     tracks -= _still_used(conn, "track_id", tracks)
     if tracks:
+        relinked = _ids(conn, select(Track.artist_id).where(Track.id.in_(tracks)))
+        track_links.forget(conn, tracks)
         conn.execute(delete(Track).where(Track.id.in_(tracks)))
+        track_links.relink(conn, relinked)  # what is left of their artists' tracks
     releases -= _still_used(conn, "release_id", releases)
     releases -= _ids(conn, select(Track.release_id).where(Track.release_id.in_(releases)))
     if releases:

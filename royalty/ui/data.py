@@ -18,9 +18,10 @@ from sqlalchemy import Engine, func, select
 from royalty import analytics, sample
 from royalty.analytics import coverage as coverage_module
 from royalty.analytics import money_went, statements
+from royalty.store import track_links
 from royalty.store.models import Statement
 
-DataVersion = tuple[int, int, str]
+DataVersion = tuple[int, int, str, int, str]
 """What cached results are keyed by besides their arguments (see ``data_version``)."""
 
 
@@ -30,11 +31,14 @@ def db_key(eng: Engine) -> str:
 
 
 def data_version(eng: Engine) -> DataVersion:
-    """(latest statement id, number of statements, latest import time).
+    """(latest statement id, number of statements, latest import time, splits kept, latest
+    split time).
 
     An import adds a statement with the latest time; a removal lowers the count. The time is
     there because SQLite reuses the ids of deleted rows: without it, removing eight statements
-    and importing eight others could look like nothing changed and serve stale results.
+    and importing eight others could look like nothing changed and serve stale results. A
+    split of a track (or its undo) changes the track figures without a statement: the splits
+    say so (``track_links.version``).
     """
     with eng.connect() as conn:
         row = conn.execute(
@@ -42,7 +46,8 @@ def data_version(eng: Engine) -> DataVersion:
                 func.max(Statement.id), func.count(Statement.id), func.max(Statement.imported_at)
             )
         ).one()
-    return int(row[0] or 0), int(row[1] or 0), str(row[2] or "")
+        splits = track_links.version(conn)
+    return int(row[0] or 0), int(row[1] or 0), str(row[2] or ""), *splits
 
 
 P = ParamSpec("P")
@@ -79,6 +84,8 @@ platform_rates_by_month = cached(analytics.platform_rates_by_month)
 top_tracks = cached(analytics.top_tracks)
 top_territories = cached(analytics.top_territories)
 low_stream_tracks = cached(analytics.low_stream_tracks)
+merged_tracks = cached(analytics.merged_tracks)
+kept_apart = cached(analytics.kept_apart)
 unwrapped = cached(analytics.unwrapped)
 
 # what was imported

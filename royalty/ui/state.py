@@ -23,6 +23,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from royalty import analytics
+from royalty.formatting import period_text
 from royalty.months import month_text
 from royalty.settings import database_url
 from royalty.store import db
@@ -176,13 +177,13 @@ def sidebar(eng: Engine) -> Selection:
         value = tuple(kept) if fits(kept) else (labels[0], labels[-1])
         first, last = sb.select_slider("Months", options=labels, value=value, key="f_months")
         period = (months[labels.index(first)], months[labels.index(last)])
-        period_label = f"{first}..{last}"
+        period_label = period_text(*period)
     elif period_choice in years:
         year = int(period_choice)
         period = (year * 100 + 1, year * 100 + 12)
         period_label = period_choice
     else:
-        period_label = f"{labels[0]}..{labels[-1]}" if labels else ALL_TIME
+        period_label = period_text(months[0], months[-1]) if months else ALL_TIME
 
     _kept("f_platforms", [], lambda v: isinstance(v, list) and all(p in platforms for p in v))
     chosen_platforms = sb.multiselect(

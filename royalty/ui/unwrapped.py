@@ -12,7 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from royalty import analytics, charts, formatting
+from royalty.analytics.deals import DealAccount
 from royalty.formatting import markdown_text
+from royalty.months import month_text
 from royalty.ui.views import chart, display_table, show
 
 
@@ -30,15 +32,17 @@ def parse_shares(text: str) -> tuple[list[Decimal] | None, str | None]:
     return weights, None
 
 
+def parse_names(text: str) -> list[str]:
+    """ "Ana, Ben, Cleo" -> the members' names, in order (blanks left out)."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
 def previous_change(summary: analytics.Summary) -> str | None:
-    """Metric delta text, "+12.3% vs 2024-01..2024-12", or None without a previous period."""
+    """Metric delta text, "+12.3% vs 2024", or None without a previous period."""
     prev = summary.previous
     if prev is None or prev.income_change is None:
         return None
-    period = prev.period
-    first, _, last = period.partition("..")
-    if first.endswith("-01") and last.endswith("-12") and first[:4] == last[:4]:
-        period = first[:4]  # a calendar year reads as the year
+    period = formatting.period_words(prev.period)
     return f"{formatting.percent(prev.income_change, signed=True)} vs {period}"
 
 
@@ -73,10 +77,10 @@ def unwrapped_platforms(summary: analytics.Summary) -> None:
                 cur,
                 {
                     "platform": ("Platform", "text"),
-                    "streams": ("Streams", "count"),
                     "income": ("Income", "money"),
-                    "share": ("% of streams", "percent"),
                     "rate": ("Per stream", "rate"),
+                    "streams": ("Streams", "count"),
+                    "share": ("% of streams", "percent"),
                 },
             ),
             key="unwrapped_platforms",
@@ -121,13 +125,14 @@ def highlights_markdown(summary: analytics.Summary) -> str:
         )
     if summary.streams_per_unit:
         lines.append(
-            f"**Streams to earn {formatting.money(Decimal(1), cur)}:** "
+            f"**Streams to earn {formatting.one_unit(cur)}:** "
             f"{formatting.count(summary.streams_per_unit)}"
         )
     prev = summary.previous
     if prev is not None:
         lines.append(
-            f"**{prev.period}:** {formatting.money(prev.total_income, cur)} from "
+            f"**{formatting.period_words(prev.period)}:** "
+            f"{formatting.money(prev.total_income, cur)} from "
             f"{formatting.count(prev.total_streams)} streams"
             + (
                 f" (income {formatting.percent(prev.income_change, signed=True)})"
@@ -168,10 +173,29 @@ def what_if_sentence(summary: analytics.Summary, src: str, dst: str) -> str:
 def label_deal_sentence(summary: analytics.Summary) -> str:
     deal, cur = summary.label_deal, summary.currency
     return (
-        f"On a label deal paying {formatting.percent(deal.royalty_rate)} royalties, the same "
+        f"On a label deal paying {formatting.percent(deal.royalty_rate, whole=True)} royalties, "
+        "the same "
         f"{formatting.money(summary.total_income, cur)} would have paid you "
         f"**{formatting.money(deal.would_have_paid, cur)}**: releasing independently kept "
         f"{formatting.money(deal.difference, cur)} more."
+    )
+
+
+def deal_sentence(a: DealAccount) -> str:
+    """A stored deal's account up to the period's end, as the label-deal comparison's sequel."""
+    t, cur = a.terms, a.terms.currency
+    if a.recouped is not None:
+        status = f"it recouped in {month_text(a.recouped)}"
+    elif a.projected is not None:
+        status = f"at the recent months' pace it recoups in {month_text(a.projected)}"
+    else:
+        status = "the recent months earned nothing towards recouping it"
+    last = month_text(a.months[-1].month) if a.months else month_text(t.from_month)
+    return (
+        f"Your deal *{markdown_text(t.name)}* ({formatting.percent(t.royalty_rate)}, "
+        f"{formatting.money(t.to_recoup, cur)} advance and costs to recoup from "
+        f"{month_text(t.from_month)}): {formatting.money(a.royalties, cur)} of royalties by "
+        f"{last}, a balance of **{formatting.money(a.balance, cur, signed=True)}**; {status}."
     )
 
 

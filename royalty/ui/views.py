@@ -18,35 +18,62 @@ from royalty.formatting import markdown_text
 from royalty.ingest import ImportResult
 from royalty.ui.state import ALL_ARTISTS, IMPORT_PAGE, Selection, engine, sample_banner
 
-CHART_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "app/static/"}
-"""Maps load country outlines from the app's own static/world_110m.json, not from a CDN."""
+CHART_CONFIG = {
+    "displaylogo": False,
+    "displayModeBar": False,
+    "responsive": True,
+    "topojsonURL": "app/static/",
+}
+"""Maps load country outlines from the app's own static/world_110m.json, not from a CDN. No
+plotly toolbar: on a phone it sits on the chart's title (the frame's own toolbar still
+offers full screen, and the page's downloads the figures)."""
 MAX_TABLE_ROWS = 30
 ROW_PX = 35
+NAME_PX = 150
+"""The first (name) column's width: on a phone it leaves room for the income and the rate
+beside it, and it stays in place while the other columns scroll under it."""
+PIN_FROM = 4
+"""Tables with more columns than this pin their names (narrower ones fit a phone whole)."""
 
 
 def results_table(results: list[ImportResult]) -> pd.DataFrame:
-    """Per-file outcome of an import, as the Import page shows it."""
+    """Per-file outcome of an import, as the Import page shows it. A refused or duplicate
+    file's message is said once, in its own box under the table, not again in a cut-off cell."""
     rows = []
     for r in results:
         rows.append(
             {
                 "File": r.file,
                 "Status": r.status,
-                "Layout": r.format or "",
-                "Rows": r.rows,
+                "Totals": ", ".join(f"{v} {c}" for c, v in r.totals.items()),
                 "Stored": r.stored,
+                "Rows": r.rows,
                 "Skipped": r.skipped,
                 "Dropped": r.dropped,
-                "Totals": ", ".join(f"{v} {c}" for c, v in r.totals.items()),
                 "Period": "..".join(r.period) if r.period else "",
-                "Message": r.message,
+                "Layout": r.format or "",
+                "Message": "" if r.status != "imported" else without_name(r.file, r.message),
             }
         )
     return pd.DataFrame(
         rows,
-        columns=["File", "Status", "Layout", "Rows", "Stored", "Skipped", "Dropped", "Totals",
-                 "Period", "Message"],
+        columns=["File", "Status", "Totals", "Stored", "Rows", "Skipped", "Dropped", "Period",
+                 "Layout", "Message"],
     )  # fmt: skip
+
+
+def without_name(name: str, message: str) -> str:
+    """``message`` without the file name it starts with ("a.csv: is a PNG image" -> "is a PNG
+    image"), for a place that names the file already."""
+    for prefix in (f"{name}: ", f"{name.rsplit('/', 1)[-1]}: "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
+def file_message(name: str, message: str) -> str:
+    """Markdown naming the file once, in bold, then what is wrong with it."""
+    return f"**{markdown_text(name)}**: {markdown_text(without_name(name, message))}"
 
 
 def caption(sel: Selection) -> None:
@@ -81,30 +108,39 @@ FORMATS: dict[str, Callable[[Any, str], str]] = {
     "percent": lambda v, _c: formatting.percent(v) if v is not None else "—",
     "text": lambda v, _c: "" if v is None else str(v),
     "label": lambda v, _c: "" if v is None else str(v).capitalize(),
+    "figure": lambda v, _c: "" if v is None else str(v),  # already written, right-aligned
 }
 
 
 RANKED = {
-    "streams": ("Streams", "count"),
     "income": ("Income", "money"),
     "income_per_stream": ("Per stream", "rate"),
+    "streams": ("Streams", "count"),
 }
-"""The columns every ranking by income ends with (platforms, tracks, countries)."""
+"""The columns every ranking by income starts with after the name (platforms, tracks,
+countries): what a phone shows without scrolling, the rest beside them."""
 
 
 def display_table(
-    frame: pd.DataFrame, currency: str, columns: dict[str, tuple[str, str]]
+    frame: pd.DataFrame,
+    currency: str,
+    columns: dict[str, tuple[str, str]],
+    *,
+    rate_digits: int = formatting.RATE_DIGITS,
 ) -> pd.DataFrame:
     """Exact values -> display text, column by column: {source column: (label, format)}.
 
     Money is shown as text (formatted from the exact ``Decimal``) rather than as floats the
-    table widget would round on its own terms.
+    table widget would round on its own terms. ``rate_digits``: more significant digits for
+    the rates of a ranking that needs them to tell its rows apart (``formatting.digits_apart``).
     """
     out = pd.DataFrame(index=frame.index)
     for name, (label, kind) in columns.items():
         if name not in frame.columns:
             continue
         fmt = FORMATS[kind]
+        if kind == "rate" and rate_digits != formatting.RATE_DIGITS:
+            fmt = lambda v, c: formatting.rate(v, c, digits=rate_digits)  # noqa: E731
         out[label] = [fmt(None if _missing(v) else v, currency) for v in frame[name]]
     out = out.reset_index(drop=True)
     out.attrs["numeric"] = [
@@ -113,16 +149,42 @@ def display_table(
     return out
 
 
-def show(table: pd.DataFrame, **kwargs: Any) -> None:
-    """A ``display_table`` with its number columns right-aligned, as numbers are read."""
+def show(table: pd.DataFrame, *, widths: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """A ``display_table`` with its number columns right-aligned, as numbers are read, and
+    its first column (the names) pinned: on a phone the name, income and rate show at once
+    and the other columns scroll beside them. ``widths``: a column's width by label."""
     numeric = table.attrs.get("numeric", [])
     config = {label: st.column_config.TextColumn(label, alignment="right") for label in numeric}
-    if len(table.columns) and table.columns[0] not in numeric:  # names: never cut short
+    if len(table.columns) > PIN_FROM and table.columns[0] not in numeric:
+        config[table.columns[0]] = st.column_config.TextColumn(
+            table.columns[0], width=NAME_PX, pinned=True
+        )
+    elif len(table.columns) and table.columns[0] not in numeric:  # fits: names never cut
         config[table.columns[0]] = st.column_config.TextColumn(table.columns[0], width="medium")
+    for label, width in (widths or {}).items():
+        config[label] = st.column_config.TextColumn(
+            label, width=width, alignment="right" if label in numeric else None
+        )
     kwargs.setdefault("hide_index", True)
     if len(table) <= MAX_TABLE_ROWS:  # show every row; no scrolling inside a short table
         kwargs.setdefault("height", ROW_PX * (len(table) + 1) + 3)
     st.dataframe(table, column_config=config, **kwargs)
+
+
+def show_by_rate(frame: pd.DataFrame, currency: str, columns: dict[str, tuple[str, str]]) -> None:
+    """A ranking by per-stream rate, with the digits that tell its rows apart (seven tracks
+    all at "0.29p" look arbitrarily ordered; 0.293p above 0.291p does not) and the rows that
+    tie exactly said to tie. ``columns`` starts with the name column."""
+    rates = [None if _missing(v) else v for v in frame["income_per_stream"]]
+    digits = formatting.digits_apart(rates, currency)
+    show(display_table(frame, currency, columns, rate_digits=digits))
+    name = next(iter(columns))
+    names = [str(v) for v in frame[name]]
+    for group in formatting.ties(rates):
+        tied = formatting.names_text([markdown_text(names[i]) for i in group], most=len(group))
+        st.caption(f"{tied} were paid exactly the same per stream: they tie.")
+    if digits > formatting.RATE_DIGITS:
+        st.caption(f"Rates to {digits} significant digits here, enough to tell them apart.")
 
 
 def _missing(value: Any) -> bool:
@@ -191,21 +253,32 @@ def industry_section(table: pd.DataFrame, sel: Selection) -> None:
             "source": ref["source"],
         }
     )
-    show(
-        display_table(
-            rows,
-            sel.currency,
-            {
-                "platform": ("Platform", "text"),
-                "yours": ("Your rate", "rate"),
-                "published": ("Published average", "rate"),
-                "year": ("Year", "text"),
-                "source": ("Source", "text"),
-            },
-        ),
-        hide_index=True,
-        key="platform_industry_table",
-    )
+    columns = {
+        "platform": ("Platform", "text"),
+        "yours": ("Your rate", "rate"),
+        "published": ("Published average", "rate"),
+        "year": ("Year", "text"),
+        "source": ("Source", "text"),
+    }
+    used = rows["platform"].isin(list(own))  # the artist's platforms first, the rest folded
+    widths = {"Source": "large"}
+    if used.any():
+        show(
+            display_table(rows[used], sel.currency, columns),
+            key="platform_industry_table",
+            widths=widths,
+        )
+    others = rows[~used]
+    if not others.empty:
+        with st.expander(
+            f"Published averages for {formatting.plural(len(others), 'platform')} "
+            "you have no income from"
+        ):
+            show(
+                display_table(others, sel.currency, columns),
+                key="platform_industry_others",
+                widths=widths,
+            )
     st.caption(
         "Platforms do not pay a fixed rate per stream; each published figure is an average for "
         "one sample of artists and years, in US dollars, converted at the ECB rate of June of "
