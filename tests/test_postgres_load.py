@@ -167,6 +167,41 @@ def test_the_writer_keeps_nulls_and_64_bit_numbers(engine):
     assert got == [tuple(r) for r in expected.itertuples(index=False)]
 
 
+def test_a_nul_in_a_statement_is_refused_and_nothing_is_stored(engine):
+    """PostgreSQL's text cannot hold NUL: the reader refuses the file before anything is
+    written, on both backends alike."""
+    rows = [row("Nul\x00Artist", "Title", "0.10"), row("Fine", "Ti\x00tle", "0.20")]
+    result = import_bytes(engine, "nul.csv", csv_statement(rows))
+    assert result.status == "error"
+    assert result.message.startswith("nul.csv: is not a text statement")
+    with engine.connect() as conn:
+        for model in (Statement, EarningLine, Artist, Track):
+            assert conn.execute(select(func.count()).select_from(model)).scalar_one() == 0
+
+
+def test_the_writer_handed_a_nul_raises_and_stores_nothing(pg_engine):
+    """A NUL past the reader (a bug) is the server's error, not a line cut short."""
+    import psycopg
+
+    frame = pd.DataFrame(
+        {
+            "statement_id": [1], "row_number": [2], "artist_id": [1], "usage_month": [202401],
+            "usage_month_end": [202401], "reporting_month": [202402], "platform_id": [1],
+            "store_id": [1], "track_id": [1], "release_id": [1], "territory": ["US"],
+            "kind": ["stream"], "quantity": [1], "amount": ["0.1\x00"], "amount_nano": [1],
+            "currency": ["USD"], "source_amount": [None], "source_currency": [None],
+            "fx_rate": [None], "line_hash": [1], "occurrence": [0],
+        }
+    )  # fmt: skip
+    refused = pytest.raises(psycopg.errors.CharacterNotInRepertoire, match="0x00")
+    with refused, bulk_transaction(pg_engine) as conn:
+        writer = Writer(conn)
+        writer.append(EarningLine.__table__, frame)
+        writer.flush()
+    with pg_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(EarningLine)).scalar_one() == 0
+
+
 def test_a_missing_reference_is_refused(engine):
     used = references.Used()
     used.add("track_id", pd.array([None, 41, 41], dtype="Int64"))
