@@ -304,7 +304,7 @@ def child(url: str, names: list[str], scope: dict, currency: str) -> None:
 
     engine = make_engine(url)
     with engine.connect() as conn:  # nothing kept from an earlier session of the pool
-        conn.exec_driver_sql("DISCARD ALL")
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("DISCARD ALL")
     cold, warm = {}, {}
     started = time.perf_counter()
     for name in names:

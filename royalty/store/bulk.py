@@ -12,7 +12,7 @@ killed load left is found again (``royalty.store.scratch``); ``royalty.store.dis
 the disk that was full when a load failed.
 PostgreSQL (psycopg) gets one ``COPY ... FROM STDIN`` per table kept open across batches
 (``royalty.store.pgcopy``): the server stores one batch while the caller prepares the next.
-The line and summary tables have no foreign keys there (``docs/postgresql.md``: a trigger per
+The line and summary tables have no foreign keys there (``docs/scale.md``: a trigger per
 row per key cost most of a load's time); the loader checks the ids it wrote once per load
 (``royalty.store.references``). Any other driver gets ``executemany`` in batches.
 """

@@ -149,7 +149,7 @@ class EarningLine(SQLModel, table=True):
     of its insert time; pages read the summaries instead, and the few queries that read lines
     find their statements in a summary first (``aggregate.where``).
 
-    On PostgreSQL (``docs/postgresql.md``) the statement index is a BRIN index (block ranges:
+    On PostgreSQL (``docs/scale.md``) the statement index is a BRIN index (block ranges:
     the lines of one statement lie together, and it costs a load next to nothing where a
     B-tree cost a second per million lines), and there is neither a primary key (nothing looks
     a line up by id; ``id`` orders the lines as stored) nor any foreign key (``SQLITE_ONLY``).
