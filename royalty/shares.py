@@ -18,10 +18,11 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from math import floor
 
 from royalty.months import month_text, parse_month
 from royalty.vocabulary import MASTER_KINDS, PUBLISHING_KINDS
@@ -354,3 +355,20 @@ def deal(
         advance=_amount(advance, "advance"), costs=_amount(costs, "recoupable costs"),
         name=check_name(name, "deal"), applies_to=kind,
     )  # fmt: skip
+
+
+def largest_remainder(values: Sequence[Fraction], target: int) -> list[int]:
+    """Whole units for each of ``values`` (in units) adding up to ``target``: the floors, then
+    one more each for the largest remainders (earlier values first on a tie), or one less each
+    for the smallest when the floors already exceed it."""
+    floors = [floor(v) for v in values]
+    leftover = target - sum(floors)
+    if not values:
+        return []
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
+    step = 1 if leftover >= 0 else -1
+    if step < 0:
+        order.reverse()
+    for n in range(abs(leftover)):
+        floors[order[n % len(order)]] += step
+    return floors

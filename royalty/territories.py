@@ -19,6 +19,9 @@ PSEUDO = {
     "UK": "United Kingdom",
 }
 UNKNOWN = "ZZ"
+RETIRED_ALPHA_3 = {"ROM": "RO", "TMP": "TL"}
+"""Alpha-3 codes ISO withdrew that statements still print (Romania's ``ROM`` until 2002,
+East Timor's ``TMP``): one country, one code, whichever a statement gave."""
 
 
 @lru_cache(maxsize=1024)
@@ -44,6 +47,8 @@ def normalize(text: str) -> str:
     upper = t.upper()
     if len(upper) == 2 and upper.isalpha():
         return upper
+    if upper in RETIRED_ALPHA_3:
+        return RETIRED_ALPHA_3[upper]
     if len(upper) == 3 and upper.isalpha():
         country = pycountry.countries.get(alpha_3=upper)
         if country is not None:

@@ -283,9 +283,11 @@ def test_unwrapped_options(juniper):
     )  # fmt: skip
     assert s.label_deal.would_have_paid == D("27.42")
     assert s.label_deal.difference == D("82.26")
-    # 10,968 cents: 5,484 / 3,290.4 / 2,193.6 -> 5,484 + 3,290 + 2,193 and one cent to the first
+    # 10,968 cents: 5,484 / 3,290.4 / 2,193.6 -> 5,484 + 3,290 + 2,193 and the cent left to
+    # the largest remainder (0.6, the third), as payee statements round; the first member's
+    # exact 5,484 cents stay 5,484
     assert [(m.share, m.income) for m in s.members] == [
-        (D("0.5"), D("54.85")), (D("0.3"), D("32.90")), (D("0.2"), D("21.93")),
+        (D("0.5"), D("54.84")), (D("0.3"), D("32.90")), (D("0.2"), D("21.94")),
     ]  # fmt: skip
     tidal = next(p for p in s.platforms if p.platform == "TIDAL")
     assert tidal.income_per_stream == D("0.0125")
@@ -316,6 +318,16 @@ def test_split_exact_to_the_penny():
     ]  # fmt: skip
     assert [p.income for p in split(D("1001"), "JPY", members=2)] == [D("501"), D("500")]
     assert sum(p.income for p in split(D("12.345"), "EUR", shares=[D(1), D(2)])) == D("12.34")
+    # the leftover penny goes to the largest remainder, not to the first member: 2:1:1 of
+    # 10p is 5p, 2.5p, 2.5p, so 5p, 3p, 2p (the tie to the earlier), never 6p, 2p, 2p
+    parts = split(D("0.10"), "GBP", shares=[D(2), D(1), D(1)])
+    assert [p.income for p in parts] == [D("0.05"), D("0.03"), D("0.02")]
+    parts = split(D("1.00"), "GBP", shares=[D("0.334"), D("0.333"), D("0.333")])
+    assert [p.income for p in parts] == [D("0.34"), D("0.33"), D("0.33")]
+    parts = split(D("0.07"), "GBP", shares=[D(1), D(3), D(3)])  # 1p, 3p, 3p exactly
+    assert [p.income for p in parts] == [D("0.01"), D("0.03"), D("0.03")]
+    parts = split(D("0.05"), "GBP", shares=[D(1), D(8)])  # 0.56p and 4.44p
+    assert [p.income for p in parts] == [D("0.01"), D("0.04")]
     with pytest.raises(ValueError):
         split(D(1), "GBP", shares=[D(0), D(0)])
 

@@ -296,6 +296,28 @@ def test_bar_labels_use_the_readable_colour_for_each_bar() -> None:
     assert bar.outsidetextfont.color == charts.INK
 
 
+def test_every_bar_keeps_its_label_inside_or_beside_it() -> None:
+    """Plotly's "auto" hid the label of a bar a little too short for it (Pandora's 0.12p
+    beside TIDAL's 0.86p, seen at phone width): a short bar has its label outside."""
+    table = pd.DataFrame(
+        {
+            "platform": ["TIDAL", "Pandora", "Boomplay"],
+            "streams": [10_000, 9_631, 1_631],
+            "income": [D("86.00"), D("11.56"), D("0.13")],
+            "income_per_stream": [D("0.0086"), D("0.0012"), D("0.000082")],
+        }
+    )
+    bar = charts.platform_rates_bar(table, "GBP").data[0]
+    assert list(bar.y) == ["Boomplay", "Pandora", "TIDAL"]
+    assert list(bar.text) == ["0.0082p", "0.12p", "0.86p"]
+    assert list(bar.textposition) == ["outside", "outside", "inside"]
+    by_kind = pd.DataFrame(
+        {"kind": ["stream", "download"], "quantity": [1000, 3], "income": [D("100"), D("2")]}
+    )
+    kinds = charts.income_by_kind(SimpleNamespace(by_kind=by_kind), "GBP").data[0]
+    assert list(kinds.textposition) == ["outside", "inside"]
+
+
 def test_the_share_chart_shows_every_platform_and_matches_its_neighbours_height() -> None:
     names = [f"Platform {i}" for i in range(14)]
     table = pd.DataFrame(

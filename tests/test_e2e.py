@@ -349,3 +349,58 @@ def test_laptop_keeps_the_top_menu_and_no_empty_sidebar_on_import(app_url: str, 
         _shot(page, "import-from-platforms-1366")
     finally:
         page.close()
+
+
+GERMAN_LABEL_FILE = (
+    "Monat;Titel;Künstler;Shop;Land;Menge;Umsatz (EUR)\n"
+    "2024-01;Nachtzug;Die Beispiele;Spotify;DE;1200;3,45\n"
+    "2024-02;Nachtzug;Die Beispiele;Deezer;AT;300;0,81\n"
+)
+
+
+def test_a_file_in_no_known_layout_is_mapped_in_chromium(
+    empty_app_url: str, browser, tmp_path: Path
+) -> None:
+    """Issue 11: the mapping form as a person sees it (laptop and phone), its guesses from the
+    German header, the exact total before anything is stored; saved, the file imports."""
+    SHOTS.mkdir(exist_ok=True)
+    statement = tmp_path / "vertrieb-2024.csv"
+    statement.write_text(GERMAN_LABEL_FILE, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{empty_app_url}/import", timeout=120_000)
+        _settle(page)
+        page.locator(".st-key-uploads").get_by_test_id(
+            "stFileUploaderDropzoneInput"
+        ).set_input_files(str(statement))
+        page.get_by_text("is in no layout this app knows").wait_for(timeout=30_000)
+        _settle(page)
+        form = page.locator("[class*='st-key-map_'][class*='_box']")
+        text = form.inner_text()
+        assert "vertrieb-2024.csv" in text
+        assert "2 lines, 4.26 EUR" in text  # the exact total, before anything is stored
+        for label, guessed in [
+            ("Usage month *", "Monat"),
+            ("Amount (the artist's money) *", "Umsatz (EUR)"),
+        ]:
+            assert form.get_by_role("combobox", name=label, exact=True).input_value() == guessed
+        assert page.get_by_role("button", name="Save the layout").is_disabled()
+        _assert_clean(page)
+        _shot(page, "import-mapping-1366")
+        page.set_viewport_size({"width": 390, "height": 844})
+        _settle(page)
+        _shot(page, "import-mapping-390")
+        page.set_viewport_size({"width": 1366, "height": 900})
+        _settle(page)
+        form.get_by_label("Save as layout").fill("Beispiel Vertrieb")
+        form.get_by_label("Save as layout").press("Enter")
+        _settle(page)
+        page.get_by_role("button", name="Save the layout").click()
+        page.get_by_text("Saved the layout 'Beispiel Vertrieb'").wait_for(timeout=30_000)
+        _settle(page)
+        page.get_by_role("button", name="Import 1 file").click()
+        page.get_by_text("Imported 1 file, 2 lines.").wait_for(timeout=60_000)
+        _assert_clean(page)
+        page.screenshot(path=str(SHOTS / "import-mapped-done-1366.png"))
+    finally:
+        page.close()

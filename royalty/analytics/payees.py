@@ -12,11 +12,9 @@ exactly to that payee's amount. A "source" is the platform that paid (Spotify, B
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from math import floor
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -27,7 +25,7 @@ from royalty.analytics.splits import Applied, Resolver, TrackInfo, stored_splits
 from royalty.formatting import minor_digits
 from royalty.money import decimal_text
 from royalty.months import month_text
-from royalty.shares import share_text
+from royalty.shares import largest_remainder, share_text
 from royalty.store.models import Artist
 
 ROUNDING_RULE = (
@@ -94,23 +92,6 @@ class Payees:
 
     def payee(self, name: str) -> PayeeStatement | None:
         return next((p for p in self.payees if p.payee.casefold() == name.casefold()), None)
-
-
-def largest_remainder(values: Sequence[Fraction], target: int) -> list[int]:
-    """Whole units for each of ``values`` (in units) adding up to ``target``: the floors, then
-    one more each for the largest remainders (earlier values first on a tie), or one less each
-    for the smallest when the floors already exceed it."""
-    floors = [floor(v) for v in values]
-    leftover = target - sum(floors)
-    if not values:
-        return []
-    order = sorted(range(len(values)), key=lambda i: (-(values[i] - floors[i]), i))
-    step = 1 if leftover >= 0 else -1
-    if step < 0:
-        order.reverse()
-    for n in range(abs(leftover)):
-        floors[order[n % len(order)]] += step
-    return floors
 
 
 def rounding_rule(currency: str) -> str:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-from math import floor
 
 from sqlalchemy import Engine, and_, func, select
 
@@ -40,6 +39,7 @@ from royalty.analytics.deals import royalties
 from royalty.formatting import minor_digits
 from royalty.jsonable import plain
 from royalty.months import add_months, month_text
+from royalty.shares import largest_remainder
 from royalty.store.models import Statement
 
 
@@ -257,9 +257,10 @@ def split(
     """Split income among members exactly, in the currency's minor units.
 
     The total is rounded half-even to the minor unit (pence, cents); each member gets the
-    floor of their share of it and the leftover units go one each to the first members, so the
-    parts always add up to the total. ``shares`` are weights (``[2, 1, 1]`` or
-    ``[0.5, 0.25, 0.25]``); without them everyone gets the same.
+    floor of their share of it and the leftover units go to the largest remainders (the rule
+    of payee statements, ``shares.largest_remainder``), so the parts always add up to the
+    total and nobody is a unit further from their share than rounding needs. ``shares`` are
+    weights (``[2, 1, 1]`` or ``[0.5, 0.25, 0.25]``); without them everyone gets the same.
     """
     weights = [Decimal(s) for s in shares] if shares else [Decimal(1)] * max(int(members), 1)
     if any(w < 0 for w in weights) or sum(weights) <= 0:
@@ -268,9 +269,9 @@ def split(
     unit = Decimal(1).scaleb(-minor_digits(currency))
     total = int((income / unit).to_integral_value(rounding=ROUND_HALF_EVEN))
     sign, units = (-1 if total < 0 else 1), abs(total)
-    base = [floor(Fraction(units) * Fraction(w) / Fraction(whole)) for w in weights]
-    leftover = units - sum(base)
-    parts = [b + (1 if i < leftover else 0) for i, b in enumerate(base)]
+    parts = largest_remainder(
+        [Fraction(units) * Fraction(w) / Fraction(whole) for w in weights], units
+    )
     labels = list(names or []) + [f"Member {i + 1}" for i in range(len(names or []), len(weights))]
     return [
         MemberShare(

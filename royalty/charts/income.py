@@ -88,8 +88,7 @@ def income_by_kind(overview, currency: str) -> go.Figure:
             orientation="h",
             marker_color=colors,
             text=[formatting.money(exact(v), currency) for v in frame["income"]],
-            textposition="auto",
-            **bar_labels(colors),
+            **bar_labels(colors, frame["_income"]),
             customdata=[
                 formatting.quantity(int(q or 0), str(k))
                 for q, k in zip(frame["quantity"], frame["kind"], strict=True)
@@ -178,8 +177,7 @@ def top_tracks_bar(tracks: pd.DataFrame, currency: str, *, limit: int = 15) -> g
             orientation="h",
             marker_color=INCOME_COLOR,
             text=[formatting.money(exact(v), currency) for v in frame["income"]],
-            textposition="auto",
-            **bar_labels([INCOME_COLOR] * len(frame)),
+            **bar_labels([INCOME_COLOR] * len(frame), frame["_income"]),
             customdata=list(
                 zip(
                     [plotly_text(t) for t in titles],

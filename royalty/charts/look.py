@@ -58,11 +58,22 @@ def style(
     return fig
 
 
-def bar_labels(colors: Iterable[str]) -> dict[str, object]:
+INSIDE_SHARE = 0.35
+"""A bar at least this share of the longest holds its label; a shorter one has it outside."""
+
+
+def bar_labels(colors: Iterable[str], values: Iterable[float | None]) -> dict[str, object]:
     """Value labels that read on their bars: inside a bar white or ink, whichever has the
     higher contrast with that bar's colour (at least WCAG AA for text, measured in the tests);
-    outside, on the white background, ink."""
+    outside, on the white background, ink. Where a label goes is decided here, not by
+    plotly's "auto", which hides a label a little too long for its bar when text must keep
+    one size (``uniformtext``): every bar keeps its figure."""
+    lengths = [abs(v) if v is not None and v == v else 0.0 for v in values]
+    top = max(lengths, default=0.0)
     return {
+        "textposition": [
+            "inside" if top and v >= INSIDE_SHARE * top else "outside" for v in lengths
+        ],
         "insidetextfont": {"color": [label_color(c) for c in colors]},
         "outsidetextfont": {"color": INK},
         "textangle": 0,  # a label that does not fit goes outside, never turned on its side

@@ -43,15 +43,15 @@ def platform_rates_bar(
         return empty("What each platform paid per stream", "Not enough streams to compare rates")
     frame = frame.sort_values("_rate")
     colors = [platform_color(p) for p in frame["platform"]]
+    values = rate_values(frame["income_per_stream"], currency)
     fig = go.Figure(
         go.Bar(
-            x=rate_values(frame["income_per_stream"], currency),
+            x=values,
             y=[short(p) for p in frame["platform"]],
             orientation="h",
             marker_color=colors,
             text=[formatting.rate(exact(v), currency) for v in frame["income_per_stream"]],
-            textposition="auto",
-            **bar_labels(colors),
+            **bar_labels(colors, values),
             customdata=list(
                 zip(
                     [plotly_text(str(p)) for p in frame["platform"]],

@@ -12,6 +12,7 @@ XLS workbooks too).
 from __future__ import annotations
 
 import html
+import operator
 import re
 import zipfile
 import zlib
@@ -31,10 +32,10 @@ cell), at 32 bytes each plus the text: about 2.5 GB of memory for a full sheet o
 Excel sheet (1,048,576 rows) of 23 columns fits."""
 
 
-_SHEET_PARTS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
+SHEET_PARTS = ("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")
 
 
-def _raw_blocks(f: BinaryIO, info: zipfile.ZipInfo, label: str) -> Iterator[bytes]:
+def raw_blocks(f: BinaryIO, info: zipfile.ZipInfo, label: str) -> Iterator[bytes]:
     """A workbook part inflated here, as calamine's own unzipping would: from its compressed
     bytes, whatever size the directory declares. More bytes than declared, fewer, or a wrong
     checksum: damaged."""
@@ -91,14 +92,14 @@ def column_letters(column: int) -> str:
     return letters
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
     number = 0
     for c in letters:
         number = number * 26 + (c - 64)
     return number
 
 
-def _greater(value: str, alphabet: str) -> str:
+def greater(value: str, alphabet: str) -> str:
     """A regex for numerals over ``alphabet`` (its symbols in ascending order; numerals over
     digits do not start with 0) greater than ``value``: longer ones, or as long and greater at
     the first symbol that differs. Nested, so that the regex engine gives up on the first
@@ -139,6 +140,8 @@ _TAG = re.compile(
 )
 _R = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(rb"([A-Z]+)([0-9]+)")
+
+
 _LONGEST_TAG = 1 << 20
 
 
@@ -150,6 +153,9 @@ class Extent:
     columns: int = 0
     row_ref: str = ""
     column_ref: str = ""
+    ordered: bool = False
+    """Every cell says where it is and every row tag is numbered, in ascending order (found
+    by the fast scan): what a reader of only the first rows relies on."""
 
     @property
     def cells(self) -> int:
@@ -165,10 +171,26 @@ class Extent:
             self.columns, self.column_ref = column, f"{column_letters(column)}{row}"
 
 
-def _pieces(blocks: Iterator[bytes], exact: bool, label: str) -> Iterator[bytes]:
+Watcher = Callable[[bytes, "Extent"], None]  # a piece of XML the fast scan passed; extent so far
+_PIECE_BYTES = 8 << 20  # XML scanned at a time: each piece costs a few regex compilations
+
+
+def _joined(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """Blocks joined into pieces of about ``_PIECE_BYTES``."""
+    parts: list[bytes] = []
+    for block in blocks:
+        parts.append(block)
+        if sum(map(len, parts)) >= _PIECE_BYTES:
+            yield b"".join(parts)
+            parts = []
+    if parts:
+        yield b"".join(parts)
+
+
+def pieces(blocks: Iterator[bytes], exact: bool, label: str) -> Iterator[bytes]:
     """Blocks cut at their last ``<``, so that no tag is split between two pieces."""
     carry = b""
-    for block in blocks:
+    for block in blocks if exact else _joined(blocks):
         data = carry + block
         cut = data.rfind(b"<")
         if cut < 0:  # no tag starts in it (``carry`` always starts with one)
@@ -190,39 +212,49 @@ class _Positional(Exception):
     """A sheet places cells by their order (no ``r="A1"`` first in each cell): scan exactly."""
 
 
-def _fast_extent(blocks: Iterator[bytes], label: str) -> Extent:
+def _fast_extent(blocks: Iterator[bytes], label: str, seen: Watcher | None = None) -> Extent:
     """An upper bound of the extent when every cell starts ``<c r="A1"``, as Excel and the
     common writers have it: searches that match only a cell tag without that start, or a cell
-    farther right or lower than any seen so far, so that there is no Python work per cell."""
-    extent = Extent()
+    farther right or lower than any seen so far, so that there is no Python work per cell.
+    ``seen`` is given each piece of the XML once it is scanned, with the extent so far."""
+    extent = Extent(ordered=True)
     farthest_row, strays = 0, 0
-    for piece in _pieces(blocks, False, label):
-        if _UNREFERENCED.search(piece) or _PREFIXED.search(piece):
+    for piece in pieces(blocks, False, label):
+        # counting is many times faster than a search: only a piece with tags that are not
+        # ``<c r="`` (``<col``, ``<cfRule``, a cell without its reference) is searched
+        if (piece.count(b"<c") != piece.count(b'<c r="') and _UNREFERENCED.search(piece)) or (
+            b":c" in piece and _PREFIXED.search(piece)
+        ):
             raise _Positional
         rows = _ROW_NUMBERS.findall(piece)
         if rows:
-            farthest_row = max(farthest_row, *map(int, rows))
-        at = 0  # each match is a column farther right than any before
+            numbers = [farthest_row, *map(int, rows)]
+            if extent.ordered and not all(map(operator.lt, numbers, numbers[1:])):
+                extent.ordered = False
+            farthest_row = max(numbers)
+        at = 0  # each match is a cell farther right, or lower, than any before
         while found := re.compile(
-            rb'<c r="' + _greater(column_letters(extent.columns), _COLUMN_LETTERS).encode()
-            + rb"[0-9]"
+            rb'<c r="(?:' + greater(column_letters(extent.columns), _COLUMN_LETTERS).encode()
+            + rb"[0-9]|[A-Z]+0*" + greater(str(farthest_row), "0123456789").encode()
+            + rb"(?![0-9]))"
         ).search(piece, at):  # fmt: skip
-            letters = found.group(0)[6:-1]
-            extent.columns = _column_number(letters)
+            ref = _REF.match(piece, found.start() + 6)
+            assert ref is not None
             at = found.end()
-            if extent.columns > containers.MAX_COLUMNS:
-                return extent
-        at = 0  # a cell below every row tag so far is rare; many of them, and scan exactly
-        while found := re.compile(
-            rb'<c r="[A-Z]+0*' + _greater(str(farthest_row), "0123456789").encode()
-            + rb"(?![0-9])"
-        ).search(piece, at):  # fmt: skip
-            farthest_row = int(found.group(0)[6:].lstrip(_COLUMN_LETTERS.encode()))
-            at = found.end()
-            strays += 1
-            if strays > 64:
-                raise _Positional
-    extent.rows = farthest_row
+            column, row = column_number(ref.group(1)), int(ref.group(2))
+            if column > extent.columns:
+                extent.columns = column
+                if extent.columns > containers.MAX_COLUMNS:
+                    return extent
+            if row > farthest_row:  # below every row tag so far: rare; many, and scan exactly
+                farthest_row = row
+                strays += 1
+                extent.ordered = False
+                if strays > 64:
+                    raise _Positional
+        extent.rows = farthest_row
+        if seen is not None:
+            seen(piece, extent)
     return extent
 
 
@@ -231,7 +263,7 @@ def _exact_extent(blocks: Iterator[bytes], label: str) -> Extent:
     has one, else after the cell before it; self-closing cells hold nothing and are skipped."""
     extent = Extent()
     row, column = 0, 0  # 0-based, as calamine counts
-    for piece in _pieces(blocks, True, label):
+    for piece in pieces(blocks, True, label):
         for tag in _TAG.finditer(piece):
             if tag.group(1):  # </row>
                 row, column = row + 1, 0
@@ -247,7 +279,7 @@ def _exact_extent(blocks: Iterator[bytes], label: str) -> Extent:
                 continue
             place = _REF.fullmatch(ref) if ref else None
             if place:
-                row_at, column_at = int(place.group(2)) - 1, _column_number(place.group(1)) - 1
+                row_at, column_at = int(place.group(2)) - 1, column_number(place.group(1)) - 1
                 column = column_at
             else:
                 row_at, column_at = row, column
@@ -256,12 +288,15 @@ def _exact_extent(blocks: Iterator[bytes], label: str) -> Extent:
     return extent
 
 
-def sheet_extent(blocks: Callable[[], Iterator[bytes]], label: str) -> Extent:
+def sheet_extent(
+    blocks: Callable[[], Iterator[bytes]], label: str, seen: Watcher | None = None
+) -> Extent:
     """How far a worksheet's cells reach. The fast scan is an upper bound (it also counts empty
     self-closing cells and rows without cells); only when that bound is over the limits, or the
-    sheet places cells by their order, is every tag read."""
+    sheet places cells by their order, is every tag read. ``seen`` is given the XML of the fast
+    scan, piece by piece (when the exact scan follows, ``Extent.ordered`` is False)."""
     try:
-        extent = _fast_extent(blocks(), label)
+        extent = _fast_extent(blocks(), label, seen)
         if extent.within_limits():
             return extent
     except _Positional:
@@ -281,7 +316,7 @@ def _attribute(tag: bytes, name: bytes) -> str | None:
     return html.unescape(value.decode("utf-8", "replace"))
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Part name -> sheet name, as far as the workbook says (for messages only)."""
     try:
         book = archive.getinfo("xl/workbook.xml")
@@ -306,15 +341,25 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def check_workbook(
-    label: str, opener: Callable[[], BinaryIO], size: int, budget: containers.Budget
-) -> None:
+    label: str,
+    opener: Callable[[], BinaryIO],
+    size: int,
+    budget: containers.Budget,
+    watch: Callable[[str, str | None], Watcher | None] | None = None,
+) -> dict[str, Extent]:
     """Everything calamine would unpack and allocate for an XLSX, measured before it is called.
+
+    Returns each sheet part's extent. Members that are not sheets are measured first, so that
+    a ``Watcher`` (from ``watch(part, its sheet's name)``), handed a sheet's XML as it is
+    scanned, may read it.
 
     Raises ``StatementError`` naming the workbook (and sheet) for a damaged, password-protected
     or oversized workbook, or a sheet whose cells reach farther than ``containers.MAX_COLUMNS`` columns or
     ``MAX_CELLS`` cells."""
+    extents: dict[str, Extent] = {}
     with opener() as f, containers.open_zip(label, f, size, "spreadsheet") as archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
+        infos.sort(key=lambda i: i.filename.startswith(SHEET_PARTS))  # sheets last
         for info in infos:
             if info.file_size > MAX_XML_BYTES:
                 raise StatementError(
@@ -324,15 +369,17 @@ def check_workbook(
                     "statement as CSV and import that",
                 )
         containers.check_members(label, size, [(label, i) for i in infos], budget)
-        sheets = _sheet_names(archive)
+        sheets = sheet_names(archive)
         with opener() as raw:
             for info in infos:
-                blocks = lambda info=info: _raw_blocks(raw, info, label)  # noqa: E731
-                if info.filename.startswith(_SHEET_PARTS):
+                blocks = lambda info=info: raw_blocks(raw, info, label)  # noqa: E731
+                if info.filename.startswith(SHEET_PARTS):
                     sheet = sheets.get(info.filename, info.filename)
-                    extent = sheet_extent(blocks, f"{label} › {sheet}")
+                    seen = watch(info.filename, sheets.get(info.filename)) if watch else None
+                    extent = sheet_extent(blocks, f"{label} › {sheet}", seen)
                     if not extent.within_limits():
                         raise _too_wide(f"{label} › {sheet}", extent)
+                    extents[info.filename] = extent
                 else:
                     for _ in blocks():
                         pass
@@ -341,6 +388,7 @@ def check_workbook(
                     raise containers.too_large(
                         label, info.file_size, budget.unpacked - info.file_size
                     )
+    return extents
 
 
 def _too_wide(label: str, extent: Extent) -> StatementError:

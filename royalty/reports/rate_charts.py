@@ -33,15 +33,15 @@ def platform_rates_bar(table: pd.DataFrame, currency: str) -> go.Figure:
     order = sorted(range(len(rates)), key=lambda i: rates[i] or 0)
     names = [str(frame["platform"].iloc[i]) for i in order]
     colors = [charts.platform_color(n) for n in names]
+    values = charts.rate_values([rates[i] for i in order], currency)
     fig = go.Figure(
         go.Bar(
-            x=charts.rate_values([rates[i] for i in order], currency),
+            x=values,
             y=[charts.short(n) for n in names],
             orientation="h",
             marker_color=colors,
             text=[formatting.rate(rates[i], currency) for i in order],
-            textposition="auto",
-            **charts.bar_labels(colors),
+            **charts.bar_labels(colors, values),
             customdata=[plotly_text(n) for n in names],
             hovertemplate="%{customdata}<br>%{text} per stream<extra></extra>",
         )

@@ -43,8 +43,9 @@ def mapping_form(engine: Engine, upload: Any, options: ImportOptions) -> None:
             "import by themselves."
         )
         fields: dict[str, str] = {}
-        columns = st.columns(3)
         for i, fld in enumerate(FIELDS):
+            if i % 3 == 0:  # a row of three each time: on a phone they stack in FIELDS' order
+                columns = st.columns(3)
             choices = [NOT_MAPPED, *header]
             index = choices.index(guess[fld]) if fld in guess else 0
             picked = columns[i % 3].selectbox(

@@ -1,0 +1,24 @@
+"""Territory text as statements print it, to one stored code per country."""
+
+import pytest
+
+from royalty import territories
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("GB", "GB"), ("gb", "GB"), ("GBR", "GB"), ("United Kingdom", "GB"),
+        ("ROU", "RO"), ("ROM", "RO"),  # Romania's alpha-3 before 2002, still on statements
+        ("TMP", "TL"), ("TLS", "TL"),
+        ("", "ZZ"), ("N/A", "ZZ"), ("OU", "OU"),  # a pseudo-code is kept, never guessed
+    ],
+)  # fmt: skip
+def test_one_code_per_country(given: str, stored: str) -> None:
+    assert territories.normalize(given) == stored
+
+
+def test_names_and_map_codes() -> None:
+    assert territories.describe("RO") == ("Romania", "ROU")
+    assert territories.describe("OU") == ("Outside the United States (unspecified)", None)
+    assert territories.describe("UK") == ("United Kingdom", "GBR")
