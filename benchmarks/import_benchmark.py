@@ -2,6 +2,7 @@
 and the same lines as a Zebralution label statement (a second layout, against DistroKid's rate).
 
     python benchmarks/import_benchmark.py --rows 1000000 [--profile] [--keep DIR]
+    python benchmarks/import_benchmark.py --db postgresql+psycopg://user@host/db [--rows N]
 
 1. Writes a DistroKid "Excruciating detail" TSV (the 15-column 2026 layout) with realistic
    stores, countries, ISRCs and UPCs, and amounts of 8 to 12 decimals; the file's exact total is
@@ -13,6 +14,10 @@ and the same lines as a Zebralution label statement (a second layout, against Di
 3. Checks the stored lines add up, exactly, to the total written into the file.
 
 ``--profile`` runs the import once more under cProfile and prints the top functions.
+
+``--db postgresql+psycopg://...`` times the import into that PostgreSQL database instead (it
+is emptied first: use one for benchmarks) beside the floor there, a bare ``COPY`` of the
+same rows into a table of the same shape (``postgres_import.py``), with the issue's targets.
 """
 
 from __future__ import annotations
@@ -268,7 +273,7 @@ def royalty_import(path: str, db: str, queue: mp.Queue) -> None:
     )
 
 
-def run_isolated(target, path: Path, db: Path) -> dict:
+def run_isolated(target, path: Path, db: Path | str) -> dict:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=target, args=(str(path), str(db), queue))
@@ -308,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--profile", action="store_true", help="also profile the import")
     parser.add_argument("--keep", metavar="DIR", help="write files here and keep them")
+    parser.add_argument("--db", metavar="URL", help="a PostgreSQL database to time (emptied)")
     args = parser.parse_args(argv)
 
     folder = Path(args.keep or tempfile.mkdtemp(prefix="royalty-bench-"))
@@ -320,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
         f"in {time.perf_counter() - started:.1f} s"
     )
 
+    if args.db:
+        import postgres_import
+
+        return postgres_import.compare(args.db, tsv, file_total, args.rows, run_isolated)
     for name in ("baseline.db", "leanest.db", "royalty.db", "profile.db"):
         for suffix in ("", "-wal", "-shm"):
             (folder / (name + suffix)).unlink(missing_ok=True)

@@ -34,6 +34,8 @@ from royalty.store.models import EarningLine
 
 RELEASE = Path(__file__).parent / "releases" / "2026-12"
 FIGURES = json.loads((RELEASE / "figures.json").read_text(encoding="utf-8"))
+PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008")
+"""What a release database is upgraded through."""
 NEW_FILE = dk_file([dk_row("2026-10", "1.25"), dk_row("2026-11", "0.75", store="Deezer")])
 """A statement the release database does not hold."""
 
@@ -47,7 +49,11 @@ def release_copy(tmp_path: Path) -> str:
 def schema_differences(engine) -> list:
     with engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": conn.dialect.name != "sqlite"}
+            conn,
+            opts={
+                "compare_type": conn.dialect.name != "sqlite",
+                "include_object": schema.exists_on(conn.dialect.name),
+            },
         )
         return compare_metadata(context, SQLModel.metadata)
 
@@ -128,7 +134,7 @@ def test_a_release_database_opens_with_every_figure_unchanged(tmp_path):
     with engine.connect() as conn:
         assert "alembic_version" not in conn.dialect.get_table_names(conn)
     assert schema.status(engine).current == "0001 (unversioned)"
-    assert schema.status(engine).pending == ("0002", "0003", "0004", "0005", "0006", "0008")
+    assert schema.status(engine).pending == PENDING
 
     engine = make_engine(url)
 
@@ -180,13 +186,11 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0008",
-        "pending": ["0002", "0003", "0004", "0005", "0006", "0008"],
+        "current": "0001 (unversioned)", "head": "0008", "pending": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0008", "head": "0008", "pending": [],
-        "ran": ["0002", "0003", "0004", "0005", "0006", "0008"],
+        "current": "0008", "head": "0008", "pending": [], "ran": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
     assert "already at the newest version (0008)" in capsys.readouterr().out

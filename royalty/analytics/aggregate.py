@@ -273,20 +273,28 @@ def platform_names_by_id(engine: Engine) -> dict[int, str]:
 
 
 def track_details(engine: Engine, ids: Sequence[int]) -> pd.DataFrame:
-    """track_id, title, isrc, artist for the given track ids (looked up in chunks)."""
+    """track_id, title, isrc, artist for the given track ids (looked up in chunks; many ids:
+    every track read at once, one query instead of a list of ids per chunk to send)."""
     wanted = sorted({int(i) for i in ids})
     rows: list[tuple[Any, ...]] = []
+    query = select(Track.id, Track.title, Track.isrc, Artist.name).join(
+        Artist, Artist.id == Track.artist_id
+    )
     with engine.connect() as conn:
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows += conn.execute(
-                select(Track.id, Track.title, Track.isrc, Artist.name)
-                .join(Artist, Artist.id == Track.artist_id)
-                .where(Track.id.in_(chunk))
-            ).all()
+        if len(wanted) > MANY_TRACKS:
+            keep = set(wanted)
+            rows = [r for r in conn.execute(query) if r[0] in keep]
+        else:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows += conn.execute(query.where(Track.id.in_(chunk))).all()
     frame = pd.DataFrame.from_records(rows, columns=["track_id", "title", "isrc", "artist"])
     frame["track_id"] = frame["track_id"].astype("Int64")
     return frame
+
+
+MANY_TRACKS = 2_000
+"""More ids than this: ``track_details`` reads every track rather than send the ids."""
 
 
 def territory_details(engine: Engine) -> dict[str, tuple[str, str | None]]:

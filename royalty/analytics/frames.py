@@ -45,10 +45,8 @@ def sum_by(data: pd.DataFrame, key: str, measures: list[str]) -> pd.DataFrame:
 
 def sorted_by_income(frame: pd.DataFrame, tie: str, *, ascending_tie: bool = True) -> pd.DataFrame:
     """Largest income first (exact Decimal comparison), ties by ``tie``."""
-    order = sorted(
-        range(len(frame)),
-        key=lambda i: (-frame["income"].iloc[i], _tie_key(frame[tie].iloc[i], ascending_tie)),
-    )
+    incomes, ties = frame["income"].tolist(), frame[tie].tolist()  # not a lookup per row
+    order = sorted(range(len(frame)), key=lambda i: (-incomes[i], _tie_key(ties[i], ascending_tie)))
     return frame.iloc[order].reset_index(drop=True)
 
 

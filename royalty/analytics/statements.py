@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Engine, Row, func, select
+from sqlalchemy import Engine, Numeric, Row, Text, cast, func, select
 
 from royalty.money import EXACT, decimal_text, exact_sum, nano_to_decimal
 from royalty.months import month_text
@@ -116,15 +116,29 @@ class Receipt:
 
 def statement_list(engine: Engine) -> list[StatementInfo]:
     """Every statement, the latest import first."""
+    return _statements(engine, None)
+
+
+def statement_info(engine: Engine, statement_id: int) -> StatementInfo | None:
+    """One statement; its lines alone are read (a receipt need not scan every statement's)."""
+    return next(iter(_statements(engine, statement_id)), None)
+
+
+def _statements(engine: Engine, statement_id: int | None) -> list[StatementInfo]:
     line = EarningLine.__table__.c
+    table = Statement.__table__
+    one = statement_id is not None
     with engine.connect() as conn:
-        table = Statement.__table__
         statements = conn.execute(
-            select(table).order_by(table.c.imported_at.desc(), table.c.id.desc())
+            select(table)
+            .where(*([table.c.id == statement_id] if one else []))
+            .order_by(table.c.imported_at.desc(), table.c.id.desc())
         ).all()
         totals: dict[int, dict[str, str]] = {}
         for sid, currency, amount in conn.execute(
-            select(StatementTotal.statement_id, StatementTotal.currency, StatementTotal.amount)
+            select(
+                StatementTotal.statement_id, StatementTotal.currency, StatementTotal.amount
+            ).where(*([StatementTotal.statement_id == statement_id] if one else []))
         ):
             totals.setdefault(sid, {})[currency] = amount
         reported = {
@@ -134,14 +148,12 @@ def statement_list(engine: Engine) -> list[StatementInfo]:
                     line.statement_id,
                     func.min(line.reporting_month),
                     func.max(line.reporting_month),
-                ).group_by(line.statement_id)
+                )
+                .where(*([line.statement_id == statement_id] if one else []))
+                .group_by(line.statement_id)
             )
         }
     return [_info(row, totals.get(row.id, {}), reported.get(row.id)) for row in statements]
-
-
-def statement_info(engine: Engine, statement_id: int) -> StatementInfo | None:
-    return next((s for s in statement_list(engine) if s.id == statement_id), None)
 
 
 def receipt(engine: Engine, statement_id: int, *, lines: int = 20) -> Receipt | None:
@@ -166,14 +178,30 @@ def receipt(engine: Engine, statement_id: int, *, lines: int = 20) -> Receipt | 
                 )
             ).all()
         )
-        for part in conn.execute(query).partitions():
-            batch = pd.DataFrame(part, columns=["currency", "amount", "nano"])
-            for currency, rows in batch.groupby("currency", sort=False):
-                stored[currency] = EXACT.add(
-                    stored.get(currency, Decimal(0)), exact_sum(rows["amount"])
+        if conn.dialect.name == "postgresql":  # NUMERIC adds the text exactly, in the server
+            summed = (
+                select(
+                    line.currency,
+                    func.count(),
+                    cast(func.sum(cast(line.amount, Numeric)), Text),
+                    cast(func.sum(line.amount_nano), Text),
                 )
-                counts[currency] = counts.get(currency, 0) + len(rows)
-                nano[currency] = nano.get(currency, 0) + sum(int(v) for v in rows["nano"])
+                .where(line.statement_id == statement_id)
+                .group_by(line.currency)
+            )
+            for currency, count, amount, nanos in conn.execute(summed):
+                stored[currency] = Decimal(amount)
+                counts[currency] = int(count)
+                nano[currency] = int(nanos)
+        else:
+            for part in conn.execute(query).partitions():
+                batch = pd.DataFrame(part, columns=["currency", "amount", "nano"])
+                for currency, rows in batch.groupby("currency", sort=False):
+                    stored[currency] = EXACT.add(
+                        stored.get(currency, Decimal(0)), exact_sum(rows["amount"])
+                    )
+                    counts[currency] = counts.get(currency, 0) + len(rows)
+                    nano[currency] = nano.get(currency, 0) + sum(int(v) for v in rows["nano"])
         first = _first_lines(conn, statement_id, lines)
     checks = []
     for currency in sorted(set(info.totals) | set(stored)):

@@ -60,9 +60,8 @@ def best_paid_tracks(tracks: pd.DataFrame, min_streams: int) -> pd.DataFrame:
         for s, r in zip(tracks["streams"], tracks["income_per_stream"], strict=True)
     ]
     rated = tracks[keep]
-    order = sorted(
-        range(len(rated)), key=lambda i: rated["income_per_stream"].iloc[i], reverse=True
-    )
+    rates = rated["income_per_stream"].tolist()
+    order = sorted(range(len(rated)), key=lambda i: rates[i], reverse=True)
     return rated.iloc[order]
 
 
@@ -97,18 +96,24 @@ def low_stream_tracks(
     then = totals(engine, replace(spotify, period=before), conv, by=["track"])
     now = now[now["track"].notna()].set_index("track")
     then = then[then["track"].notna()].set_index("track")
+    earlier = {  # track -> (streams, income) of the year before, looked up once per track
+        int(t): (int(s), i)
+        for t, s, i in zip(then.index, then["streams"], then["income"], strict=True)
+    }
     rows = []
-    for track in sorted(now.index):
-        streams = int(now["streams"].get(track, 0))
-        if streams >= threshold:
+    for track, streams, income in sorted(
+        zip(now.index, now["streams"], now["income"], strict=True)
+    ):
+        if int(streams) >= threshold:
             continue
+        streams_before, income_before = earlier.get(int(track), (0, Decimal(0)))
         rows.append(
             {
                 "track_id": int(track),
-                "streams": streams,
-                "income": now["income"].get(track, Decimal(0)),
-                "streams_before": int(then["streams"].get(track, 0)),
-                "income_before": then["income"].get(track, Decimal(0)),
+                "streams": int(streams),
+                "income": income,
+                "streams_before": streams_before,
+                "income_before": income_before,
             }
         )
     data = pd.DataFrame(rows, columns=["track_id", "streams", "income", "streams_before",

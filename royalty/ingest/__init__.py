@@ -63,8 +63,12 @@ from royalty.store import scratch
 from royalty.store.bulk import bulk_transaction
 from royalty.store.db import DatabaseBusy
 from royalty.store.diskfull import DiskFull
+from royalty.store.locks import LockCycle
 from royalty.store.models import Statement
 
+LOCK_CYCLE_RETRIES = 3
+"""Times an import starts again after PostgreSQL stopped it in a cycle of waits for artists
+(two imports, each holding an artist the other one needs next)."""
 STATEMENT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".zip")
 
 
@@ -141,9 +145,10 @@ def import_source(
 ) -> ImportResult:
     """Import one statement; never raises for a bad file (the result says what went wrong).
 
-    One import writes at a time: this one waits for another that is writing, and tells
-    ``status`` it does. The duplicate check is made again once it writes, so the same file
-    imported twice at once is stored once and the other import says ``duplicate``.
+    It waits for a writer it must not run beside (on SQLite any other import; on PostgreSQL
+    an import of the same artist, or a removal), and tells ``status`` it does. The duplicate
+    check is made again once it writes, so the same file imported twice at once is stored once
+    and the other import says ``duplicate``.
     """
     options = options or ImportOptions()
     name = source.name
@@ -163,10 +168,18 @@ def import_source(
         tables = find_tables(source, options.layouts)
         recognized = layout_of(tables[0], options.layouts)[0].name
         waiting = partial(say_waiting, name, status)
-        try:
-            return _store(engine, source, digest, tables, options, progress, waiting)
-        except IrregularRows:  # rolled back: the second pass, see ``_store``
-            return _store(engine, source, digest, tables, options, progress, waiting, True)
+        careful, cycles = False, 0
+        while True:
+            try:
+                return _store(engine, source, digest, tables, options, progress, waiting, careful)
+            except IrregularRows:  # rolled back: the second pass, see ``_store``
+                if careful:
+                    raise
+                careful = True
+            except LockCycle:  # rolled back: the import it waited for goes on, then this one
+                cycles += 1
+                if cycles > LOCK_CYCLE_RETRIES:
+                    raise
     except StatementError as exc:
         return failed(str(exc))
     except FileNotFoundError:
@@ -209,13 +222,16 @@ def _store(
     hands out rows before it meets a row with more or fewer cells than the header
     (``IrregularRows``). The transaction then rolls back and the caller stores the file again
     with ``careful=True``, the reader that accepts padded rows and names the row that is wrong.
-    Nothing else restarts an import: the number style is decided before any row is stored.
+    The number style is decided before any row is stored; the only other restart is on
+    PostgreSQL, when two imports each waited for an artist the other one held (``LockCycle``).
     """
-    with bulk_transaction(engine, waiting=waiting) as conn:
+    with bulk_transaction(engine, waiting=waiting, beside_imports=True) as conn:
         seen = _stored_as(conn, digest)
         if seen is not None:
             return duplicate(source, seen)
-        result = transaction.FileImport(conn, source, digest, options, progress, careful=careful)
+        result = transaction.FileImport(
+            conn, source, digest, options, progress, careful=careful, waiting=waiting
+        )
         return with_notes(result.run(tables), tables)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -25,15 +25,38 @@ from royalty.store.models import (
     Track,
 )
 
+VocabularyWriter = Callable[[type, list[dict[str, object]], str], None]
+"""Inserts rows of a vocabulary table (platforms, stores, territories) that are not stored
+yet, keyed by the named column, beside other imports (``royalty.store.shared``)."""
+
 
 class Dimensions:
     """Ids of the artists, platforms, stores, territories, releases and tracks a statement
-    names: small tables, loaded once per import, grown as new names appear (inserted in the
-    import's transaction, through ``execute``, which waits for the bulk writer's copies)."""
+    names, looked up once per import, grown as new names appear (inserted through
+    ``execute``, which waits for the bulk writer's copies).
 
-    def __init__(self, execute: Callable[..., CursorResult]) -> None:
+    Platforms, stores and territories (the vocabulary every artist shares) are loaded at the
+    start. An artist's id, releases and tracks are read when the import first meets the
+    artist (``meet``), after ``lock`` was called with its name: on PostgreSQL that is the
+    artist's lock, so what is read stays true while the import runs beside imports of other
+    artists. Vocabulary new to the database goes through ``vocabulary`` when given (rows
+    another import inserted meanwhile are skipped, then every id is read back), else it is
+    inserted as it is.
+    """
+
+    def __init__(
+        self,
+        execute: Callable[..., CursorResult],
+        *,
+        lock: Callable[[list[str]], None] | None = None,
+        vocabulary: VocabularyWriter | None = None,
+    ) -> None:
         self._execute = execute
+        self._lock = lock
+        self._vocabulary = vocabulary
         self.ids: dict[str, dict[object, int]] = {}
+        self.met: set[str] = set()
+        """Artists whose id, releases and tracks were read (or are new)."""
         self.untitled_releases: set[int] = set()
         self.tracks_without_release: set[int] = set()
         self.artists_with_new_tracks: set[int] = set()
@@ -42,23 +65,47 @@ class Dimensions:
         self.tracks_without_iswc: set[int] = set()
 
     def load(self, c: Connection) -> None:
-        """What the database already holds, keyed as ``ids_for`` looks names up."""
-        self.ids["artist"] = {r.name: r.id for r in c.execute(select(Artist.id, Artist.name))}
+        """The vocabulary the database already holds, keyed as ``ids_for`` looks names up."""
         self.ids["platform"] = {r.name: r.id for r in c.execute(select(Platform.id, Platform.name))}
         self.ids["store"] = {r.raw_name: r.id for r in c.execute(select(Store.id, Store.raw_name))}
         self.ids["territory"] = {r.code: 1 for r in c.execute(select(Territory.code))}
-        # keys as ``ids_for`` builds them: by UPC when known, else by title
-        self.ids["release"] = {}
-        self.untitled_releases: set[int] = set()
-        for r in c.execute(select(Release.id, Release.artist_id, Release.upc, Release.title)):
+        self.ids["artist"], self.ids["release"], self.ids["track"] = {}, {}, {}
+
+    def meet(self, names: Iterable[str]) -> list[int]:
+        """Artists named for the first time in this import: locked, then their ids, releases
+        and tracks read. Returns the ids of those already stored (an earlier statement may
+        hold their lines)."""
+        values = names if isinstance(names, pd.Series) else pd.Series(list(names), dtype=object)
+        new = [n for n in values.unique() if n not in self.met]
+        if not new:
+            return []
+        if self._lock is not None:
+            self._lock(new)
+        found: list[int] = []
+        for part in _parts(new):
+            for r in self._execute(select(Artist.id, Artist.name).where(Artist.name.in_(part))):
+                self.ids["artist"][r.name] = r.id
+                found.append(r.id)
+        self.met.update(new)
+        for part in _parts(found):
+            self._load_catalogue(part)
+        return found
+
+    def _load_catalogue(self, artists: list[int]) -> None:
+        """The releases and tracks of these artists, keyed as ``ids_for`` builds them: by UPC
+        or ISRC when known, else by title."""
+        for r in self._execute(
+            select(Release.id, Release.artist_id, Release.upc, Release.title).where(
+                Release.artist_id.in_(artists)
+            )
+        ):
             self.ids["release"].setdefault((r.artist_id, r.upc, "" if r.upc else r.title), r.id)
             if not r.title:
                 self.untitled_releases.add(r.id)
-        self.ids["track"] = {}
-        self.tracks_without_release: set[int] = set()
-        self.tracks_without_iswc = set()
-        for r in c.execute(
-            select(Track.id, Track.artist_id, Track.isrc, Track.title, Track.release_id, Track.iswc)
+        for r in self._execute(
+            select(
+                Track.id, Track.artist_id, Track.isrc, Track.title, Track.release_id, Track.iswc
+            ).where(Track.artist_id.in_(artists))
         ):
             self.ids["track"].setdefault((r.artist_id, r.isrc, r.title), r.id)
             if r.release_id is None:
@@ -81,13 +128,26 @@ class Dimensions:
         table: type,
         keys: Iterable[object],
         values: Callable[[object], dict[str, object]],
+        *,
+        shared: str | None = None,
     ) -> None:
+        """Ids for every key, new rows inserted; ``shared``: a vocabulary table's key column,
+        its new rows written through ``vocabulary`` when there is one."""
         known = self.ids[kind]
         new = list(dict.fromkeys(k for k in keys if k not in known))
-        for key, new_id in zip(
-            new, self._insert_many(table, [values(k) for k in new]), strict=True
-        ):
-            known[key] = new_id
+        if not new:
+            return
+        if shared is None or self._vocabulary is None:
+            for key, new_id in zip(
+                new, self._insert_many(table, [values(k) for k in new]), strict=True
+            ):
+                known[key] = new_id
+            return
+        self._vocabulary(table, [values(k) for k in new], shared)
+        column = getattr(table, shared)
+        for part in _parts(new):
+            for key, id_ in self._execute(select(column, table.id).where(column.in_(part))):
+                known[key] = id_
 
     def ids_for(self, lines: pd.DataFrame) -> pd.DataFrame:
         """Ids of every line's artist, platform, store, release and track, new ones inserted.
@@ -95,6 +155,7 @@ class Dimensions:
         Each is looked up once per distinct key in the batch (a statement repeats a few hundred
         tracks over many lines), then spread to the lines by their key codes.
         """
+        self.meet(lines["artist"])
         artists, artist_rows = _distinct([lines["artist"]])
         platforms, platform_rows = _distinct([lines["platform"]])
         stores, store_rows = _distinct([lines["store"]])
@@ -103,18 +164,26 @@ class Dimensions:
         store_names = _at(lines["store"], store_rows)
         platform_of = dict(zip(store_names, _at(lines["platform"], store_rows), strict=True))
         self._ensure("artist", Artist, artist_names, lambda n: {"name": n})
-        self._ensure("platform", Platform, platform_names, lambda n: {"name": n})
+        self._ensure("platform", Platform, platform_names, lambda n: {"name": n}, shared="name")
         self._ensure(
             "store", Store, store_names,
             lambda s: {"raw_name": s, "platform_id": self.ids["platform"][platform_of[s]]},
+            shared="raw_name",
         )  # fmt: skip
         codes = [c for c in lines["territory"].unique() if c and c not in self.ids["territory"]]
         if codes:
-            described = [(code, *territories.describe(code)) for code in codes]
-            self._execute(
-                insert(Territory),
-                [{"code": code, "name": name, "iso3": iso3} for code, name, iso3 in described],
-            )
+            described = {code: territories.describe(code) for code in codes}
+            if self._vocabulary is None:
+                self._execute(
+                    insert(Territory),
+                    [{"code": c, "name": n, "iso3": iso3} for c, (n, iso3) in described.items()],
+                )
+            else:
+                self._vocabulary(
+                    Territory,
+                    [{"code": c, "name": n, "iso3": iso3} for c, (n, iso3) in described.items()],
+                    "code",
+                )
             self.ids["territory"].update(dict.fromkeys(codes, 1))
         ids = pd.DataFrame(index=lines.index)
         ids["artist_id"] = _ids(self.ids["artist"], artist_names, artists)
@@ -214,6 +283,15 @@ class Dimensions:
             )
         ids["track_id"] = _spread([self.ids["track"].get(k) for k in track_of], codes)
         return ids
+
+
+PART = 5_000
+"""Keys per ``IN (...)`` list: a statement's parameters stay well under the drivers' limits."""
+
+
+def _parts(items: list[object]) -> Iterator[list[object]]:
+    for start in range(0, len(items), PART):
+        yield items[start : start + PART]
 
 
 def _distinct(

@@ -12,6 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import (
     CursorResult,
+    and_,
+    or_,
     select,
 )
 
@@ -25,18 +27,33 @@ from royalty.store.models import (
 
 class Overlap:
     """What each line is (content hash and occurrence) and whether an earlier statement of
-    the same source already stored it (see ``HASH_FIELDS`` and the package's rules)."""
+    the same source already stored it (see ``HASH_FIELDS`` and the package's rules).
+
+    ``beside_imports``: other imports may write at the same time (PostgreSQL). A line's
+    content names its artist, so only an import holding that artist's lock can store the same
+    line; the import calls ``met`` once it holds the locks of artists it meets later in its
+    file, and their lines stored meanwhile are read then.
+    """
 
     def __init__(
-        self, execute: Callable[..., CursorResult], source: str, statement_id: int
+        self,
+        execute: Callable[..., CursorResult],
+        source: str,
+        statement_id: int,
+        *,
+        beside_imports: bool = False,
     ) -> None:
         self._execute, self.source, self.statement_id = execute, source, statement_id
+        self.beside_imports = beside_imports
         self.seen = Occurrences()
         self.existing_range: tuple[int, int] | None = None
         self.existing_keys: list[np.ndarray] = []
         self.known: pd.Index | None = None
         self.loose: list[np.ndarray] = []
-        self.has_lines = self._source_has_lines()
+        self.has_lines: bool | None = None
+        """Whether another statement of the source has lines; asked when first needed."""
+        self.noted_all = True
+        """Whether ``loose`` holds every line stored (see ``met``)."""
 
     def _source_has_lines(self) -> bool:
         return (
@@ -48,6 +65,24 @@ class Overlap:
             ).first()
             is not None
         )
+
+    def _has_lines(self) -> bool:
+        if self.has_lines is None:
+            self.has_lines = self._source_has_lines()
+        return self.has_lines
+
+    def met(self, artists: list[int]) -> None:
+        """These stored artists are now locked by this import: what other imports stored
+        for them before is read, if earlier batches already read what was stored."""
+        if not self.beside_imports or not artists or self.has_lines is None:
+            return
+        if not self.has_lines:
+            self.has_lines = self._source_has_lines()
+            if self.has_lines:  # the batches before were stored without notes
+                self.noted_all = False
+            return
+        if self.existing_range is not None:
+            self._load_existing(*self.existing_range, artists=artists)
 
     def identity(self, lines: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """(content hash, occurrence of that content so far in this file) per line."""
@@ -67,7 +102,7 @@ class Overlap:
         Earlier lines are read once per month range and kept as one int64 key each, so a large
         overlapping export costs one query per new range, not one per chunk.
         """
-        if not self.has_lines:
+        if not self._has_lines():
             return np.zeros(len(hashes), dtype=bool)
         low, high = int(lines["usage_month"].min()), int(lines["usage_month"].max())
         if self.existing_range is None:
@@ -81,20 +116,30 @@ class Overlap:
         if not self.existing_keys:
             return np.zeros(len(hashes), dtype=bool)
         if self.known is None:  # built once per range loaded, not once per batch
-            self.known = pd.Index(np.concatenate(self.existing_keys))
+            self.known = pd.Index(np.unique(np.concatenate(self.existing_keys)))
         return self.known.get_indexer(_line_keys(hashes, occurrence)) >= 0
 
-    def _load_existing(self, low: int, high: int) -> None:
-        rows = self._execute(
+    def _load_existing(self, low: int, high: int, *, artists: list[int] | None = None) -> None:
+        """Keys of the source's lines of usage months ``low..high`` (of ``artists`` only:
+        the range is loaded already, for other artists), from the statements whose months
+        reach into that range."""
+        query = (
             select(EarningLine.line_hash, EarningLine.occurrence)
             .join(Statement, Statement.id == EarningLine.statement_id)
             .where(
                 Statement.source == self.source,
                 Statement.id != self.statement_id,
+                or_(
+                    Statement.first_month.is_(None),
+                    and_(Statement.first_month <= high, Statement.last_month >= low),
+                ),
                 EarningLine.usage_month >= low,
                 EarningLine.usage_month <= high,
             )
-        ).all()
+        )
+        if artists is not None:
+            query = query.where(EarningLine.artist_id.in_(artists))
+        rows = self._execute(query).all()
         if rows:
             found = np.array(rows, dtype=np.int64)
             self.existing_keys.append(np.unique(_line_keys(found[:, 0], found[:, 1])))

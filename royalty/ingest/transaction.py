@@ -5,7 +5,7 @@ summed and reconciled, all or nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -42,7 +42,8 @@ from royalty.money import (
     nano_to_decimal,
 )
 from royalty.months import month_text
-from royalty.store import bulk, rollup, track_links
+from royalty.store import bulk, references, rollup, shared, track_links
+from royalty.store.db import lock_artists
 from royalty.store.models import (
     EarningLine,
     Statement,
@@ -66,9 +67,14 @@ class FileImport:
         progress: Progress | None,
         *,
         careful: bool = False,
+        waiting: Callable[[float], None] | None = None,
     ) -> None:
         self.conn, self.source, self.options, self.progress = conn, source, options, progress
         self.careful = careful
+        self.waiting = waiting
+        self.beside_imports = conn.dialect.name == "postgresql"
+        """Other imports write at the same time (see ``royalty.store.locks``)."""
+        self.artist_locks: set[int] = set()
         self.writer = bulk.Writer(conn)
         self.digest = digest
         self.rows = 0
@@ -83,7 +89,12 @@ class FileImport:
         self.last_month: int | None = None
         self.tally = Tally(source.name)
         self.sums = rollup.Sums()
-        self.dimensions = Dimensions(self._execute)
+        self.used = references.Used()
+        self.dimensions = Dimensions(
+            self._execute,
+            lock=self._lock_artists if self.beside_imports else None,
+            vocabulary=self._insert_vocabulary if self.beside_imports else None,
+        )
 
     def run(self, tables: list[Table]) -> ImportResult:
         layout, _ = layout_of(tables[0], self.options.layouts)
@@ -95,7 +106,9 @@ class FileImport:
             )
         ).inserted_primary_key[0]  # fmt: skip
         self.dimensions.load(self.conn)
-        self.overlap = Overlap(self._execute, layout.source, self.statement_id)
+        self.overlap = Overlap(
+            self._execute, layout.source, self.statement_id, beside_imports=self.beside_imports
+        )
         self.upcs = UpcRestorer.from_database(self.conn)
         expected = sum(t.rows_hint or 0 for t in tables) or None
         self.writer.expect(expected)
@@ -122,9 +135,10 @@ class FileImport:
         self.writer.flush()
         if self.dimensions.artists_with_new_tracks:  # new spellings: which recording they are
             track_links.relink(self.conn, self.dimensions.artists_with_new_tracks)
-        if self.overlap.loose and not self.skipped:
+        if self.overlap.loose and self.overlap.noted_all and not self.skipped:
             assert self.first_month is not None and self.last_month is not None
             self.overlap.refuse_a_copy(self.source.name, self.first_month, self.last_month)
+        references.check(self.conn, self.used)
         reconcile(self._execute, self.statement_id, self.tally)
         self._finish()
         totals = {c: decimal_text(v) for c, v in sorted(self.file_totals.items())}
@@ -225,8 +239,17 @@ class FileImport:
         self.writer.wait()
         return self.conn.execute(statement, parameters)
 
+    def _insert_vocabulary(self, table: type, rows: list[dict[str, object]], key: str) -> None:
+        self.writer.wait()
+        shared.insert_missing(self.conn, table, rows, key, self.waiting)
+
+    def _lock_artists(self, names: list[str]) -> None:
+        self.writer.wait()
+        lock_artists(self.conn, names, self.artist_locks, self.waiting)
+
     def _store(self, batch: _Batch) -> None:
         lines, hashes, occurrence = batch.lines, batch.hashes, batch.occurrence
+        self.overlap.met(self.dimensions.meet(lines["artist"]))  # locked before it is read
         skip = self.overlap.already_stored(hashes, occurrence, lines)
         if skip.any():
             self.skipped += int(skip.sum())
@@ -266,6 +289,8 @@ class FileImport:
             }
         )[LINE_COLUMNS]
         self.writer.append(EarningLine.__table__, rows)
+        for name in references.TARGETS:
+            self.used.add(name, rows[name])
         self.overlap.note(rows)
         self.sums.add(rows)
         self.stored += len(rows)

@@ -10,15 +10,16 @@ load is still all or nothing, and the scratch file is deleted when the transacti
 Scratch files live beside the database, so that a full disk is the database's disk and what a
 killed load left is found again (``royalty.store.scratch``); ``royalty.store.diskfull`` names
 the disk that was full when a load failed.
-PostgreSQL (psycopg) gets ``COPY ... FROM STDIN`` with CSV that pyarrow writes; any other
-driver ``executemany`` in batches. (On PostgreSQL most of a load's time is its per-row foreign
-key checks; ``benchmarks/import_benchmark.py`` gives the figures.)
+PostgreSQL (psycopg) gets one ``COPY ... FROM STDIN`` per table kept open across batches
+(``royalty.store.pgcopy``): the server stores one batch while the caller prepares the next.
+The line and summary tables have no foreign keys there (``docs/scale.md``: a trigger per
+row per key cost most of a load's time); the loader checks the ids it wrote once per load
+(``royalty.store.references``). Any other driver gets ``executemany`` in batches.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,14 +27,14 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.exc import DBAPIError
 
 from royalty.background import Worker
 from royalty.store.db import lock_for_writing
 from royalty.store.diskfull import DiskFull, database_full
-from royalty.store.scratch import ScratchFile, arrow_table, scratch_root
+from royalty.store.pgcopy import CopyStream
+from royalty.store.scratch import ScratchFile, scratch_root
 
 BATCH_ROWS = 50_000
 """Rows converted to Python values at a time by ``executemany``: bounds memory."""
@@ -51,18 +52,25 @@ MAX_SEGMENTS = 8
 
 @contextmanager
 def bulk_transaction(
-    engine: Engine, *, waiting: Callable[[float], None] | None = None
+    engine: Engine,
+    *,
+    waiting: Callable[[float], None] | None = None,
+    beside_imports: bool = False,
 ) -> Iterator[Connection]:
-    """One transaction for a bulk load, without SQLite's per-row foreign key lookups.
+    """One transaction for a bulk load, without per-row foreign key lookups.
 
-    One load writes at a time: the transaction starts by taking the write lock, waiting for
-    another load that holds it (``waiting`` is told, see ``db.lock_for_writing``).
+    The transaction starts by taking the write lock, waiting for a writer that holds it
+    (``waiting`` is told, see ``db.lock_for_writing``). On PostgreSQL an import runs
+    ``beside_imports``: other imports go on at the same time, and it locks each artist it
+    writes (``db.lock_artists``) before reading what is stored for that artist.
 
     The loader takes every id from rows it has just read or inserted in this same transaction,
-    so SQLite re-checking five foreign keys on each of a million lines and summaries only costs
-    time. SQLite ignores the pragma inside a transaction, so it is set
-    before the transaction begins and restored after it ends; PostgreSQL checks as always.
-    Scratch files a ``Writer`` attached are detached and deleted once the transaction is over.
+    so re-checking the foreign keys of each of a million lines and summaries only costs time:
+    SQLite's are switched off for the load (the pragma is ignored inside a transaction, so it
+    is set before the transaction begins and restored after it ends), and PostgreSQL's line
+    and summary tables have none. Scratch files a ``Writer`` attached are detached and
+    deleted once the transaction is over; a ``COPY`` still open is ended (or stopped, after
+    an error) before it ends.
     """
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -72,12 +80,22 @@ def bulk_transaction(
         full: DiskFull | None = None
         try:
             with conn.begin():
-                lock_for_writing(conn, waiting)
+                lock_for_writing(conn, waiting, shared=beside_imports)
+                failed: BaseException | None = None
                 try:
                     yield conn
+                except BaseException as exc:
+                    failed = exc
+                    raise
                 finally:  # before the transaction ends, no copy may still use the connection
-                    for writer in conn.info.pop(WRITERS, []):
+                    writers = conn.info.pop(WRITERS, [])
+                    for writer in writers:
                         writer.copier.stop()
+                        if failed is not None:
+                            writer.abort(failed)
+                    if failed is None:
+                        for writer in writers:
+                            writer.end_copy()
         except DBAPIError as exc:  # rolled back; which disk is full, before scratch data goes
             full = database_full(engine, exc)
             if full is None:
@@ -138,6 +156,8 @@ class Writer:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.sqlite = conn.dialect.name == "sqlite"
+        self.copying: CopyStream | None = None
+        """PostgreSQL: the ``COPY`` appends go to, open until something else needs ``conn``."""
         self.scratch: ScratchFile | None = None
         self.full: deque[ScratchFile] = deque()
         """Segments no longer appended to and not yet copied, oldest first."""
@@ -153,7 +173,7 @@ class Writer:
             return
         if not self.sqlite:
             if self.conn.dialect.driver == "psycopg":
-                _copy_in(self.conn, table, rows)
+                self._copy_in(table, rows)
             else:
                 _executemany(self.conn, table, rows)
             return
@@ -184,7 +204,28 @@ class Writer:
     def wait(self) -> None:
         """Wait until no copy uses the connection (raising a copy's error): call it before
         using the connection yourself while rows are being appended."""
+        self.end_copy()
         self.copier.join()
+
+    def _copy_in(self, table: Table, rows: pd.DataFrame) -> None:
+        columns = list(rows.columns)
+        if self.copying is not None and not self.copying.takes(table, columns):
+            self.end_copy()
+        if self.copying is None:
+            self.copying = CopyStream(self.conn, table, columns)
+        self.copying.write(rows)
+
+    def end_copy(self) -> None:
+        """PostgreSQL: end the open ``COPY`` once the server has stored its rows."""
+        copying, self.copying = self.copying, None
+        if copying is not None:
+            copying.end()
+
+    def abort(self, error: BaseException) -> None:
+        """Stop an open ``COPY`` after an error elsewhere (the transaction rolls back)."""
+        copying, self.copying = self.copying, None
+        if copying is not None:
+            copying.abort(error)
 
     def seal(self) -> None:
         """Start copying everything appended so far, in the background (``flush`` waits)."""
@@ -195,9 +236,10 @@ class Writer:
             self.copier.submit(self._copy, self.full.popleft())
 
     def flush(self) -> None:
-        """Copy what SQLite staged into the real tables (in the order it was appended)."""
+        """Copy what SQLite staged into the real tables (in the order it was appended); on
+        PostgreSQL, end the open ``COPY``."""
         self.seal()
-        self.copier.join()
+        self.wait()
 
     def _copy(self, scratch: ScratchFile) -> None:
         scratch.close()
@@ -215,19 +257,6 @@ def _one_thread(conn: Connection) -> bool:
     """An in-memory SQLite database exists on one thread's connection only."""
     database = conn.engine.url.database or ""
     return database in ("", ":memory:") or "mode=memory" in str(conn.engine.url.query)
-
-
-def _copy_in(conn: Connection, table: Table, rows: pd.DataFrame) -> None:
-    """PostgreSQL's ``COPY ... FROM STDIN`` of the rows as CSV, inside the caller's transaction.
-
-    pyarrow writes the CSV in C: text always quoted (``""`` is an empty string), missing values
-    as nothing at all, which ``COPY`` reads as NULL; much faster than executemany.
-    """
-    data = io.BytesIO()
-    pa_csv.write_csv(arrow_table(table, rows), data, pa_csv.WriteOptions(include_header=False))
-    sql = f"COPY {table.name} ({', '.join(rows.columns)}) FROM STDIN WITH (FORMAT csv)"
-    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
-        copy.write(data.getbuffer())
 
 
 def _executemany(conn: Connection, table: Table, rows: pd.DataFrame) -> None:

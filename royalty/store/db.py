@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,8 @@ WAIT_REPORT_EVERY = 30.0
 WAIT_LIMIT = 600.0
 """Seconds an import waits for another one before it gives up."""
 IMPORT_LOCK = 0x726F79616C7479
-"""PostgreSQL advisory lock held by the transaction that imports (b"royalty")."""
+"""PostgreSQL advisory lock every writing transaction takes: imports share it, other writers
+hold it alone (b"royalty")."""
 
 
 class DatabaseBusy(Exception):
@@ -96,15 +97,17 @@ def lock_for_writing(
     waiting: Callable[[float], None] | None = None,
     *,
     limit: float | None = None,
+    shared: bool = False,
 ) -> None:
-    """Make ``conn``'s new transaction the one import that writes, waiting for another one.
+    """Make ``conn``'s new transaction a writer, waiting for the writers it must not run beside.
 
     Call it first in the transaction. SQLite: ``BEGIN IMMEDIATE``, which takes the write lock
-    at once; PostgreSQL: a transaction-scoped advisory lock (imports keep what exists in memory
-    while they run, so one at a time is what keeps them right, not only safe). While another
-    import holds it, this tries again every ``WAIT_STEP`` seconds, calls ``waiting`` with the
-    seconds waited so far when it starts waiting and every ``WAIT_REPORT_EVERY`` seconds
-    after, and raises ``DatabaseBusy`` after ``limit`` (default ``WAIT_LIMIT``) seconds.
+    at once: one writer at a time. PostgreSQL: the transaction-scoped advisory lock
+    ``IMPORT_LOCK``, held alone by a writer, or ``shared`` by imports, which then lock each
+    artist they write (``royalty.store.locks``). While another writer holds it, this waits,
+    calls ``waiting`` with the seconds waited so far when it starts waiting and every
+    ``WAIT_REPORT_EVERY`` seconds after, and raises ``DatabaseBusy`` after ``limit`` (default
+    ``WAIT_LIMIT``) seconds.
     """
     limit = WAIT_LIMIT if limit is None else limit
     dialect = conn.dialect.name
@@ -129,12 +132,30 @@ def lock_for_writing(
         finally:
             raw.execute(f"PRAGMA busy_timeout={busy_ms}")
     elif dialect == "postgresql":
+        from royalty.store import locks
 
-        def attempt() -> bool:
-            sql = f"SELECT pg_try_advisory_xact_lock({IMPORT_LOCK})"
-            return bool(conn.exec_driver_sql(sql).scalar())
+        kind = "_shared" if shared else ""
+        lock = f"pg_advisory_xact_lock{kind}({IMPORT_LOCK})"
+        locks.take(conn, lock, waiting, limit)
 
-        _wait_for(attempt, waiting, limit, pause=WAIT_STEP)
+
+def lock_artists(
+    conn: Connection,
+    names: Iterable[str],
+    held: set[int],
+    waiting: Callable[[float], None] | None = None,
+    *,
+    limit: float | None = None,
+) -> None:
+    """Hold, in an import's transaction, the lock of each artist in ``names`` (PostgreSQL;
+    SQLite's one writer holds the whole database already). ``held`` is the transaction's
+    keys so far; see ``royalty.store.locks``."""
+    if conn.dialect.name != "postgresql":
+        return
+    from royalty.store import locks
+
+    limit = WAIT_LIMIT if limit is None else limit
+    locks.lock_artists(conn, names, held, waiting, limit)
 
 
 def _wait_for(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from royalty.vocabulary import KINDS, NANO  # noqa: F401  (the schema's words, defined there)
@@ -153,12 +153,20 @@ class EarningLine(SQLModel, table=True):
     end and costs a load little. An index by artist and month cost a million-line load a third
     of its insert time; pages read the summaries instead, and the few queries that read lines
     find their statements in a summary first (``aggregate.where``).
+
+    On PostgreSQL (``docs/scale.md``) the statement index is a BRIN index (block ranges:
+    the lines of one statement lie together, and it costs a load next to nothing where a
+    B-tree cost a second per million lines), and there is neither a primary key (nothing looks
+    a line up by id; ``id`` orders the lines as stored) nor any foreign key (``SQLITE_ONLY``).
     """
 
     __tablename__ = "earning_line"
-    __table_args__ = (Index("ix_line_statement", "statement_id"),)
+    __table_args__ = (Index("ix_line_statement", "statement_id", postgresql_using="brin"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    )
     statement_id: int = Field(foreign_key="statement.id")
     row_number: int
     artist_id: int = Field(foreign_key="artist.id")
@@ -338,3 +346,22 @@ class Deal(SQLModel, table=True):
     from_month: int
     """YYYYMM the deal starts: royalties from this usage month on recoup it."""
     applies_to: str = Field(default="all", max_length=16)
+
+
+SQLITE_ONLY: tuple[Table, ...] = (
+    EarningLine.__table__,
+    LineRollup.__table__,
+    TrackRollup.__table__,
+    TrackPlatformRollup.__table__,
+    TerritoryRollup.__table__,
+    TerritoryPlatformRollup.__table__,
+)
+"""Tables whose foreign keys exist on SQLite only. On PostgreSQL each key was a trigger and a
+lookup per row, most of a million-line import's time; the importer writes only ids it has just
+read or inserted, and checks them once per import instead (``royalty.store.references``).
+SQLite keeps them: its bulk load switches them off anyway, and they still guard every other
+write. The line table's primary key is SQLite's rowid (free there); PostgreSQL has none."""
+for _table in SQLITE_ONLY:
+    for _key in _table.foreign_key_constraints:
+        _key.ddl_if(dialect="sqlite")
+EarningLine.__table__.primary_key.ddl_if(dialect="sqlite")

@@ -11,6 +11,7 @@ one small query and never imports Alembic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +112,20 @@ def _stamp_new(conn: Connection) -> None:
         text(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
     )
     conn.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:v)"), {"v": HEAD})
+
+
+def exists_on(dialect: str) -> Callable[..., bool]:
+    """Alembic's ``include_object`` for comparing a ``dialect`` database with the models: a
+    constraint or index the models create on other dialects only (``ddl_if``, such as the
+    line tables' foreign keys, SQLite-only) is not expected there."""
+
+    def include(obj: object, _name: str, _type: str, reflected: bool, _other: object) -> bool:
+        rule = getattr(obj, "_ddl_if", None)  # SQLAlchemy keeps the ``ddl_if`` rule here
+        if reflected or rule is None or rule.dialect is None:
+            return True
+        return dialect in ((rule.dialect,) if isinstance(rule.dialect, str) else rule.dialect)
+
+    return include
 
 
 def _lock(conn: Connection) -> None:

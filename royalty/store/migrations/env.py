@@ -5,6 +5,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from royalty.store import models  # noqa: F401  (registers the tables)
+from royalty.store.schema import exists_on
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -12,6 +13,7 @@ context.configure(
     target_metadata=SQLModel.metadata,
     transactional_ddl=True,
     render_as_batch=connection.dialect.name == "sqlite",
+    include_object=exists_on(connection.dialect.name),
 )
 with context.begin_transaction():  # within the caller's transaction, which commits
     context.run_migrations()

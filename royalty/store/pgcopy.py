@@ -1,0 +1,76 @@
+"""PostgreSQL's ``COPY ... FROM STDIN``, kept open while a load appends batch after batch.
+
+One ``COPY`` per table for as long as nothing else needs the connection: the server parses
+and stores one batch while the client reads and prepares the next. Rows are CSV written by
+pyarrow in C (text always quoted, so ``""`` is an empty string and a missing value, written
+as nothing at all, is NULL); psycopg's queued writer sends them from a thread of its own, so
+``write`` returns at once and the caller goes on (the queue is bounded: a few hundred MB at
+most when the server falls behind).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from sqlalchemy import Connection, Table
+
+from royalty.store.scratch import arrow_table
+
+CSV = pa_csv.WriteOptions(include_header=False)
+
+
+class CopyStream:
+    """An open ``COPY`` into one table and its columns, in ``conn``'s transaction."""
+
+    def __init__(self, conn: Connection, table: Table, columns: list[str]) -> None:
+        from psycopg.copy import QueuedLibpqWriter
+
+        self.table, self.columns = table, columns
+        self.rows = 0
+        raw = conn.connection.dbapi_connection
+        if raw is None:  # pragma: no cover - a closed connection
+            raise RuntimeError("the connection is closed")
+        self.cursor = raw.cursor()
+        sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+        self.block = self.cursor.copy(sql, writer=QueuedLibpqWriter(self.cursor))
+        """psycopg's ``COPY`` block: it holds the connection's lock until it is left."""
+        self.copy = self.block.__enter__()
+        self.open = True
+
+    def takes(self, table: Table, columns: list[str]) -> bool:
+        return self.open and table is self.table and columns == self.columns
+
+    def write(self, rows: pd.DataFrame) -> None:
+        self.copy.write(csv_bytes(self.table, rows))
+        self.rows += len(rows)
+
+    def end(self) -> None:
+        """Wait until the server has stored every row (raising its error, if any)."""
+        if not self.open:
+            return
+        self.open = False
+        try:
+            self.block.__exit__(None, None, None)
+        finally:
+            self.cursor.close()
+
+    def abort(self, error: BaseException) -> None:
+        """Stop the copy (the server drops its rows and the transaction is to roll back);
+        never raises."""
+        if not self.open:
+            return
+        self.open = False
+        try:
+            self.block.__exit__(type(error), error, error.__traceback__)
+        except BaseException:  # the error that stopped the load is the one raised
+            pass
+        finally:
+            self.cursor.close()
+
+
+def csv_bytes(table: Table, rows: pd.DataFrame) -> memoryview:
+    """The rows as ``COPY``'s CSV, without copying pyarrow's buffer."""
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(arrow_table(table, rows), sink, CSV)
+    return memoryview(sink.getvalue())
