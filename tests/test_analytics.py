@@ -102,11 +102,13 @@ def test_lists(juniper):
         "Amazon Music", "Apple Music", "Deezer", "iTunes", "Spotify", "TIDAL", "YouTube",
     ]  # fmt: skip
     assert analytics.has_data(juniper)
+    assert analytics.statement_count(juniper) == 2
     assert analytics.main_currency(juniper) == "USD"
 
 
 def test_empty_database(engine):
     assert not analytics.has_data(engine)
+    assert analytics.statement_count(engine) == 0
     assert analytics.artists(engine) == []
     o = analytics.overview(engine, Filters(), "GBP")
     assert (o.total_income, o.total_streams, o.income_per_stream) == (D(0), 0, None)

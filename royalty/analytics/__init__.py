@@ -26,6 +26,7 @@ from royalty.analytics.catalog import (
     main_currency,
     months,
     platform_names,
+    statement_count,
     years,
 )
 from royalty.analytics.currency import FxNote
@@ -94,6 +95,7 @@ __all__ = [
     "platform_rates_by_month",
     "platform_table",
     "songwriting_line",
+    "statement_count",
     "summary_json",
     "top_territories",
     "top_tracks",

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 
 from royalty.analytics.currency import ecb_rate
 from royalty.store import rollup
-from royalty.store.models import Artist, Platform
+from royalty.store.models import Artist, Platform, Statement
 
 
 def artists(engine: Engine) -> list[str]:
@@ -46,6 +46,12 @@ def platform_names(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         rows = conn.execute(select(Platform.name).where(Platform.id.in_(present))).scalars()
         return sorted(rows, key=str.casefold)
+
+
+def statement_count(engine: Engine) -> int:
+    """How many statements are stored (the list itself reads their lines' reporting months)."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(Statement)).scalar_one())
 
 
 def has_data(engine: Engine) -> bool:

@@ -93,6 +93,7 @@ income_by_source = cached(analytics.income_by_source)
 
 # what was imported
 statement_list = cached(statements.statement_list, max_entries=50)
+statement_count = cached(analytics.statement_count)
 receipt = cached(statements.receipt, max_entries=50)
 coverage = cached(coverage_module.coverage, max_entries=50)
 where_money_went = cached(money_went.where_money_went, max_entries=50)

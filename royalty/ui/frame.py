@@ -48,12 +48,11 @@ def page_bar(pages: Sequence[Any]) -> None:
 def stored_sidebar(engine: Engine) -> None:
     """The sidebar of a page without filters (Import, Statements): what is stored, rather
     than an empty panel left open from the page before."""
-    listed = data.statement_list(engine)
     artists = data.artists(engine)
     months = data.months(engine)
     sb = st.sidebar
     sb.header("Stored")
-    lines = [formatting.plural(len(listed), "statement")]
+    lines = [formatting.plural(data.statement_count(engine), "statement")]
     if artists:
         names = formatting.names_text([markdown_text(a) for a in artists])
         lines.append(f"{formatting.plural(len(artists), 'artist')}: {names}")
