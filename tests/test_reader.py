@@ -208,12 +208,29 @@ def test_the_fast_reader_gives_what_the_careful_one_gives_in_every_encoding(enco
     arrow_reads = []
     real_arrow_chunks = delimited._arrow_chunks
     monkeypatch.setattr(
-        delimited, "_arrow_chunks", lambda *a: arrow_reads.append(a[-1]) or real_arrow_chunks(*a)
+        delimited,
+        "_arrow_chunks",
+        lambda *a, **k: arrow_reads.append(a[-1]) or real_arrow_chunks(*a, **k),
     )
     fast = pd.concat(list(table.chunks()), ignore_index=True)
     assert arrow_reads == [table.encoding]
     careful = pd.concat(list(table.chunks(careful=True)), ignore_index=True)
     assert fast.values.tolist() == careful.values.tolist() == rows
+
+
+def test_a_second_pass_reads_only_the_columns_it_asks_for():
+    """A layout's scan and the number-style check read the file again: a text table's fast
+    reader parses only the columns they name, with the same cells and row numbers."""
+    rows = [["2024-05", "Spotify", f"Song {i}", f"0.{i:08d}"] for i in range(3000)]
+    text = "\n".join(",".join(r) for r in [HEADER, *rows]) + "\n"
+    (table,) = open_tables(Source.from_bytes("dk.csv", text.encode()), knows_header)
+    whole = pd.concat(list(table.chunks()))
+    some = pd.concat(list(table.chunks(columns={"Earnings (USD)", "Store"})))
+    assert list(some.columns) == ["Store", "Earnings (USD)"]  # in the file's order
+    assert some.index.tolist() == whole.index.tolist() == list(range(2, 3002))
+    assert some.equals(whole[["Store", "Earnings (USD)"]])
+    careful = pd.concat(list(table.chunks(careful=True, columns={"Store"})))
+    assert careful[["Store"]].equals(whole[["Store"]])  # the careful reader may give them all
 
 
 def test_a_file_without_a_header_takes_the_names_a_layout_gives_its_first_row():
@@ -278,7 +295,9 @@ def chunks_read(table, careful: bool, monkeypatch) -> list[pd.DataFrame]:
     arrow_reads = []
     real_arrow_chunks = delimited._arrow_chunks
     monkeypatch.setattr(
-        delimited, "_arrow_chunks", lambda *a: arrow_reads.append(a) or real_arrow_chunks(*a)
+        delimited,
+        "_arrow_chunks",
+        lambda *a, **k: arrow_reads.append(a) or real_arrow_chunks(*a, **k),
     )
     chunks = list(table.chunks(careful=careful))
     assert len(arrow_reads) == (0 if careful else 1)

@@ -20,7 +20,8 @@ number style, what ``scan`` found in the whole file, and the file row its data s
   its ``recognize`` or ``signature`` must accept them), and every row, the first included, is
   data.
 * ``scan(chunks, facts) -> dict``: reads the raw chunks once before the import, for facts one
-  row needs from another anywhere in the file; the result is ``facts.scanned``.
+  row needs from another anywhere in the file; the result is ``facts.scanned``. The chunks
+  hold the columns the layout maps (``facts.mapping``), and may hold no others.
 * ``prepare(data, facts) -> data``: the layout's own code on a chunk with field names (drop
   transfer rows, fill a month from the header, ...); ``whole_table`` gives it all rows at once.
   A row that is not a line (a payout, a total row) is marked with ``drop_rows(data, mask,

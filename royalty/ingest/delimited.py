@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -224,17 +224,24 @@ def text_table(
                     source.name, f"has text in an unexpected encoding ({exc.reason})"
                 ) from exc
 
-    def chunks(careful: bool = False) -> Iterator[pd.DataFrame]:
+    def chunks(
+        careful: bool = False, columns: Collection[str] | None = None
+    ) -> Iterator[pd.DataFrame]:
         if careful or cells != padded:
             yield from careful_chunks()
             return
         padded_header = header + [""] * (padded - width)
-        fast = _arrow_chunks(source, delimiter, header_row, padded_header, encoding)
+        fast = _arrow_chunks(
+            source, delimiter, header_row, padded_header, encoding, columns=columns
+        )
         try:
             head = next(fast, None)
         except (pa.ArrowInvalid, UnicodeDecodeError):
             head = None
-        if head is None or list(head.iloc[0]) != split_line(first, delimiter)[:width]:
+        given = split_line(first, delimiter)[:width]
+        if head is None or list(head.iloc[0]) != [
+            cell for name, cell in zip(header, given, strict=False) if name in head.columns
+        ]:
             yield from careful_chunks()  # nothing handed out yet: read it the careful way
             return
         yield head
@@ -276,14 +283,22 @@ class IrregularRows(Exception):
 
 
 def _arrow_chunks(
-    source: reader.Source, delimiter: str, header_row: int, header: list[str], encoding: str
+    source: reader.Source,
+    delimiter: str,
+    header_row: int,
+    header: list[str],
+    encoding: str,
+    *,
+    columns: Collection[str] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Rows of a text table, parsed by pyarrow's CSV reader: several times faster than pandas'
     tokenizer and no Python object per cell (other encodings than UTF-8 are decoded on the
     way in). Only for tables whose every row has as many cells as the header; anything else
-    raises ``pyarrow.ArrowInvalid``. Empty cells at the end of the header are not kept."""
+    raises ``pyarrow.ArrowInvalid``. Empty cells at the end of the header are not kept;
+    with ``columns``, only the header's columns of those names are."""
     names = [f"c{i}" for i in range(len(header))]
     header = _named(header)
+    kept = [i for i, name in enumerate(header) if columns is None or name in columns]
     with source.opener() as raw:
         f = Lines(raw, encoding, delimiter, header_row + 2)
         parser = pa_csv.open_csv(
@@ -301,7 +316,7 @@ def _arrow_chunks(
             ),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names[: len(header)], pa.string()),
-                include_columns=names[: len(header)] if len(header) < len(names) else None,
+                include_columns=[names[i] for i in kept] if len(kept) < len(names) else None,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -309,7 +324,7 @@ def _arrow_chunks(
         for batch in parser:
             if batch.num_rows:
                 chunk = batch.to_pandas()
-                chunk.columns = header
+                chunk.columns = [header[i] for i in kept]
                 chunk.index = f.numbers(batch.num_rows)
                 yield check_quotes(source.name, chunk, delimiter)
 

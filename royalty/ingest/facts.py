@@ -33,7 +33,7 @@ def number_style(
     decided = decide_style(*style_evidence(first[mapping["amount"]]))
     if decided is None:
         point = comma = 0
-        for chunk in table.chunks(careful=careful):
+        for chunk in table.chunks(careful=careful, columns={mapping["amount"]}):
             p, c = style_evidence(chunk[mapping["amount"]])
             point, comma = point + p, comma + c
         decided = decide_style(point, comma)

@@ -66,7 +66,9 @@ class Table:
     chunks: Callable[..., Iterator[pd.DataFrame]]
     """``chunks()`` yields frames of text rows, each indexed by its row in the file (the line,
     or the sheet's row, blank ones counted); ``chunks(careful=True)`` reads a text file with
-    the slower reader that accepts padded rows (see ``delimited.IrregularRows``)."""
+    the slower reader that accepts padded rows (see ``delimited.IrregularRows``);
+    ``chunks(columns={...})`` may leave out the other columns (a text table's fast reader
+    does: a second pass over a file, such as a layout's ``scan``, parses what it reads)."""
     rows_hint: int | None = None
     """About how many rows the table has (from the size of its first rows): for planning."""
     preamble: tuple[tuple[str, ...], ...] = ()

@@ -241,14 +241,20 @@ def tables(
             rows_hint = below.height
             filled = _filled_rows(below, len(header))
 
-            def chunks(careful: bool = False, rows=filled, header=header) -> Iterator[pd.DataFrame]:
+            def chunks(
+                careful: bool = False, columns=None, rows=filled, header=header
+            ) -> Iterator[pd.DataFrame]:
                 return _column_chunks(rows, header)
         else:
             header = header + [""] * (below.width - len(header))
             rows_hint = len(below.rows)
 
             def chunks(
-                careful: bool = False, rows=below.rows, header=header, first=header_row + 2
+                careful: bool = False,
+                columns=None,
+                rows=below.rows,
+                header=header,
+                first=header_row + 2,
             ) -> Iterator[pd.DataFrame]:
                 return _cell_chunks(rows, header, first)
 

@@ -201,7 +201,9 @@ class FileImport:
             first_row=table.header_row + 2,
         )
         if layout.scan is not None:
-            facts = replace(facts, scanned=layout.scan(table.chunks(careful=self.careful), facts))
+            # the scan reads what the layout maps: a text table parses only those columns
+            mapped = table.chunks(careful=self.careful, columns=set(mapping.values()))
+            facts = replace(facts, scanned=layout.scan(mapped, facts))
         chunks = table.chunks(careful=self.careful)
         if layout.whole_table:
             parts = list(chunks)
