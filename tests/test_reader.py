@@ -17,6 +17,7 @@ import pytest
 from royalty import importers
 from royalty.errors import StatementError
 from royalty.ingest import archive, delimited
+from royalty.ingest import lines as lines_module
 from royalty.ingest.delimited import HEADER_SEARCH_ROWS
 from royalty.ingest.encoding import sniff_encoding
 from royalty.ingest.lines import Lines
@@ -356,6 +357,20 @@ def test_a_broken_cell_below_a_blank_line_names_its_line(delimiter, careful, mon
     assert str(raised.value).startswith("s.txt, row 10, column 'Title': a quote opens in this cell")
 
 
+@READERS
+def test_a_stretch_of_blank_lines_is_counted_whatever_its_size(careful, monkeypatch):
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 4096)  # many blocks of nothing
+    blank = 300_000
+    text = "\t".join(HEADER) + "\n" + "\t".join(ROWS[0]) + "\n" * (blank + 1)
+    data = (text + "\t".join(ROWS[1]) + "\r\n\r\n").encode()
+    (table,) = open_tables(Source.from_bytes("s.tsv", data), knows_header)
+
+    rows = pd.concat(chunks_read(table, careful, monkeypatch))
+
+    assert list(rows.index) == [2, blank + 3]
+    assert rows.values.tolist() == ROWS[:2]
+
+
 def test_rows_below_empty_sheet_rows_keep_their_row_numbers():
     import openpyxl
 
@@ -375,10 +390,16 @@ def test_rows_below_empty_sheet_rows_keep_their_row_numbers():
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "cp1252"])
-@pytest.mark.parametrize("read", [1, 2, 3, 7, 4096])
-def test_lines_finds_every_blank_line_however_the_reads_cut_the_file(encoding, read):
+@pytest.mark.parametrize(
+    ("read", "piece"), [(1, 3), (2, 3), (3, 1), (7, 2), (4096, 5), (4096, 4096)]
+)
+def test_lines_finds_every_blank_line_however_the_reads_cut_the_file(
+    encoding, read, piece, monkeypatch
+):
     """Blank lines (nothing, or only spaces) in every kind of line end, a CRLF or a UTF-16
-    character cut between two reads; the rows are numbered by the lines that are not blank."""
+    character cut between two reads (or two pieces of one read); the rows are numbered by the
+    lines that are not blank."""
+    monkeypatch.setattr(lines_module, "SLICE", piece)
     text = "h\r\n\r\na\n\n \t \rb\r\rc\r\n  \r\n\n\rd\te\r\n\t\nf\r"
     # lines: 1 h, 2 "", 3 a, 4 "", 5 " \t ", 6 b, 7 "", 8 c, 9 "  ", 10 "", 11 "", 12 d<TAB>e,
     # 13 <TAB>, 14 f; a TAB is a space unless it is the delimiter
