@@ -15,15 +15,14 @@ state.require_data(engine)
 sel = state.current()
 views.caption(sel)
 
-tracks = data.top_tracks(engine, sel.filters, sel.currency, limit=state.TRACKS_FETCHED)
+# the top tracks, each one's income parted into the recording's and the song's
+tracks = data.income_by_track(engine, sel.filters, sel.currency, limit=state.TRACKS_FETCHED)
 if tracks.empty:
     state.no_rows()
     merged_titles.merged_section(engine, sel.filters.artist)  # a split stays undoable
     st.stop()
 merged = data.merged_tracks(engine, sel.filters.artist)
 tracks = merged_titles.also_as(tracks, merged)
-split = data.income_by_track(engine, sel.filters, sel.currency)
-tracks = songwriting_view.with_income_split(tracks, split)
 
 TRACK_COLUMNS = songwriting_view.track_columns(
     {
@@ -32,14 +31,14 @@ TRACK_COLUMNS = songwriting_view.track_columns(
         "isrc": ("ISRC", "text"),
         **({"also_as": ("Also reported as", "text")} if merged else {}),
     },
-    split,
+    tracks,
 )
 
 views.chart(charts.top_tracks_bar(tracks, sel.currency), key="tracks_top")
 by_income, by_rate = st.tabs(["Earned most", "Best paid per stream"])
 with by_income:
     views.show(views.display_table(tracks.head(20), sel.currency, TRACK_COLUMNS), hide_index=True)
-    if songwriting_view.has_songwriting(split):
+    if songwriting_view.has_songwriting(tracks):
         st.caption(
             "Income is the recording's (distributors, shops) and the song's (societies, "
             "publishers) together; a work is counted with its recording by ISRC, ISWC or "

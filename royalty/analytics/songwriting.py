@@ -22,9 +22,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from royalty.analytics.aggregate import Filters, round_money, totals, track_details
+from royalty.analytics.aggregate import Filters, round_money, totals
 from royalty.analytics.currency import Converter
-from royalty.analytics.frames import per_stream_rates
+from royalty.analytics.tracks import top_tracks
 from royalty.analytics.unwrapped import Summary, unwrapped
 from royalty.store.models import Statement
 from royalty.vocabulary import MASTER_KINDS, PUBLISHING_KINDS
@@ -56,19 +56,14 @@ def recordings_only(f: Filters) -> Filters:
     return replace(f, kinds=kinds or ("none",))
 
 
-def _split(data: pd.DataFrame, key: str) -> dict[Any, dict[str, Any]]:
-    """Per ``key``: recording and songwriting income, streams and stream income, exactly."""
-    out: dict[Any, dict[str, Any]] = {}
+def _split(data: pd.DataFrame, key: str) -> dict[Any, dict[str, Decimal]]:
+    """Per ``key``: recording and songwriting income, exactly."""
+    out: dict[Any, dict[str, Decimal]] = {}
     for row in data.itertuples(index=False):
         acc = out.setdefault(
-            getattr(row, key),
-            {"recording": Decimal(0), "songwriting": Decimal(0), "streams": 0,
-             "stream_income": Decimal(0)},
-        )  # fmt: skip
-        side = "songwriting" if row.kind in PUBLISHING_KINDS else "recording"
-        acc[side] += row.income
-        acc["streams"] += int(row.streams)
-        acc["stream_income"] += row.stream_income
+            getattr(row, key), {"recording": Decimal(0), "songwriting": Decimal(0)}
+        )
+        acc["songwriting" if row.kind in PUBLISHING_KINDS else "recording"] += row.income
     return out
 
 
@@ -82,29 +77,21 @@ def _by_income(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def by_track(engine: Engine, f: Filters, currency: str, limit: int | None = None) -> pd.DataFrame:
-    """Per track (a recording with the works counted as it, or a work no recording has):
-    ``TRACK_COLUMNS``, recording and songwriting income beside their sum; streams and the
-    per-stream rate are the recording's. Largest income first."""
-    conv = Converter(currency)
-    data = totals(engine, f, conv, by=["track", "kind"])
+    """``top_tracks`` (a recording with the works counted as it, or a work no recording has;
+    streams and the per-stream rate are the recording's) with its income parted into
+    ``recording`` and ``songwriting``: ``TRACK_COLUMNS``, largest income first."""
+    tracks = top_tracks(engine, f, currency, limit=limit)
+    data = totals(engine, f, Converter(currency), by=["track", "kind"])
     sums = _split(data[data["track"].notna()], "track")
-    rows = [{"track_id": int(k), **v} for k, v in sums.items()]
-    frame = pd.DataFrame(
-        rows, columns=["track_id", "recording", "songwriting", "streams", "stream_income"]
-    )
-    frame["track_id"] = frame["track_id"].astype("Int64")
-    for name in ("recording", "songwriting", "stream_income"):
-        frame[name] = pd.Series([round_money(v) for v in frame[name]], dtype=object)
-    frame["income"] = pd.Series(
-        [r + s for r, s in zip(frame["recording"], frame["songwriting"], strict=True)],
-        dtype=object,
-    )
-    frame["streams"] = frame["streams"].astype("int64")
-    frame["income_per_stream"] = per_stream_rates(frame)
-    frame = frame.merge(track_details(engine, frame["track_id"].tolist()), on="track_id")
-    frame = _by_income(frame, "title")[TRACK_COLUMNS]
-    frame.attrs["fx"] = conv.note()
-    return frame if limit is None else frame.head(limit)
+    for side in ("recording", "songwriting"):
+        tracks[side] = pd.Series(
+            [round_money(sums[int(t)][side]) for t in tracks["track_id"]],
+            index=tracks.index,
+            dtype=object,
+        )
+    out = tracks[TRACK_COLUMNS]
+    out.attrs["fx"] = tracks.attrs["fx"]
+    return out
 
 
 def by_source(engine: Engine, f: Filters, currency: str) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """The analytics calls pages make, cached until the data changes.
 
 Each name here is the analytics (or sample) function itself, wrapped by ``cached``: the same
-name, signature and docstring, so a page reads ``data.top_tracks(engine, filters, currency)``
+name, signature and docstring, so a page reads ``data.overview(engine, filters, currency)``
 and a rename breaks at import time, where a reader and a linter can see it. A cached result is
 keyed by its arguments and, through the engine, by the database and its *data version*
 (``data_version``): an import or a removal shows on the next rerun by itself.
@@ -81,7 +81,6 @@ has_sample_data = cached(sample.has_sample_data, max_entries=100)
 overview = cached(analytics.overview)
 platform_table = cached(analytics.platform_table)
 platform_rates_by_month = cached(analytics.platform_rates_by_month)
-top_tracks = cached(analytics.top_tracks)
 top_territories = cached(analytics.top_territories)
 low_stream_tracks = cached(analytics.low_stream_tracks)
 merged_tracks = cached(analytics.merged_tracks)

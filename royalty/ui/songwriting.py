@@ -25,26 +25,12 @@ def has_songwriting(split: pd.DataFrame) -> bool:
     return bool(len(split)) and any(v != 0 for v in split["songwriting"])
 
 
-def with_income_split(tracks: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
-    """``tracks`` with each track's ``recording`` and ``songwriting`` income (``split``: the
-    analytics' per-track frame)."""
-    by_id = {
-        int(i): (r, s)
-        for i, r, s in split[["track_id", "recording", "songwriting"]].itertuples(index=False)
-    }
-    out = tracks.copy()
-    pairs = [by_id.get(int(i), (None, None)) for i in out["track_id"]]
-    out["recording"] = pd.Series([p[0] for p in pairs], index=out.index, dtype=object)
-    out["songwriting"] = pd.Series([p[1] for p in pairs], index=out.index, dtype=object)
-    return out
-
-
 def track_columns(
-    columns: dict[str, tuple[str, str]], split: pd.DataFrame
+    columns: dict[str, tuple[str, str]], tracks: pd.DataFrame
 ) -> dict[str, tuple[str, str]]:
     """The Tracks table's columns, with Recording and Songwriting after Income when the
-    selection has songwriting income."""
-    if not has_songwriting(split):
+    selection's tracks have songwriting income."""
+    if not has_songwriting(tracks):
         return columns
     out: dict[str, tuple[str, str]] = {}
     for name, spec in columns.items():
