@@ -40,33 +40,36 @@ def _named(t: analytics.TrackTitle) -> str:
     return f"{t.title} ({'; '.join(said)})" if said else t.title
 
 
-def _split(engine: Engine, track_id: int, label: str) -> None:
-    """Button callback: runs before the rerun, so the page already counts the titles apart."""
+def _decided(change, engine: Engine, track_id: int, done: str) -> None:  # type: ignore[no-untyped-def]
+    """Button callback: runs before the rerun, so the page already shows the decision; the
+    notice says ``done``, or why nothing changed."""
     try:
-        track_links.split(engine, track_id, limit=30)
+        change(engine, track_id, limit=30)
     except track_links.TrackNotFound as exc:
         st.session_state[NOTICE] = (False, markdown_text(str(exc)))
-        return
     except DatabaseBusy:
         st.session_state[NOTICE] = (False, BUSY)
-        return
-    st.session_state[NOTICE] = (
-        True,
+    else:
+        st.session_state[NOTICE] = (True, done)
+
+
+def _split(engine: Engine, track_id: int, label: str) -> None:
+    _decided(
+        track_links.split,
+        engine,
+        track_id,
         f"{markdown_text(label)} is a track of its own now, and stays one when its statements "
         "are imported again. *Kept apart by you* below undoes it.",
     )
 
 
 def _unsplit(engine: Engine, track_id: int, label: str) -> None:
-    try:
-        track_links.unsplit(engine, track_id, limit=30)
-    except track_links.TrackNotFound as exc:
-        st.session_state[NOTICE] = (False, markdown_text(str(exc)))
-        return
-    except DatabaseBusy:
-        st.session_state[NOTICE] = (False, BUSY)
-        return
-    st.session_state[NOTICE] = (True, f"{markdown_text(label)} is matched by the rule again.")
+    _decided(
+        track_links.unsplit,
+        engine,
+        track_id,
+        f"{markdown_text(label)} is matched by the rule again.",
+    )
 
 
 def merged_section(engine: Engine, artist: str | None) -> None:
