@@ -188,13 +188,19 @@ def test_a_signal_in_the_middle_rolls_back_and_says_what_is_true(tmp_path, big, 
     """SIGTERM is handled as Ctrl-C is (before, it ended the process on the spot, leaving its
     scratch data): the file rolls back, its scratch data goes, the message matches the
     database, and the exit status is 128 + the signal."""
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    assert main(["import", "--db", url, str(SMALL)]) == 0
-    root = tmp_path / "royalty-scratch"
-    process = cli(str(big), db=url)
-    wait_for_scratch(root, process)
-    process.send_signal(sig)
-    out, err = process.communicate(timeout=120)
+    for attempt in range(3):
+        url = f"sqlite:///{tmp_path / f'r{attempt}.db'}"
+        assert main(["import", "--db", url, str(SMALL)]) == 0
+        root = tmp_path / "royalty-scratch"
+        process = cli(str(big), db=url)
+        # well into the load (megabytes of scratch data), not at its last moment
+        wait_for_scratch(root, process, size=5_000_000)
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=120)
+        # on a loaded machine the test may be held up until the import has ended and the
+        # process is exiting, where no signal is acted on: that was no signal in the middle
+        if not (process.returncode == 0 and f"[ok ] {big}" in out and not err):
+            break
     assert process.returncode == code, (out, err)
     engine = make_engine(url)
     stored = figures(engine)[0] == 2
