@@ -319,3 +319,28 @@ def test_a_full_scratch_disk_is_said_plainly_and_leaves_nothing(
     monkeypatch.setattr(scratch.ScratchFile, "_ingest", real)
     assert import_path(engine, medium).status == "imported"
     engine.dispose()
+
+
+def test_a_full_disk_is_named_by_the_disk_not_by_the_last_reading(tmp_path, monkeypatch):
+    """The database and SQLite's temporary folder on one disk: the database's disk is named,
+    however its free room moved between two readings; on two disks, the one with less room."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from royalty.store import diskfull
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'royalty.db'}")
+    full = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    readings = iter([10_000, 0])  # the temporary folder read a moment later, with less room
+    monkeypatch.setattr(diskfull, "free_bytes", lambda path: next(readings))
+    said = diskfull.database_full(engine, full)
+    assert said.path == tmp_path / "royalty.db"
+
+    devices = {str(tmp_path / "royalty.db"): 1}
+    monkeypatch.setattr(diskfull, "_device", lambda path: devices.get(str(path), 2))
+    room = {str(tmp_path / "royalty.db"): 10_000}
+    monkeypatch.setattr(diskfull, "free_bytes", lambda path: room.get(str(path), 0))
+    said = diskfull.database_full(engine, full)
+    assert (said.path, said.free) == (Path(tempfile.gettempdir()), 0)
+    engine.dispose()

@@ -10,6 +10,7 @@ turns each of those errors into one ``DiskFull`` naming the disk.
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -41,11 +42,26 @@ def database_full(engine: Engine, exc: DBAPIError) -> DiskFull | None:
         return None
     temporary = Path(tempfile.gettempdir())
     database = database_file(engine)
+    device = _device(temporary)
+    if database is not None and device is not None and _device(database) == device:
+        # one disk: it is the database's (two readings of its free room, taken a moment
+        # apart while other programs write, would name whichever was read last)
+        return DiskFull(database, free_bytes(database))
     places = [
         (free_bytes(p), p) for p in ([temporary] if database is None else [database, temporary])
     ]
     free, path = min(places, key=lambda place: -1 if place[0] is None else place[0])
     return DiskFull(path, free)
+
+
+def _device(path: Path) -> int | None:
+    """The device of the disk holding ``path`` (or its nearest existing folder)."""
+    for folder in (path, *path.parents):
+        try:
+            return os.stat(folder).st_dev
+        except OSError:
+            continue
+    return None
 
 
 def free_bytes(path: Path) -> int | None:
