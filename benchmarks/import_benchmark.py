@@ -329,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.db:
         import postgres_import
 
-        return postgres_import.compare(args.db, tsv, file_total, args.rows, run_isolated)
+        return postgres_import.compare(
+            args.db, tsv, file_total, args.rows, run_isolated, profiled=args.profile
+        )
     for name in ("baseline.db", "leanest.db", "royalty.db", "profile.db"):
         for suffix in ("", "-wal", "-shm"):
             (folder / (name + suffix)).unlink(missing_ok=True)

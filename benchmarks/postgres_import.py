@@ -177,11 +177,31 @@ def _dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def profile(path: Path, url: str, top: int = 30) -> None:
+    """The import once more, into an emptied database, under cProfile (client CPU time: what
+    the server does meanwhile is not counted, what the client waits for it is not either)."""
+    import cProfile
+    import pstats
+
+    from royalty.ingest import import_path
+    from royalty.store.db import make_engine
+
+    empty_database(url)
+    engine = make_engine(url)
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    import_path(engine, path)
+    profiler.disable()
+    engine.dispose()
+    pstats.Stats(profiler).strip_dirs().sort_stats("tottime").print_stats(top)
+
+
 def compare(  # type: ignore[no-untyped-def]
-    url: str, tsv: Path, file_total: Decimal, rows: int, run_isolated
+    url: str, tsv: Path, file_total: Decimal, rows: int, run_isolated, *, profiled: bool = False
 ) -> int:
     """The import beside the bare ``COPY``, each run by ``run_isolated`` in its own process,
-    with the issue's targets; 0 when the stored lines add up exactly."""
+    with the issue's targets; 0 when the stored lines add up exactly (``profiled``: then the
+    import once more under cProfile)."""
     from royalty.settings import normalize_url
 
     url = normalize_url(url)
@@ -218,4 +238,6 @@ def compare(  # type: ignore[no-untyped-def]
         f"stored {count:,} lines totalling {total} USD; file total {file_total} USD: "
         + ("exact match" if exact else "MISMATCH")
     )
+    if profiled:
+        profile(tsv, url)
     return 0 if exact else 1
