@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from royalty.store import rollup
@@ -67,3 +68,68 @@ def test_running_sums_beyond_int64_stay_exact():
     big = 2**62 + 12345
     batches = [([[0, 1]], [[big, 1, 1]]), ([[0, 1], [2, 3]], [[big, -1, 1], [5, 5, 1]])]
     assert grain_sums(batches) == {(0, 1): (2 * big, 0, 2), (2, 3): (5, 5, 1)}
+
+
+class Taken:
+    def __init__(self) -> None:
+        self.rows: dict[str, pd.DataFrame] = {}
+
+    def append(self, table, rows: pd.DataFrame) -> None:
+        self.rows[table.name] = rows
+
+
+def lines_of(rng: np.random.Generator, size: int, distinct: int) -> pd.DataFrame:
+    """Lines of one statement whose key columns take up to ``distinct`` values each."""
+
+    def pick(values: list) -> list:
+        return [values[i] for i in rng.integers(0, len(values), size)]
+
+    ints = list(range(1, distinct + 1))
+    return pd.DataFrame(
+        {
+            "statement_id": 1,
+            "artist_id": pick(ints),
+            "usage_month": pick([202401 + i for i in range(distinct)]),
+            "usage_month_end": pick([202401 + i for i in range(distinct)]),
+            "kind": pick([f"k{i}" for i in range(distinct)]),
+            "currency": pick(["USD", "EUR"]),
+            "source_currency": pick([None, "GBP"]),
+            "fx_rate": pick([None, *(f"1.{i}" for i in range(distinct))]),
+            "platform_id": pick(ints),
+            "track_id": pd.array(pick([None, *ints]), dtype="Int64"),
+            "territory": pick([None, "US", "FR"]),
+            "quantity": rng.integers(0, 10**6, size),
+            "amount_nano": rng.integers(-(10**12), 10**12, size),
+        }
+    )
+
+
+@pytest.mark.parametrize("distinct", [3, 10_000], ids=["few keys", "keys beyond one int64"])
+def test_a_statements_sums_equal_a_group_by_of_its_lines(distinct):
+    rng = np.random.default_rng(distinct)
+    batches = [lines_of(rng, int(rng.integers(1_000, 3_000)), distinct) for _ in range(4)]
+    sums, taken = rollup.Sums(), Taken()
+    for batch in batches:
+        sums.add(batch)
+    sums.write(taken, 1)  # type: ignore[arg-type]
+    lines = pd.concat(batches, ignore_index=True)
+    for table in rollup.TABLES:
+        keys = [*rollup.KEY, *rollup.EXTRA[table.name]]
+        expected = (
+            lines.assign(lines=1)
+            .astype({"track_id": object})
+            .groupby(keys, dropna=False)[["quantity", "amount_nano", "lines"]]
+            .sum()
+            .reset_index()
+        )
+        assert plain(taken.rows[table.name], keys) == plain(expected, keys)
+
+
+def plain(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, tuple]:
+    """Key -> (quantity, amount_nano, lines), every kind of missing key as None."""
+    found = {}
+    for row in rows[[*keys, "quantity", "amount_nano", "lines"]].astype(object).itertuples(False):
+        key = tuple(None if pd.isna(v) else v for v in row[: len(keys)])
+        assert key not in found
+        found[key] = tuple(int(v) for v in row[len(keys) :])
+    return found

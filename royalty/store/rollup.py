@@ -104,17 +104,23 @@ COARSE_FROM = ((PLATFORM, TRACK_PLATFORM), (TRACK, TRACK_PLATFORM), (TERRITORY, 
 class Sums:
     """One statement's summaries, summed from its lines in memory as they are stored.
 
-    Summing each batch in memory spares reading every stored line back with ``GROUP BY``.
+    Summing each batch in memory spares reading every stored line back with ``GROUP BY``
+    (on PostgreSQL too: there the server's ``GROUP BY`` would run after the lines are copied,
+    where the client's summing runs while the server stores them; ``docs/scale.md``).
     Keys become small integer codes, the same in every batch (grouping text and NULL keys in
-    pandas took several times longer), and each of the two finest grains keeps running sums
-    per distinct key (``_Grain``); the codes turn back into the stored values once, when the
+    pandas took several times longer), and the columns every grain shares (``KEY``) one code
+    per distinct combination, so that each of the two finest grains keeps running sums per
+    distinct (shared code, its own columns) (``_Grain``) and hashes and compares two or three
+    codes per line instead of ten; the codes turn back into the stored values once, when the
     sums are written, and the coarser grains are summed from the finest then.
     """
 
     def __init__(self) -> None:
         self.names = sorted({n for t in FINEST for n in (*KEY, *EXTRA[t.name])})
         self.codes: dict[str, dict[object, int]] = {n: {} for n in self.names}
-        self.grains = {t.name: _Grain(len(KEY) + len(EXTRA[t.name])) for t in FINEST}
+        self.shared: dict[tuple[int, ...], int] = {}
+        """The codes of ``KEY``'s columns -> their combination's code, for the statement."""
+        self.grains = {t.name: _Grain(1 + len(EXTRA[t.name])) for t in FINEST}
 
     def add(self, lines: pd.DataFrame) -> None:
         """Sum a batch of lines exactly as inserted (columns of ``earning_line``)."""
@@ -128,17 +134,33 @@ class Sums:
                 np.ones(len(lines), dtype=np.int64),
             ]
         )
+        shared = self._combine(np.column_stack([codes[n] for n in KEY]))
         for target in FINEST:
-            keys = np.column_stack([codes[n] for n in (*KEY, *EXTRA[target.name])])
+            keys = np.column_stack([shared, *(codes[n] for n in EXTRA[target.name])])
             self.grains[target.name].add(keys, values)
+
+    def _combine(self, keys: np.ndarray) -> np.ndarray:
+        """One code per line for its row of ``KEY`` codes (a batch has few distinct rows)."""
+        one = _one_key(keys)
+        if one is not None:
+            local, uniques = pd.factorize(one, sort=False)
+            first = np.full(len(uniques), len(local), dtype=np.int64)
+            np.minimum.at(first, local, np.arange(len(local), dtype=np.int64))
+        else:  # too many distinct codes for one int64: rows compared whole
+            _, first, local = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        known = self.shared
+        lookup = [known.setdefault(tuple(row), len(known)) for row in keys[first].tolist()]
+        return np.asarray(lookup, dtype=np.int64)[np.asarray(local).ravel()]
 
     def write(self, writer: Writer, statement_id: int) -> None:
         """Insert every grain's sums, in the writer's transaction."""
         finest = {t.name: self.grains[t.name].result() for t in FINEST if self.grains[t.name]}
+        shared = np.array(list(self.shared), dtype=np.int64).reshape(-1, len(KEY))
         for target, source in (*((t, t) for t in FINEST), *COARSE_FROM):
             if source.name not in finest:
                 continue
             keys, sums = finest[source.name]
+            keys = np.column_stack([shared[keys[:, 0]], keys[:, 1:]])  # KEY's codes again
             names = [*KEY, *EXTRA[source.name]]
             if target is not source:  # a coarser grain: the same sums without some keys
                 wanted = [*KEY, *EXTRA[target.name]]
