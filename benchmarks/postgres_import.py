@@ -178,8 +178,9 @@ def _dsn(url: str) -> str:
 
 
 def profile(path: Path, url: str, top: int = 30) -> None:
-    """The import once more, into an emptied database, under cProfile (client CPU time: what
-    the server does meanwhile is not counted, what the client waits for it is not either)."""
+    """The import once more, into an emptied database, under cProfile: the client process's
+    CPU time (every thread's, charged to whatever the main thread was in meanwhile), so the
+    server's work and the waits for it are left out."""
     import cProfile
     import pstats
 
@@ -193,7 +194,9 @@ def profile(path: Path, url: str, top: int = 30) -> None:
     import_path(engine, path)
     profiler.disable()
     engine.dispose()
-    pstats.Stats(profiler).strip_dirs().sort_stats("tottime").print_stats(top)
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)  # which step of the import spends it
 
 
 def compare(  # type: ignore[no-untyped-def]
