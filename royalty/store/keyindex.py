@@ -28,8 +28,11 @@ class KeyIndex:
         """
         slots = np.empty(len(keys), dtype=np.int64)
         found = np.zeros(len(keys), dtype=bool)
-        if self.size:
-            at = np.minimum(np.searchsorted(self.sorted, keys), self.size - 1)
+        if self.size:  # searched in sorted order: each search starts where the last one ended
+            order = np.argsort(keys)
+            at = np.empty(len(keys), dtype=np.int64)
+            at[order] = np.searchsorted(self.sorted, keys[order])
+            at = np.minimum(at, self.size - 1)
             found = self.sorted[at] == keys
             slots[found] = self.slot_of[at[found]]
         new, first, inverse = np.unique(keys[~found], return_index=True, return_inverse=True)
