@@ -8,7 +8,8 @@ database. Targets (scale issue): ``--help`` under 0.3 s, a 5-line import under 0
 
 Beside the import it times the libraries every import needs, imported and nothing else done
 (pandas and pyarrow read the rows, SQLModel on SQLAlchemy writes them): what no change inside
-this package can take off an import, measured in the same run.
+this package can take off an import, measured in the same run; when they alone take longer
+than the 0.6 s target, it says the target cannot be met.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  its libraries alone ({needed}) {libraries:5.3f} s")
     print(f"  so this package's own start and the import itself: {imported - libraries:5.3f} s")
+    if libraries >= 0.6:
+        print(
+            f"  the 0.6 s target is out of reach on this machine: importing the libraries "
+            f"alone takes {libraries:.3f} s, before this package does anything"
+        )
     return 0
 
 
