@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 from royalty.cli.options import MARKS, add_db, currency, make_engine, period
 from royalty.vocabulary import MAPPABLE_FIELDS as MAPPABLE
@@ -137,9 +137,43 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return _import_files(args)
 
 
-def _import_files(args: argparse.Namespace) -> int:
+class _NoBar:
+    """The progress bar's part the import loop uses, when no bar is shown: ``tqdm`` is
+    imported only for a bar someone sees."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+    def set_postfix_str(self, _text: str, refresh: bool = True) -> None:
+        return None
+
+    def set_description(self, _text: str) -> None:
+        return None
+
+    def update(self, _n: int = 1) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    @staticmethod
+    def write(message: str, file: TextIO | None = None) -> None:
+        print(message, file=file)
+
+
+def _bar(files: int, shown: bool) -> Any:
+    """A tqdm bar on stderr when one is shown, else a ``_NoBar``."""
+    if not shown:
+        return _NoBar()
     from tqdm import tqdm
 
+    return tqdm(total=files, unit="file", file=sys.stderr, **bar_size())
+
+
+def _import_files(args: argparse.Namespace) -> int:
     from royalty.importers.base import ImportOptions
     from royalty.ingest import import_path, statement_files
 
@@ -156,17 +190,14 @@ def _import_files(args: argparse.Namespace) -> int:
         options = replace(options, layouts=(mapped,))
     results = []
     shown = show_progress(args)
-    with tqdm(
-        total=len(files), unit="file", disable=not shown, file=sys.stderr,
-        **(bar_size() if shown else {}),
-    ) as bar:  # fmt: skip
+    with _bar(len(files), shown) as bar:
 
         def progress(name: str, rows: int, expected: int | None) -> None:
             about = f" of ~{expected:,}" if expected else ""
             bar.set_postfix_str(f"{rows:,}{about} rows", refresh=True)
 
         def status(message: str) -> None:  # waiting for another import; leftovers removed
-            tqdm.write(message, file=sys.stderr)
+            bar.write(message, file=sys.stderr)
 
         for path in files:
             bar.set_description(path.name[:40])
@@ -180,7 +211,7 @@ def _import_files(args: argparse.Namespace) -> int:
             results.append(result)
             bar.update(1)
             if not args.json:
-                tqdm.write(f"[{MARKS[result.status]}] {result.message}", file=sys.stdout)
+                bar.write(f"[{MARKS[result.status]}] {result.message}", file=sys.stdout)
     if mapped is not None and args.save_layout:
         if results[0].status == "error":
             print(

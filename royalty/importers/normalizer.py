@@ -81,6 +81,18 @@ def _mapped_text(values: pd.Series, fn: Callable[[str], str]) -> pd.api.extensio
     return pd.array([fn(u) for u in uniques], dtype="str").take(codes)
 
 
+def _blank_rows(data: pd.DataFrame, fields: list[str]) -> np.ndarray:
+    """Rows whose every mapped cell is blank. Each field is looked at only in the rows still
+    blank in the fields before it: in a statement that is almost none after the first."""
+    blank = np.ones(len(data), dtype=bool)
+    for fld in fields:
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        blank[rows] = (data[fld].iloc[rows].str.strip() == "").to_numpy()
+    return blank
+
+
 def dropped_counts(lines: pd.DataFrame) -> dict[str, int]:
     """Reason -> rows of the chunk that ``normalize`` left out (see ``drop_rows``)."""
     return dict(lines.attrs.get(DROPPED, {}))
@@ -98,17 +110,17 @@ def normalize(
     first value that is wrong.
     """
     headers, options, file = dict(facts.mapping), facts.options, facts.file
-    data = pd.DataFrame(index=frame.index)
-    for fld, col in headers.items():
-        data[fld] = _as_text(frame[col])
-    data["row_number"] = (
+    # one frame built at once: a column inserted at a time costs pandas a copy of its blocks
+    columns: dict[str, object] = {fld: _as_text(frame[col]) for fld, col in headers.items()}
+    columns["row_number"] = (
         frame.index.to_numpy(dtype=np.int64)
         if first_row is None
         else np.arange(first_row, first_row + len(frame), dtype=np.int64)
     )
+    data = pd.DataFrame(columns, index=frame.index)
     dropped: dict[str, int] = {}
     if headers:
-        blank = np.logical_and.reduce([(data[f].str.strip() == "").to_numpy() for f in headers])
+        blank = _blank_rows(data, list(headers))
         if blank.any():
             dropped[EMPTY] = int(blank.sum())
             data = data[~blank]
@@ -130,7 +142,7 @@ def normalize(
         empty.attrs[DROPPED] = dropped
         return empty
 
-    out = pd.DataFrame(index=data.index)
+    out: dict[str, object] = {}  # the columns, made a frame once at the end
     out["row_number"] = data["row_number"].to_numpy()
 
     # months
@@ -205,9 +217,10 @@ def normalize(
     out["quantity"] = qty
 
     # who, what, where
-    out["artist"] = (options.artist or "").strip() or None
-    if out["artist"].isna().all():
-        out["artist"] = _text(data, "artist").replace("", "Unknown artist").array
+    artist = (options.artist or "").strip() or None
+    out["artist"] = (
+        artist if artist is not None else _text(data, "artist").replace("", "Unknown artist").array
+    )
     store = _text(data, "store").replace("", "Unknown store")
     out["store"] = store.array
     # one lookup per distinct (store, kind text): the kind named in the row, else the store's
@@ -237,9 +250,9 @@ def normalize(
     out["upc"] = _mapped_text(upc, _clean_upc)
     out["upc_hint"] = _mapped_text(upc, _upc_hint)
     out["territory"] = _mapped_text(_text(data, "territory"), territories.normalize)
-    out = out.reset_index(drop=True)
-    out.attrs[DROPPED] = dropped
-    return out
+    lines = pd.DataFrame(out, index=data.index).reset_index(drop=True)
+    lines.attrs[DROPPED] = dropped
+    return lines
 
 
 def _clean_isrc(text: str) -> str:

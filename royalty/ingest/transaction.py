@@ -222,10 +222,7 @@ class FileImport:
                 continue
             lines = self.upcs.restore(lines)
             hashes, occurrence = self.overlap.identity(lines)
-            totals = {
-                currency: (exact_sum(amounts), len(amounts))
-                for currency, amounts in lines.groupby("currency", sort=False)["amount"]
-            }
+            totals = _currency_totals(lines)
             yield _Batch(len(chunk), lines, hashes, occurrence, totals, dropped)
 
     def _count(self, batch: _Batch) -> None:
@@ -265,31 +262,30 @@ class FileImport:
             return
         lines = lines.reset_index(drop=True)
         ids = self.dimensions.ids_for(lines)
-        rows = pd.DataFrame(
-            {
-                "statement_id": self.statement_id,
-                "row_number": lines["row_number"],
-                "artist_id": ids["artist_id"],
-                "usage_month": lines["usage_month"],
-                "usage_month_end": lines["usage_month_end"],
-                "reporting_month": lines["reporting_month"],
-                "platform_id": ids["platform_id"],
-                "store_id": ids["store_id"],
-                "track_id": ids["track_id"],
-                "release_id": ids["release_id"],
-                "territory": lines["territory"].replace("", None),
-                "kind": lines["kind"],
-                "quantity": lines["quantity"],
-                "amount": lines["amount"],
-                "amount_nano": lines["amount_nano"],
-                "currency": lines["currency"],
-                "source_amount": lines["source_amount"],
-                "source_currency": lines["source_currency"],
-                "fx_rate": lines["fx_rate"],
-                "line_hash": hashes,
-                "occurrence": occurrence,
-            }
-        )[LINE_COLUMNS]
+        columns = {
+            "statement_id": self.statement_id,
+            "row_number": lines["row_number"],
+            "artist_id": ids["artist_id"],
+            "usage_month": lines["usage_month"],
+            "usage_month_end": lines["usage_month_end"],
+            "reporting_month": lines["reporting_month"],
+            "platform_id": ids["platform_id"],
+            "store_id": ids["store_id"],
+            "track_id": ids["track_id"],
+            "release_id": ids["release_id"],
+            "territory": lines["territory"].replace("", None),
+            "kind": lines["kind"],
+            "quantity": lines["quantity"],
+            "amount": lines["amount"],
+            "amount_nano": lines["amount_nano"],
+            "currency": lines["currency"],
+            "source_amount": lines["source_amount"],
+            "source_currency": lines["source_currency"],
+            "fx_rate": lines["fx_rate"],
+            "line_hash": hashes,
+            "occurrence": occurrence,
+        }
+        rows = pd.DataFrame({name: columns[name] for name in LINE_COLUMNS})  # in table order
         self.writer.append(EarningLine.__table__, rows)
         for name in references.TARGETS:
             self.used.add(name, rows[name])
@@ -335,6 +331,19 @@ class _Batch:
     """Currency -> (exact sum of the amounts, lines)."""
     dropped: dict[str, int]
     """Reason -> rows of the chunk that are not lines."""
+
+
+def _currency_totals(lines: pd.DataFrame) -> dict[str, tuple[Decimal, int]]:
+    """Currency -> (exact sum of the amounts, lines); a batch is nearly always of one
+    currency, summed without grouping."""
+    currency = lines["currency"]
+    first = currency.iloc[0]
+    if isinstance(first, str) and bool((currency == first).all()):
+        return {first: (exact_sum(lines["amount"]), len(lines))}
+    return {
+        code: (exact_sum(amounts), len(amounts))
+        for code, amounts in lines.groupby("currency", sort=False)["amount"]
+    }
 
 
 def dropped_text(dropped: dict[str, int]) -> str:
