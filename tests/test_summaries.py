@@ -177,3 +177,22 @@ def test_every_summary_adds_up_to_the_lines_and_removal_takes_its_rows(label):
         nano = conn.execute(select(func.sum(rollup.LINE.c.amount_nano))).scalar_one()
         for t in rollup.TABLES:
             assert conn.execute(select(func.sum(t.c.amount_nano))).scalar_one() == nano, t.name
+
+
+def test_the_sidebar_from_the_label_grain_is_what_the_lines_give(label, monkeypatch):
+    from royalty.analytics import catalog
+    from royalty.store.models import Platform
+
+    line = rollup.LINE.c
+    with label.connect() as conn:
+        months = sorted(conn.execute(select(line.usage_month).distinct()).scalars())
+        names = conn.execute(
+            select(Platform.name).where(Platform.id.in_(select(line.platform_id)))
+        ).scalars()
+        platforms = sorted(names, key=str.casefold)
+    assert analytics.months(label) == months
+    assert analytics.platform_names(label) == platforms
+    currency = analytics.main_currency(label)
+    monkeypatch.setattr(catalog, "_grain", lambda artist: rollup.PLATFORM)
+    assert analytics.main_currency(label) == currency
+    assert analytics.months(label) == months
