@@ -107,6 +107,9 @@ def upgrade() -> None:
                 ),
                 {"s": statement_id},
             )
+    if not sqlite:  # the planner's statistics now, not when autovacuum next gets to them
+        for table, _, _ in FILLS:
+            bind.execute(sa.text(f"ANALYZE {table}"))
 
 
 def downgrade() -> None:
