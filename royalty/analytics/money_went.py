@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Table, and_, func, select
+from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, literal, or_, select
 
 from royalty.analytics.aggregate import SOURCES, Filters, needed_columns, where
 from royalty.money import decimal_text, nano_to_decimal
@@ -87,14 +87,49 @@ def where_money_went(engine: Engine, f: Filters) -> list[Cause]:
     statements that hold such lines, which the summary names.
     """
     t = _source(f)
-    lines_of = dict(zip((k for k, *_ in _causes(rollup.LINE)), _causes(rollup.LINE), strict=True))
-    found = []
+    on_lines = {key: condition for key, _, _, condition in _causes(rollup.LINE)}
+    found, firsts = [], {}
     for key, title, explanation, condition in _causes(t):
         totals, lines, first = _totals(engine, t, f, condition)
         if lines:
-            sample = line_sample(engine, f, lines_of[key][3], statements=first)
-            found.append(Cause(key, title, explanation, lines, totals, sample))
-    return found
+            found.append((key, title, explanation, lines, totals))
+            firsts[key] = first
+    if t is rollup.LINE:
+        samples = {key: line_sample(engine, f, on_lines[key]) for key, *_ in found}
+    else:
+        samples = _samples(engine, f, {k: (on_lines[k], firsts[k] or []) for k in firsts})
+    return [Cause(*cause, samples.get(cause[0], pd.DataFrame())) for cause in found]
+
+
+def _samples(
+    engine: Engine, f: Filters, wanted: dict[str, tuple[ColumnElement[bool], list[int]]]
+) -> dict[str, pd.DataFrame]:
+    """``line_sample`` of each cause, in one read of the statements that hold them (each cause
+    its own first ``LINES_SHOWN`` lines, numbered in statement order)."""
+    if not wanted:
+        return {}
+    t = rollup.LINE.c
+    each = {key: and_(cond, t.statement_id.in_(ids)) for key, (cond, ids) in wanted.items()}
+    cause = case(*[(c, literal(key)) for key, c in each.items()], else_=None).label("cause")
+    order = (t.statement_id, t.row_number, t.id)
+    inner = (
+        _sample_select()
+        .add_columns(cause, func.row_number().over(partition_by=cause, order_by=order).label("n"))
+        .where(*where(rollup.LINE, f), or_(*each.values()))
+        .subquery()
+    )
+    shown = [c for c in inner.c if c.key not in ("cause", "n")]
+    query = (
+        select(inner.c.cause, *shown)
+        .where(inner.c.n <= LINES_SHOWN)
+        .order_by(inner.c.cause, inner.c.n)
+    )
+    rows: dict[str, list[dict[str, object]]] = {key: [] for key in wanted}
+    with engine.connect() as conn:
+        for row in conn.execute(query).mappings():
+            rows[row["cause"]].append({k: v for k, v in row.items() if k != "cause"})
+    out = {key: _shown(pd.DataFrame(part)) for key, part in rows.items()}
+    return out
 
 
 def _source(f: Filters) -> Table:
@@ -141,6 +176,21 @@ def line_sample(
     of ``statements`` when given (the statements known to hold the first of them)."""
     t = rollup.LINE.c
     query = (
+        _sample_select()
+        .where(*where(rollup.LINE, f), *([condition] if condition is not None else []))
+        .where(*([t.statement_id.in_(statements)] if statements is not None else []))
+        .order_by(t.statement_id, t.row_number, t.id)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).mappings().all())
+    return _shown(frame)
+
+
+def _sample_select():  # type: ignore[no-untyped-def]
+    """The columns a sample shows, with names."""
+    t = rollup.LINE.c
+    return (
         select(
             t.usage_month.label("month"),
             Platform.name.label("platform"),
@@ -161,13 +211,11 @@ def line_sample(
         .join(Store, Store.id == t.store_id)
         .outerjoin(Track, Track.id == t.track_id)
         .outerjoin(Release, Release.id == t.release_id)
-        .where(*where(rollup.LINE, f), *([condition] if condition is not None else []))
-        .where(*([t.statement_id.in_(statements)] if statements is not None else []))
-        .order_by(t.statement_id, t.row_number)
-        .limit(limit)
     )
-    with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(query).mappings().all())
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Months and amounts as text, as the page shows them."""
     if frame.empty:
         return frame
     frame["month"] = frame["month"].map(month_text)
