@@ -200,6 +200,7 @@ def generate(url: str, lines: int, resume: bool) -> None:
     import postgres_import
     from sqlalchemy import func, select, text
 
+    from royalty.store import rollup
     from royalty.store.db import make_engine
     from royalty.store.models import Statement
 
@@ -227,9 +228,8 @@ def generate(url: str, lines: int, resume: bool) -> None:
         conn.execution_options(isolation_level="AUTOCOMMIT")
         conn.execute(text("VACUUM ANALYZE"))  # as autovacuum would, in time
         nano = conn.execute(text("SELECT SUM(amount_nano) FROM earning_line")).scalar()
-        summed = {t: conn.execute(text(f"SELECT SUM(amount_nano) FROM {t}")).scalar()
-                  for t in ("line_rollup", "line_rollup_track", "line_rollup_territory",
-                            "line_rollup_track_platform", "line_rollup_territory_platform")}  # fmt: skip
+        summed = {t.name: conn.execute(text(f"SELECT SUM(amount_nano) FROM {t.name}")).scalar()
+                  for t in rollup.TABLES}  # fmt: skip
     exact = all(v == nano for v in summed.values())
     print(
         f"summaries == SUM(amount_nano) of the lines ({Decimal(nano).scaleb(-9)} USD): "
@@ -381,7 +381,7 @@ def disk(url: str) -> None:
         database = conn.execute(text("SELECT pg_database_size(current_database())")).scalar()
         rows = {name: lines if name == "earning_line" else
                 conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
-                for name, *_ in sizes[:8]}  # fmt: skip
+                for name, *_ in sizes[:12]}  # fmt: skip
     engine.dispose()
     per = max(lines, 1) / 1e6
     print(
@@ -389,7 +389,7 @@ def disk(url: str) -> None:
         f"{database / per / 1e6:,.0f} MB per million lines"
     )
     print(f"{'table':<32}{'rows':>14}{'table MB':>10}{'index MB':>10}{'MB/1M lines':>13}")
-    for name, table, index in sizes[:8]:
+    for name, table, index in sizes[:12]:
         print(
             f"{name:<32}{rows[name]:>14,}{table / 1e6:>10,.0f}{index / 1e6:>10,.0f}"
             f"{(table + index) / per / 1e6:>13,.1f}"

@@ -34,7 +34,7 @@ from royalty.store.models import EarningLine
 
 RELEASE = Path(__file__).parent / "releases" / "2026-12"
 FIGURES = json.loads((RELEASE / "figures.json").read_text(encoding="utf-8"))
-PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008")
+PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 """What a release database is upgraded through."""
 NEW_FILE = dk_file([dk_row("2026-10", "1.25"), dk_row("2026-11", "0.75", store="Deezer")])
 """A statement the release database does not hold."""
@@ -123,12 +123,63 @@ def assert_release_figures(engine) -> None:
     assert figures(engine) == FIGURES
 
 
+def assert_new_summaries_are_the_lines(engine, monkeypatch) -> None:
+    """What 0009's summaries give the Statements page and a label's pages is what the lines
+    themselves give (the release had no such summaries: its pages read the lines)."""
+    from sqlalchemy import func as f
+
+    from royalty.analytics import aggregate, coverage, money_went, statements
+    from royalty.store import rollup
+
+    line = rollup.LINE.c
+    with engine.connect() as conn:
+        reported = {
+            sid: (low, high)
+            for sid, low, high in conn.execute(
+                select(
+                    line.statement_id, f.min(line.reporting_month), f.max(line.reporting_month)
+                ).group_by(line.statement_id)
+            )
+        }
+    listed = statements.statement_list(engine)
+    assert listed and all(
+        (i.reporting_period is None) == (reported.get(i.id, (None,))[0] is None) for i in listed
+    )
+    artists = [None, *analytics.artists(engine)]
+
+    def figures_now():  # type: ignore[no-untyped-def]
+        return (
+            [(i.id, i.reporting_period) for i in statements.statement_list(engine)],
+            {a: coverage.coverage(engine, a).to_json() for a in artists},
+            {
+                a: [
+                    (c.key, c.lines, c.totals, c.sample.to_dict("records"))
+                    for c in money_went.where_money_went(engine, analytics.Filters(artist=a))
+                ]
+                for a in artists
+            },
+            {
+                a: analytics.top_territories(
+                    engine, analytics.Filters(artist=a), analytics.main_currency(engine, a)
+                ).to_dict("records")
+                for a in artists
+            },
+        )
+
+    summed = figures_now()
+    assert any(causes for causes in summed[2].values())
+    monkeypatch.setattr(aggregate, "SOURCES", (rollup.PLATFORM, rollup.TERRITORY, rollup.LINE))
+    monkeypatch.setattr(money_went, "SOURCES", (rollup.LINE,))
+    monkeypatch.setattr(rollup, "LABEL_REPORTING", rollup.LINE)  # the list's months, from lines
+    assert figures_now() == summed
+
+
 def test_head_is_the_newest_migration():
     scripts = ScriptDirectory(str(schema.MIGRATIONS))
     assert scripts.get_heads() == [schema.HEAD]
 
 
-def test_a_release_database_opens_with_every_figure_unchanged(tmp_path):
+def test_a_release_database_opens_with_every_figure_unchanged(tmp_path, monkeypatch):
     url = release_copy(tmp_path)
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -141,6 +192,8 @@ def test_a_release_database_opens_with_every_figure_unchanged(tmp_path):
     assert schema.status(engine).up_to_date
     assert_release_figures(engine)
     assert schema_differences(engine) == []
+    assert_new_summaries_are_the_lines(engine, monkeypatch)
+    monkeypatch.undo()
     # and it takes new statements as any database does
     assert import_bytes(engine, "dk_2026-11.tsv", NEW_FILE).status == "imported"
 
@@ -186,23 +239,23 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0008", "pending": list(PENDING),
+        "current": "0001 (unversioned)", "head": "0009", "pending": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0008", "head": "0008", "pending": [], "ran": list(PENDING),
+        "current": "0009", "head": "0009", "pending": [], "ran": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "already at the newest version (0008)" in capsys.readouterr().out
+    assert "already at the newest version (0009)" in capsys.readouterr().out
     assert main(["db", "status", "--db", url]) == 0
-    assert "version 0008, the newest" in capsys.readouterr().out
+    assert "version 0009, the newest" in capsys.readouterr().out
 
 
 # --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------
 
 
 @pytest.mark.skipif(PG_URL is None, reason="no PostgreSQL server configured")
-def test_a_release_database_on_postgresql_keeps_every_figure(tmp_path):
+def test_a_release_database_on_postgresql_keeps_every_figure(tmp_path, monkeypatch):
     pg = create_engine(PG_URL)
     with pg.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -235,6 +288,8 @@ def test_a_release_database_on_postgresql_keeps_every_figure(tmp_path):
     assert schema.status(engine).up_to_date
     assert_release_figures(engine)
     assert schema_differences(engine) == []
+    assert_new_summaries_are_the_lines(engine, monkeypatch)
+    monkeypatch.undo()
     with engine.connect() as conn:
         widths = conn.execute(
             text(

@@ -98,8 +98,9 @@ def lines_of(rng: np.random.Generator, size: int, distinct: int) -> pd.DataFrame
             "platform_id": pick(ints),
             "track_id": pd.array(pick([None, *ints]), dtype="Int64"),
             "territory": pick([None, "US", "FR"]),
+            "reporting_month": pick([None, *(202402 + i for i in range(distinct))]),
             "quantity": rng.integers(0, 10**6, size),
-            "amount_nano": rng.integers(-(10**12), 10**12, size),
+            "amount_nano": rng.integers(-(10**12), 10**12, size) * rng.integers(0, 2, size),
         }
     )
 
@@ -113,8 +114,9 @@ def test_a_statements_sums_equal_a_group_by_of_its_lines(distinct):
         sums.add(batch)
     sums.write(taken, 1)  # type: ignore[arg-type]
     lines = pd.concat(batches, ignore_index=True)
+    lines["paid"] = rollup.paid_values(lines)
     for table in rollup.TABLES:
-        keys = [*rollup.KEY, *rollup.EXTRA[table.name]]
+        keys = list(rollup.KEYS[table.name])
         expected = (
             lines.assign(lines=1)
             .astype({"track_id": object})

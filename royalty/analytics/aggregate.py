@@ -77,14 +77,18 @@ COLUMN = {
 
 MEASURES = ["streams", "quantity", "income", "stream_income", "lines"]
 SOURCES: tuple[Table, ...] = (
+    rollup.LABEL_REPORTING,
+    rollup.LABEL_TERRITORY_PLATFORM,
     rollup.PLATFORM,
+    rollup.REPORTING,
     rollup.TRACK,
     rollup.TERRITORY,
     rollup.TERRITORY_PLATFORM,
     rollup.TRACK_PLATFORM,
     rollup.LINE,
 )
-"""Smallest first; the first holding every needed column answers the query."""
+"""Smallest first; the first holding every needed column answers the query (a whole label's
+grains, without the artist, first: they have a row per statement, platform and country)."""
 
 
 LINK = TrackLink.__table__
@@ -124,6 +128,12 @@ def track_rows(ids: Sequence[int]) -> Select[Any]:
 
 def needed_columns(f: Filters, by: Sequence[str]) -> set[str]:
     cols = {COLUMN[b] for b in by}
+    if f.artist is not None:
+        cols.add("artist_id")
+    if f.kinds:
+        cols.add("kind")
+    if f.period is not None:
+        cols.add("usage_month")
     if f.tracks:
         cols.add("track_id")
     if f.territories:
@@ -147,7 +157,11 @@ def where(t: Table, f: Filters) -> list[ColumnElement[bool]]:
         # Lines are indexed by statement only: find the statements with such lines in the
         # small platform summary, so the database reads those statements' lines, not all.
         narrow = Filters(artist=f.artist, period=f.period)
-        statements = select(rollup.PLATFORM.c.statement_id).where(*where(rollup.PLATFORM, narrow))
+        cols = needed_columns(narrow, ["statement"])
+        small = next(
+            (s for s in SOURCES if s is not t and cols <= set(s.c.keys())), rollup.PLATFORM
+        )
+        statements = select(small.c.statement_id).where(*where(small, narrow))
         clauses.append(t.c.statement_id.in_(statements.distinct()))
     if f.artist is not None:
         clauses.append(

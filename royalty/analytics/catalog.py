@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 
 from royalty.analytics.currency import ecb_rate
 from royalty.store import rollup
@@ -26,7 +26,7 @@ def artists(engine: Engine) -> list[str]:
 
 def months(engine: Engine, artist: str | None = None) -> list[int]:
     """Usage months (YYYYMM) with lines, sorted."""
-    t = rollup.PLATFORM
+    t = _grain(artist)
     query = select(t.c.usage_month).distinct()
     if artist is not None:
         query = query.where(
@@ -36,13 +36,18 @@ def months(engine: Engine, artist: str | None = None) -> list[int]:
         return sorted(int(m) for m in conn.execute(query).scalars())
 
 
+def _grain(artist: str | None) -> Table:
+    """The smallest summary for one artist, or for all (without the artist in its key)."""
+    return rollup.LABEL_REPORTING if artist is None else rollup.PLATFORM
+
+
 def years(engine: Engine, artist: str | None = None) -> list[int]:
     return sorted({m // 100 for m in months(engine, artist)})
 
 
 def platform_names(engine: Engine) -> list[str]:
     """Canonical platforms with stored lines, sorted."""
-    present = select(rollup.PLATFORM.c.platform_id).distinct()
+    present = select(rollup.LABEL_REPORTING.c.platform_id).distinct()
     with engine.connect() as conn:
         rows = conn.execute(select(Platform.name).where(Platform.id.in_(present))).scalars()
         return sorted(rows, key=str.casefold)
@@ -61,7 +66,7 @@ def has_data(engine: Engine) -> bool:
 
 def main_currency(engine: Engine, artist: str | None = None) -> str:
     """The currency most of the income is in (compared at recent ECB rates); USD when empty."""
-    t = rollup.PLATFORM
+    t = _grain(artist)
     query = select(t.c.currency, func.sum(t.c.amount_nano), func.max(t.c.usage_month))
     if artist is not None:
         query = query.where(

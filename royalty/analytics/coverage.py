@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, func, select
 
-from royalty.analytics.aggregate import Filters, where
+from royalty.analytics.aggregate import Filters, needed_columns, source_for, where
 from royalty.analytics.catalog import main_currency
 from royalty.analytics.period import overview
 from royalty.months import add_months, month_text
@@ -129,7 +129,7 @@ def _spans(
 ) -> tuple[dict[str, set[tuple[int, int]]], dict[str, dict[int, set[int]]]]:
     """Source -> the (first, last) usage months its summary rows cover; source -> statement
     -> the usage months it covers."""
-    t = rollup.PLATFORM
+    t = source_for(needed_columns(f, ["statement", "month", "month_end"]))
     query = (
         select(Statement.source, t.c.statement_id, t.c.usage_month, t.c.usage_month_end)
         .join(Statement, Statement.id == t.c.statement_id)
@@ -149,15 +149,16 @@ def _lags(
     engine: Engine, f: Filters
 ) -> tuple[dict[str, dict[int, int]], dict[str, dict[str, dict[int, int]]], dict[str, set[int]]]:
     """Source -> {lag in months: lines}, the same per platform, and source -> the months it
-    reported in, from the lines that say when they were reported."""
-    t = rollup.LINE
+    reported in, from the lines that say when they were reported (counted in the summaries
+    keyed by reporting month)."""
+    t = source_for(needed_columns(f, ["platform", "month"]) | {"reporting_month"})
     query = (
         select(
             Statement.source,
             Platform.name,
             t.c.usage_month,
             t.c.reporting_month,
-            func.count().label("lines"),
+            (func.count() if t is rollup.LINE else func.sum(t.c.lines)).label("lines"),
         )
         .join(Statement, Statement.id == t.c.statement_id)
         .join(Platform, Platform.id == t.c.platform_id)

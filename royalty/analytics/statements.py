@@ -3,7 +3,10 @@ reconciliation receipt (the file's own totals against what is stored, to the las
 
 The file's totals are what the import summed from every line the file gives, kept at full
 precision (``statement_total``); what is stored is summed again here from the stored lines'
-exact text, so the receipt is a fresh check, not a copy of the import's own word. Lines the
+exact text, so the receipt is a fresh check, not a copy of the import's own word. That is why
+the receipt alone reads lines (one statement's, which the statement index finds): the
+summaries hold nano-units, and the text a line keeps may be finer than that, and they were
+written by the same import whose work the receipt checks. The list reads the summaries. Lines the
 import skipped as already stored by an earlier statement of the same source make the only
 difference allowed, and the receipt says how much that is.
 """
@@ -19,6 +22,7 @@ from sqlalchemy import Engine, Numeric, Row, Text, cast, func, select
 
 from royalty.money import EXACT, decimal_text, exact_sum, nano_to_decimal
 from royalty.months import month_text
+from royalty.store import rollup
 from royalty.store.models import (
     Artist,
     EarningLine,
@@ -125,7 +129,7 @@ def statement_info(engine: Engine, statement_id: int) -> StatementInfo | None:
 
 
 def _statements(engine: Engine, statement_id: int | None) -> list[StatementInfo]:
-    line = EarningLine.__table__.c
+    summed = rollup.LABEL_REPORTING.c  # the lines' reporting months, summed without the artist
     table = Statement.__table__
     one = statement_id is not None
     with engine.connect() as conn:
@@ -145,12 +149,12 @@ def _statements(engine: Engine, statement_id: int | None) -> list[StatementInfo]
             sid: (low, high)
             for sid, low, high in conn.execute(
                 select(
-                    line.statement_id,
-                    func.min(line.reporting_month),
-                    func.max(line.reporting_month),
+                    summed.statement_id,
+                    func.min(summed.reporting_month),
+                    func.max(summed.reporting_month),
                 )
-                .where(*([line.statement_id == statement_id] if one else []))
-                .group_by(line.statement_id)
+                .where(*([summed.statement_id == statement_id] if one else []))
+                .group_by(summed.statement_id)
             )
         }
     return [_info(row, totals.get(row.id, {}), reported.get(row.id)) for row in statements]

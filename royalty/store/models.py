@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, SmallInteger, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from royalty.vocabulary import KINDS, NANO  # noqa: F401  (the schema's words, defined there)
@@ -289,6 +289,59 @@ class TerritoryPlatformRollup(_RollupColumns, table=True):
     territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
 
 
+class ReportingRollup(_RollupColumns, table=True):
+    """By platform, reporting month and what a line was paid: the statement list's reporting
+    months, coverage's lags and where the money went, without reading the lines."""
+
+    __tablename__ = "line_rollup_reporting"
+    __table_args__ = (Index("ix_rollup_rep_artist_month", "artist_id", "usage_month"),)
+
+    platform_id: int = Field(foreign_key="platform.id")
+    reporting_month: int | None = None
+    paid: int = Field(sa_type=SmallInteger)
+    """-1: less than nothing; 0: nothing for units played (quantity > 0); 1: the rest
+    (``royalty.store.rollup.PAID``)."""
+
+
+class _LabelRollupColumns(SQLModel):
+    """``_RollupColumns`` without the artist: a whole label's pages sum every artist, and a
+    grain without the artist has a row per statement, month, platform and territory instead of
+    one per artist as well. The statement and its rate stay in the key, so conversion is as
+    exact as on the lines."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", ondelete="CASCADE", index=True)
+    usage_month: int
+    usage_month_end: int
+    kind: str = Field(max_length=16)
+    currency: str = Field(max_length=3)
+    source_currency: str | None = Field(default=None, max_length=3)
+    fx_rate: str | None = None
+    quantity: int = Field(sa_type=BigInteger)
+    amount_nano: int = Field(sa_type=BigInteger)
+    lines: int = 0
+
+
+class LabelReportingRollup(_LabelRollupColumns, table=True):
+    """Every artist's lines by platform, reporting month and what was paid: a label's
+    overview, platforms, statement list, coverage and where the money went."""
+
+    __tablename__ = "label_rollup_reporting"
+
+    platform_id: int = Field(foreign_key="platform.id")
+    reporting_month: int | None = None
+    paid: int = Field(sa_type=SmallInteger)
+
+
+class LabelTerritoryPlatformRollup(_LabelRollupColumns, table=True):
+    """Every artist's lines by territory and platform: a label's map and top countries."""
+
+    __tablename__ = "label_rollup_territory_platform"
+
+    platform_id: int = Field(foreign_key="platform.id")
+    territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
+
+
 class Payee(SQLModel, table=True):
     """Someone who gets a share of an artist's income: a band member, a producer, a featured
     artist, a manager's commission. The artist itself is a payee too, by its name, for the
@@ -355,6 +408,9 @@ SQLITE_ONLY: tuple[Table, ...] = (
     TrackPlatformRollup.__table__,
     TerritoryRollup.__table__,
     TerritoryPlatformRollup.__table__,
+    ReportingRollup.__table__,
+    LabelReportingRollup.__table__,
+    LabelTerritoryPlatformRollup.__table__,
 )
 """Tables whose foreign keys exist on SQLite only. On PostgreSQL each key was a trigger and a
 lookup per row, most of a million-line import's time; the importer writes only ids it has just

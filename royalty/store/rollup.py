@@ -2,15 +2,21 @@
 
 A statement line is already close to the finest grain a person asks about (month x store x
 track x country), so one summary "by everything" would be as large as the lines. Instead each
-statement is summed at the few grains the pages need, each keyed by artist, month, kind,
-currency and the statement's own exchange rate, plus:
+statement is summed at the few grains the pages need, each keyed by the statement, month,
+kind, currency and the statement's own exchange rate, plus:
 
-* ``line_rollup``: platform (overview, platform comparison, Unwrapped);
-* ``line_rollup_track``: track (top tracks);
-* ``line_rollup_track_platform``: track and platform (one platform's tracks: Spotify's
+* ``line_rollup``: artist and platform (overview, platform comparison, Unwrapped);
+* ``line_rollup_track``: artist and track (top tracks);
+* ``line_rollup_track_platform``: artist, track and platform (one platform's tracks: Spotify's
   1,000-stream rule, the tracks page filtered by platform);
-* ``line_rollup_territory``: territory (map, top countries);
-* ``line_rollup_territory_platform``: territory and platform (the map filtered by platform).
+* ``line_rollup_territory``: artist and territory (map, top countries);
+* ``line_rollup_territory_platform``: artist, territory and platform (the map filtered by
+  platform);
+* ``line_rollup_reporting``: artist, platform, reporting month and what a line was paid
+  (``PAID``): the statement list's reporting months, coverage's lags, where the money went;
+* ``label_rollup_reporting`` and ``label_rollup_territory_platform``: the same without the
+  artist, for a whole label's pages (a row per statement, platform and country, not per
+  artist as well).
 
 ``royalty.analytics.aggregate`` picks the smallest table that has every column a query groups or filters
 on, and reads ``earning_line`` itself only when none does (a track *and* a territory filter).
@@ -19,6 +25,8 @@ exactly what the lines would. An import sums its lines batch by batch as it stor
 (``Sums``) and writes the summaries inside its own transaction, so a file and its summaries
 are stored together or not at all; ``add_statement`` sums an already stored statement with
 ``INSERT ... SELECT ... GROUP BY`` (rebuilds, databases from before the summaries).
+Every grain is in ``FILL_ORDER``: the import, ``add_statement``, ``rebuild`` and removal all
+follow it.
 """
 
 from __future__ import annotations
@@ -27,13 +35,27 @@ from weakref import WeakSet
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+)
 
 from royalty.store.bulk import Writer
 from royalty.store.keyindex import KeyIndex
 from royalty.store.models import (
     EarningLine,
+    LabelReportingRollup,
+    LabelTerritoryPlatformRollup,
     LineRollup,
+    ReportingRollup,
     Statement,
     TerritoryPlatformRollup,
     TerritoryRollup,
@@ -47,36 +69,79 @@ TRACK = TrackRollup.__table__
 TRACK_PLATFORM = TrackPlatformRollup.__table__
 TERRITORY = TerritoryRollup.__table__
 TERRITORY_PLATFORM = TerritoryPlatformRollup.__table__
-TABLES: tuple[Table, ...] = (PLATFORM, TRACK, TRACK_PLATFORM, TERRITORY, TERRITORY_PLATFORM)
+REPORTING = ReportingRollup.__table__
+LABEL_REPORTING = LabelReportingRollup.__table__
+LABEL_TERRITORY_PLATFORM = LabelTerritoryPlatformRollup.__table__
 
-KEY = ("statement_id", "artist_id", "usage_month", "usage_month_end", "kind", "currency",
-       "source_currency", "fx_rate")  # fmt: skip
+LABEL_KEY = ("statement_id", "usage_month", "usage_month_end", "kind", "currency",
+             "source_currency", "fx_rate")  # fmt: skip
 """Columns every grain groups by."""
+KEY = ("statement_id", "artist_id", *LABEL_KEY[1:])
+"""Columns every grain of one artist's rows groups by."""
 
-EXTRA = {
-    PLATFORM.name: ("platform_id",),
-    TRACK.name: ("track_id",),
-    TRACK_PLATFORM.name: ("platform_id", "track_id"),
-    TERRITORY.name: ("territory",),
-    TERRITORY_PLATFORM.name: ("platform_id", "territory"),
+KEYS: dict[str, tuple[str, ...]] = {
+    PLATFORM.name: (*KEY, "platform_id"),
+    TRACK.name: (*KEY, "track_id"),
+    TRACK_PLATFORM.name: (*KEY, "platform_id", "track_id"),
+    TERRITORY.name: (*KEY, "territory"),
+    TERRITORY_PLATFORM.name: (*KEY, "platform_id", "territory"),
+    REPORTING.name: (*KEY, "platform_id", "reporting_month", "paid"),
+    LABEL_REPORTING.name: (*LABEL_KEY, "platform_id", "reporting_month", "paid"),
+    LABEL_TERRITORY_PLATFORM.name: (*LABEL_KEY, "platform_id", "territory"),
 }
-"""Columns a grain adds to ``KEY``."""
+"""Each grain's key: the columns it groups by."""
 
 FILL_ORDER: tuple[tuple[Table, Table], ...] = (
     (TRACK_PLATFORM, LINE),
     (TERRITORY_PLATFORM, LINE),
+    (REPORTING, LINE),
     (PLATFORM, TRACK_PLATFORM),
     (TRACK, TRACK_PLATFORM),
     (TERRITORY, TERRITORY_PLATFORM),
+    (LABEL_TERRITORY_PLATFORM, TERRITORY_PLATFORM),
+    (LABEL_REPORTING, REPORTING),
 )
-"""(summary, what it is summed from): only the two finest grains read the lines."""
+"""(summary, what it is summed from): the one list of grains. Only the finest read the
+lines; each other one is summed from a finer grain whose key holds all of its own."""
+TABLES: tuple[Table, ...] = tuple(target for target, _ in FILL_ORDER)
+FINEST = tuple(target for target, source in FILL_ORDER if source is LINE)
+"""The grains summed from the lines; the others are summed from these."""
+COARSE_FROM = tuple((target, source) for target, source in FILL_ORDER if source is not LINE)
+"""(coarser grain, the grain it is summed from)."""
+SUMMED = ("quantity", "amount_nano", "lines")
+
+PAID_LESS, PAID_NOTHING, PAID = -1, 0, 1
+"""``paid``: a negative amount; no money for units played (quantity > 0); anything else.
+A grain keyed by it sums each sort apart, so the lines that earned nothing or less than nothing
+(``royalty.analytics.money_went``) are counted and summed exactly without reading them."""
+
+
+def paid_sql(t: Table) -> ColumnElement[int]:
+    """``paid`` of a line, in SQL."""
+    return case(
+        (t.c.amount_nano < 0, PAID_LESS),
+        (and_(t.c.amount_nano == 0, t.c.quantity > 0), PAID_NOTHING),
+        else_=PAID,
+    )
+
+
+def paid_values(lines: pd.DataFrame) -> np.ndarray:
+    """``paid`` of each line of a batch, as ``paid_sql`` gives it."""
+    nano = lines["amount_nano"].to_numpy(dtype=np.int64)
+    quantity = lines["quantity"].to_numpy(dtype=np.int64)
+    return np.where(nano < 0, PAID_LESS, np.where((nano == 0) & (quantity > 0), PAID_NOTHING, PAID))
+
 
 _checked: WeakSet[Engine] = WeakSet()
 
 
 def _fill(conn: Connection, target: Table, source: Table, statement_id: int) -> None:
     """One grouped ``INSERT ... SELECT`` of one statement from ``source`` into ``target``."""
-    keys = [source.c[name] for name in (*KEY, *EXTRA[target.name])]
+    names = KEYS[target.name]
+    keys = [
+        paid_sql(source).label("paid") if n == "paid" and source is LINE else source.c[n]
+        for n in names
+    ]
     lines = func.count() if source is LINE else func.sum(source.c.lines)
     query = (
         select(
@@ -88,17 +153,8 @@ def _fill(conn: Connection, target: Table, source: Table, statement_id: int) -> 
         .where(source.c.statement_id == statement_id)
         .group_by(*keys)
     )
-    columns = [*KEY, *EXTRA[target.name], "quantity", "amount_nano", "lines"]
+    columns = [*names, "quantity", "amount_nano", "lines"]
     conn.execute(insert(target).from_select(columns, query))
-
-
-FINEST = (TRACK_PLATFORM, TERRITORY_PLATFORM)
-"""The grains summed from the lines; the others are summed from these (``FILL_ORDER``)."""
-SUMMED = ("quantity", "amount_nano", "lines")
-
-
-COARSE_FROM = ((PLATFORM, TRACK_PLATFORM), (TRACK, TRACK_PLATFORM), (TERRITORY, TERRITORY_PLATFORM))
-"""(coarser grain, the finest grain it is summed from) when an import writes its sums."""
 
 
 class Sums:
@@ -108,25 +164,27 @@ class Sums:
     (on PostgreSQL too: there the server's ``GROUP BY`` would run after the lines are copied,
     where the client's summing runs while the server stores them; ``docs/scale.md``).
     Keys become small integer codes, the same in every batch (grouping text and NULL keys in
-    pandas took several times longer), and the columns every grain shares (``KEY``) one code
-    per distinct combination, so that each of the two finest grains keeps running sums per
-    distinct (shared code, its own columns) (``_Grain``) and hashes and compares two or three
-    codes per line instead of ten; the codes turn back into the stored values once, when the
-    sums are written, and the coarser grains are summed from the finest then.
+    pandas took several times longer), and the columns every finest grain starts with
+    (``KEY``) one code per distinct combination, so that each finest grain keeps running sums
+    per distinct (shared code, its own columns) (``_Grain``) and hashes and compares two to
+    four codes per line instead of ten or more; the codes turn back into the stored values
+    once, when the sums are written, and the coarser grains are summed from the finest then.
     """
 
     def __init__(self) -> None:
-        self.names = sorted({n for t in FINEST for n in (*KEY, *EXTRA[t.name])})
+        self.names = sorted({n for t in FINEST for n in KEYS[t.name]})
         self.codes: dict[str, dict[object, int]] = {n: {} for n in self.names}
         self.shared: dict[tuple[int, ...], int] = {}
         """The codes of ``KEY``'s columns -> their combination's code, for the statement."""
-        self.grains = {t.name: _Grain(1 + len(EXTRA[t.name])) for t in FINEST}
+        self.grains = {t.name: _Grain(1 + len(_own(t))) for t in FINEST}
 
     def add(self, lines: pd.DataFrame) -> None:
         """Sum a batch of lines exactly as inserted (columns of ``earning_line``)."""
         if lines.empty:
             return
-        codes = {name: self._encode(name, lines[name]) for name in self.names}
+        columns = {n: lines[n] for n in self.names if n != "paid"}
+        columns["paid"] = pd.Series(paid_values(lines), index=lines.index)
+        codes = {name: self._encode(name, columns[name]) for name in self.names}
         values = np.column_stack(
             [
                 lines["quantity"].to_numpy(dtype=np.int64),
@@ -136,7 +194,7 @@ class Sums:
         )
         shared = self._combine(np.column_stack([codes[n] for n in KEY]))
         for target in FINEST:
-            keys = np.column_stack([shared, *(codes[n] for n in EXTRA[target.name])])
+            keys = np.column_stack([shared, *(codes[n] for n in _own(target))])
             self.grains[target.name].add(keys, values)
 
     def _combine(self, keys: np.ndarray) -> np.ndarray:
@@ -156,23 +214,27 @@ class Sums:
         """Insert every grain's sums, in the writer's transaction."""
         finest = {t.name: self.grains[t.name].result() for t in FINEST if self.grains[t.name]}
         shared = np.array(list(self.shared), dtype=np.int64).reshape(-1, len(KEY))
+        summed = {  # KEY's codes again in place of each shared code
+            name: (list(KEYS[name]), np.column_stack([shared[keys[:, 0]], keys[:, 1:]]), sums)
+            for name, (keys, sums) in finest.items()
+        }
         for target, source in (*((t, t) for t in FINEST), *COARSE_FROM):
-            if source.name not in finest:
+            if source.name not in summed:
                 continue
-            keys, sums = finest[source.name]
-            keys = np.column_stack([shared[keys[:, 0]], keys[:, 1:]])  # KEY's codes again
-            names = [*KEY, *EXTRA[source.name]]
+            names, keys, sums = summed[source.name]
             if target is not source:  # a coarser grain: the same sums without some keys
-                wanted = [*KEY, *EXTRA[target.name]]
+                wanted = list(KEYS[target.name])
                 keys, sums = _group_sum(keys[:, [names.index(n) for n in wanted]], sums)
                 names = wanted
+                summed[target.name] = (names, keys, sums)
             rows = pd.DataFrame({n: self._decode(n, keys[:, i]) for i, n in enumerate(names)})
             for i, name in enumerate(SUMMED):
                 rows[name] = sums[:, i]
             if set(rows["statement_id"].unique()) != {statement_id}:
                 raise ValueError("summed lines of another statement")
             # in key order, so the summary tables' indexes are filled in order
-            writer.append(target, rows.sort_values(["artist_id", "usage_month"]))
+            order = ["artist_id", "usage_month"] if "artist_id" in names else ["usage_month"]
+            writer.append(target, rows.sort_values(order))
 
     def _encode(self, name: str, values: pd.Series) -> np.ndarray:
         """Values -> int codes kept for the whole statement; NULL is a value of its own."""
@@ -186,6 +248,14 @@ class Sums:
         if all(isinstance(v, int) for v in values):
             return np.asarray(values, dtype=np.int64)[codes]
         return np.asarray(values, dtype=object)[codes]
+
+
+def _own(grain: Table) -> tuple[str, ...]:
+    """The columns of a finest grain's key after ``KEY``, which every finest grain starts with."""
+    key = KEYS[grain.name]
+    if key[: len(KEY)] != KEY:
+        raise ValueError(f"{grain.name}: a grain summed from the lines must start with KEY")
+    return key[len(KEY) :]
 
 
 class _Grain:
