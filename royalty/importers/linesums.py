@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from royalty.errors import StatementError
 from royalty.importers.base import FileFacts
@@ -87,7 +89,7 @@ class Running:
             cells = _field(data, "amount").iloc[where].str.strip()
             parsed = parse_amounts(cells, decimal_comma=style)
             if read and not bool(parsed.bad.any()):
-                amounts = parsed.text
+                amounts = pa.array(parsed.text.to_numpy(), type=pa.string(), from_pandas=True)
         if amounts is not None and "quantity" in data.columns:
             counts, bad = parse_quantities(
                 data["quantity"].iloc[where].str.strip(), decimal_comma=style
@@ -103,7 +105,7 @@ class Running:
             part = stretch == k
             parts.append(
                 _sums(
-                    amounts[part] if amounts is not None else None,
+                    amounts.filter(part) if amounts is not None else None,
                     units[part] if units is not None else None,
                     int(part.sum()),
                 )
@@ -116,7 +118,8 @@ class Running:
         for key in value.unique():
             mine = (value == key).to_numpy()
             broken = bool(bad[mine].any())
-            part = _sums(None if broken else text[mine], None, int(mine.sum()))
+            mine_text = None if broken else pa.array(text[mine].to_numpy(), type=pa.string())
+            part = _sums(mine_text, None, int(mine.sum()))
             self.groups[str(key)] = self.groups.get(str(key), Sums(quantity=None)) + part
 
     def stretch(self, sums: Sums) -> None:
@@ -164,17 +167,17 @@ class Running:
             )
 
 
-def _sums(amounts: pd.Series | None, units: np.ndarray | None, lines: int) -> Sums:
+def _sums(amounts: pa.Array | None, units: np.ndarray | None, lines: int) -> Sums:
     """``amounts`` (parsed text; None: not all numbers) and ``units`` of ``lines`` lines."""
     quantity = int(units.sum()) if units is not None else None
     if amounts is None:
         return Sums(lines, None, Decimal(0), quantity)
     total = exact_sum(amounts)
     # without their signs: the sum less twice the negative ones' (few: only they are added)
-    negative = amounts.str.startswith("-").fillna(False).to_numpy(dtype=bool)
+    negative = pc.starts_with(amounts, "-")
     size = total
-    if negative.any():
-        size = EXACT.subtract(total, EXACT.multiply(exact_sum(amounts[negative]), 2))
+    if pc.any(negative).as_py():
+        size = EXACT.subtract(total, EXACT.multiply(exact_sum(amounts.filter(negative)), 2))
     return Sums(lines, total, size, quantity)
 
 
