@@ -43,29 +43,6 @@ def check_quotes(name: str, frame: pd.DataFrame, delimiter: str) -> pd.DataFrame
     return frame
 
 
-def checked_batch(
-    name: str,
-    batch: pa.RecordBatch,
-    header: list[str],
-    rows: pd.Index,
-    delimiter: str,
-    keep: list[int],
-) -> pd.DataFrame:
-    """The cells of a batch the fast reader parsed, every column checked as ``check_quotes``
-    checks a frame's, without making text of the ones not kept; the kept columns (positions
-    in the batch) as a frame indexed by ``rows``, whole-cell quotes removed."""
-    quoted = [
-        _checked(name, batch.column(i), header[i], rows, delimiter)
-        for i in range(batch.num_columns)
-    ]
-    frame = batch.select(keep).to_pandas()
-    frame.columns = [header[i] for i in keep]
-    frame.index = rows
-    if any(quoted[i] for i in keep):
-        return check_quotes(name, frame, delimiter)
-    return frame
-
-
 def _checked(name: str, values: pa.Array, column: str, rows: pd.Index, delimiter: str) -> bool:
     """Raises for a cell longer than a statement's or a quote that swallows line ends; True
     when a TAB file's cells start with quotes (to be removed)."""
