@@ -46,6 +46,8 @@ _POINT_FORM = r"^-?((\d+|\d{1,3}(,\d{3})+)(\.\d*)?|\.\d+|\d+(\.\d+)?[eE][-+]?\d+
 _COMMA_FORM = r"^-?((\d+|\d{1,3}(\.\d{3})+)(,\d*)?|,\d+)$"
 _FAST = {False: _PLAIN, True: r"^-?\d+$"}
 """Cells that need no clean-up in each style (the common case skips it)."""
+_FAST_COMMA = r"^-?\d+(,\d+)?$"
+"""Decimal-comma cells whose only clean-up is the comma made a point."""
 EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[InvalidOperation, Overflow])
 """Decimal arithmetic that never rounds: the default context keeps 28 significant digits,
 and a statement may give 40."""
@@ -159,6 +161,13 @@ def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> Pa
         decimal_comma = guess_decimal_comma(values)
     plain = pc.match_substring_regex(text, _FAST[decimal_comma])
     misfit = None
+    if (
+        decimal_comma
+        and not pc.all(plain).as_py()
+        and pc.all(pc.match_substring_regex(text, _FAST_COMMA)).as_py()
+    ):  # ``0,0234``: only the comma changes
+        text = pc.replace_substring(text, ",", ".")
+        plain = pa.array(np.ones(len(text), dtype=bool))
     if not pc.all(plain).as_py():  # the common case, plain numbers, skips the clean-up
         text, misfit = clean_numbers(text, decimal_comma=decimal_comma)
         plain = pc.match_substring_regex(text, _PLAIN)

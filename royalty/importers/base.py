@@ -19,9 +19,14 @@ number style, what ``scan`` found in the whole file, and the file row its data s
   row. The names stand for the header: the layout is then detected by them like any header (so
   its ``recognize`` or ``signature`` must accept them), and every row, the first included, is
   data.
-* ``scan(chunks, facts) -> dict``: reads the raw chunks once before the import, for facts one
-  row needs from another anywhere in the file; the result is ``facts.scanned``. The chunks
-  hold the columns the layout maps (``facts.mapping``), and may hold no others.
+* ``scan(chunks, facts) -> dict``: called once before the import, for facts one row needs
+  from another anywhere in the file; the result is ``facts.scanned``. It may read the raw
+  chunks (a second pass over the file: they hold the columns the layout maps,
+  ``facts.mapping``, and may hold no others) or leave them unread, and return what ``prepare``
+  keeps from chunk to chunk (the chunks of an import come in file order). A function it
+  returns under ``FINISH`` is called with the facts after the import's last chunk, inside its
+  transaction: a check that needs every row (a ``StatementError`` there stores nothing). A
+  preview has no scan.
 * ``prepare(data, facts) -> data``: the layout's own code on a chunk with field names (drop
   transfer rows, fill a month from the header, ...); ``whole_table`` gives it all rows at once.
   A row that is not a line (a payout, a total row) is marked with ``drop_rows(data, mask,
@@ -77,6 +82,9 @@ REQUIRED = ("usage_month", "store", "amount")
 DROPPED = "dropped"
 """The column a ``prepare`` hook fills (through ``drop_rows``) with why a row is not a line."""
 EMPTY, NOT_A_LINE = "empty", "not a line"
+FINISH = "finish"
+"""The key of ``scan``'s result for what is checked after the last chunk (see the module
+docstring)."""
 
 
 @dataclass(frozen=True)
@@ -175,9 +183,9 @@ class Layout:
     """``prepare`` gets the whole table at once, not chunk by chunk: for small tables whose
     rows are checked against each other (a summary's Total row)."""
     scan: Callable[[Iterable[pd.DataFrame], FileFacts], Mapping[str, object]] | None = None
-    """For a layout whose rows need facts from other rows of the file: reads the raw chunks
-    once before the import; what it returns reaches every chunk's ``prepare`` as
-    ``facts.scanned``."""
+    """For a layout whose rows need facts from other rows of the file: called once before the
+    import (it may read the raw chunks); what it returns reaches every chunk's ``prepare`` as
+    ``facts.scanned``, and its ``FINISH`` runs after the last chunk."""
     blank_amount_is_zero: bool = False
     fills: tuple[str, ...] = ()
     """Fields of ``REQUIRED`` whose column this layout reads when a file has it and its

@@ -11,11 +11,16 @@ column, and the total rows are dropped as ``total row`` (``base.drop_rows``).
 
 A layout describes its total rows once, as a ``TotalRows`` (which rows they are, what each
 says, how near it must be), names its ``scan`` as the layout's ``scan`` and calls its ``drop``
-first in ``prepare``. The scan adds up the lines of the whole file, which a chunk does not
-see; ``drop`` checks the total rows of its chunk, whose row numbers it knows. The number style
-is decided after the scan, so the scan adds up both ways and the check takes the one decided.
-Nothing is checked in a preview (there is no scan) or when a line's cell is no number in that
-style (``normalize`` names that cell).
+first in ``prepare``. The file is read once: the import's chunks come in file order, and
+``drop`` adds up each chunk's lines in the file's one number style (``linesums.Running``, which
+the scan sets up) before it checks the chunk's total rows against the lines above them and
+since the total row above them. What only the whole file can settle (a total that is neither,
+one per currency) is checked after the last chunk (the scan's ``FINISH``), inside the import's
+transaction: a disagreement there rolls the file back like any other. Only a layout that needs
+its total rows' content before its lines (``notes``, a footer's currency) or the values of
+``by`` (``groups``) reads the file first, for those alone. Nothing is checked in a preview (there
+is no scan) or when a line's cell is no number in the file's style (``normalize`` names that
+cell).
 
 A total covers the lines of the whole file, the lines above it, or the lines since the total
 row above it (a subtotal); it must agree with one of them. A layout whose files print one
@@ -30,17 +35,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pycountry
 
-from royalty.errors import StatementError
 from royalty.importers.agreement import agrees_as_spreadsheet
-from royalty.importers.base import FileFacts, drop_rows
-from royalty.money import EXACT, decimal_text, exact_sum, parse_amounts, parse_quantities
+from royalty.importers.base import FINISH, FileFacts, drop_rows
+from royalty.importers.linesums import Running
 from royalty.months import parse_months
 
 TOTAL_ROW = "total row"  # why a total row is not stored (``dropped_because``)
@@ -58,41 +61,6 @@ class Said:
     text: str
     column: str
     name: str
-
-
-@dataclass(frozen=True)
-class Sums:
-    """What some lines add up to, in one number style."""
-
-    lines: int = 0
-    amount: Decimal | None = Decimal(0)
-    """None once a line's amount is no number in this style."""
-    size: Decimal = Decimal(0)
-    """The amounts without their signs, added: what float addition errs relative to."""
-    quantity: int | None = 0
-    """None when the layout reads no units, or a line's units are no number."""
-
-    def __add__(self, other: Sums) -> Sums:
-        return Sums(
-            self.lines + other.lines,
-            None if self.amount is None or other.amount is None
-            else EXACT.add(self.amount, other.amount),
-            EXACT.add(self.size, other.size),
-            None if self.quantity is None or other.quantity is None
-            else self.quantity + other.quantity,
-        )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Scanned:
-    file: dict[bool, Sums]
-    """The whole file's lines, by number style (``decimal_comma``)."""
-    above: dict[int, dict[bool, Sums]] = field(default_factory=dict)
-    """Total row -> the lines above it."""
-    since: dict[int, dict[bool, Sums]] = field(default_factory=dict)
-    """Total row -> the lines since the total row above it, if there is one."""
-    groups: dict[bool, dict[str, Sums]] = field(default_factory=dict)
-    """The whole file's lines per value of ``TotalRows.by`` (upper-cased), by number style."""
 
 
 Finder = Callable[[pd.DataFrame], pd.Series]
@@ -118,13 +86,16 @@ class TotalRows:
     """Whether a total may cover the lines above it or since the last total (else: the file's)."""
 
     def scan(self, chunks: Iterable[pd.DataFrame], facts: FileFacts) -> dict[str, object]:
-        """The layout's ``scan``: the lines added up, for the whole file and above each
-        total row, in both number styles."""
-        styles = (False, True)
-        running = {style: Sums() for style in styles}
-        since: dict[bool, Sums] | None = None  # None above the first total row
-        scanned = _Scanned(file=running)
+        """The layout's ``scan``: where the import adds up the lines as it reads them
+        (``linesums.Running``, checked after the last chunk: ``FINISH``). Only what ``prepare``
+        needs before the lines is read from the file first: the total rows for ``notes``, the
+        values of ``by`` for ``groups``; other layouts' files are read once."""
+        running = Running(self.tolerance, self.subtotals)
+        result: dict[str, object] = {"totals": running, FINISH: running.finish}
+        if self.notes is None and self.by is None:
+            return result
         found: list[pd.DataFrame] = []
+        values: dict[str, None] = {}
         for chunk in chunks:
             data = pd.DataFrame(
                 {f: chunk[c].fillna("").astype(str) for f, c in facts.mapping.items()},
@@ -132,183 +103,51 @@ class TotalRows:
             )
             blank = fills_none(*facts.mapping)(data)  # ``normalize`` drops it as ``empty``
             total = self.find(data) & ~blank
-            lines = ~total & ~blank
-            if self.lines is not None:
-                lines &= self.lines(data)
-            cuts = np.flatnonzero(total.to_numpy())
-            # a style a line's amount does not fit is not the file's: only its lines counted
-            parts = {
-                style: self._sums(data, lines, cuts, style, running[style].amount is not None)
-                for style in styles
-            }
-            for k, at in enumerate([*cuts, None]):
-                for style in styles:
-                    running[style] = running[style] + parts[style][k]
-                    if since is not None:
-                        since[style] = since[style] + parts[style][k]
-                if at is None:
-                    break
-                row = int(chunk.index[at])  # the reader's index: the row in the file
-                scanned.above[row] = dict(running)
-                if since is not None:
-                    scanned.since[row] = since
-                since = {style: Sums() for style in styles}
-            if self.notes is not None and len(cuts):
+            if self.notes is not None and bool(total.any()):
                 found.append(data[total])
             if self.by is not None:
-                for style in styles:
-                    _add_groups(scanned.groups.setdefault(style, {}), data[lines], self.by, style)
-        result: dict[str, object] = {"totals": scanned}
+                lines = ~total & ~blank
+                if self.lines is not None:
+                    lines &= self.lines(data)
+                values.update(dict.fromkeys(_text(data[lines], self.by).str.upper().unique()))
+        result["total_groups"] = [str(v) for v in values]
         if self.notes is not None:
             empty = pd.DataFrame(columns=list(facts.mapping))
             result.update(self.notes(pd.concat(found) if found else empty))
         return result
 
-    def _sums(
-        self, data: pd.DataFrame, lines: pd.Series, cuts: np.ndarray, style: bool, read: bool
-    ) -> list[Sums]:
-        """The lines of each stretch of a chunk cut at its total rows (one more than cuts)."""
-        where = np.flatnonzero(lines.to_numpy())
-        stretch = np.searchsorted(cuts, where)
-        amounts = units = None
-        if read:
-            parsed = parse_amounts(data["amount"].iloc[where].str.strip(), decimal_comma=style)
-            amounts = None if bool(parsed.bad.any()) else parsed.text
-        if amounts is not None and "quantity" in data.columns:
-            counts, bad = parse_quantities(
-                data["quantity"].iloc[where].str.strip(), decimal_comma=style
-            )
-            units = None if bool(bad.any()) else counts
-        sums = []
-        for k in range(len(cuts) + 1):
-            part = stretch == k
-            text = amounts[part] if amounts is not None else None
-            sums.append(
-                Sums(
-                    lines=int(part.sum()),
-                    amount=exact_sum(text) if text is not None else None,
-                    size=exact_sum(text.str.lstrip("-")) if text is not None else Decimal(0),
-                    quantity=int(units[part].sum()) if units is not None else None,
-                )
-            )
-        return sums
-
     def drop(self, data: pd.DataFrame, facts: FileFacts) -> pd.DataFrame:
-        """The first thing a layout's ``prepare`` does: each total row of ``data`` checked
-        (``StatementError`` naming the first that does not agree), then marked dropped."""
+        """The first thing a layout's ``prepare`` does: the chunk's lines added up, each of its
+        total rows checked against those above it (``StatementError`` naming the first that
+        does not agree, or after the last chunk one that is not the file's either), then marked
+        dropped."""
         total = self.find(data)
-        scanned = facts.scanned.get("totals")
-        if isinstance(scanned, _Scanned) and facts.decimal_comma is not None:
-            for _, row in data[total].iterrows():
+        running = facts.scanned.get("totals")
+        if isinstance(running, Running) and facts.decimal_comma is not None:
+            style = bool(facts.decimal_comma)
+            lines = ~total
+            if self.lines is not None:
+                lines &= self.lines(data)
+            cuts = np.flatnonzero(total.to_numpy())
+            parts = running.add(data, lines.to_numpy(), cuts, style, self.by)
+            for k, at in enumerate([*cuts, None]):
+                running.stretch(parts[k])
+                if at is None:
+                    break
+                row = data.iloc[at]
                 group = str(row.get(self.by, "")).strip().upper() if self.by else None
                 for said in self.says(row, facts):
-                    self._check(said, int(row["row_number"]), scanned, facts, group)
+                    running.check(said, int(row["row_number"]), facts, group, style=style)
+                running.cut()
         return drop_rows(data, total, TOTAL_ROW)
-
-    def _check(
-        self, said: Said, row: int, scanned: _Scanned, facts: FileFacts, group: str | None
-    ) -> None:
-        text = said.text.strip()
-        style = bool(facts.decimal_comma)
-        file = scanned.file[style]
-        if group is not None:
-            file = scanned.groups.get(style, {}).get(group, Sums())
-        if not text or _count(file, said.measure) is None:
-            return
-        above = since = None
-        if self.subtotals and group is None:
-            above = scanned.above.get(row, {}).get(style)
-            since = scanned.since.get(row, {}).get(style)
-        scopes = [file, *(s for s in (above, since) if s is not None and s.lines > 0)]
-        if said.measure == "amount":
-            parsed = parse_amounts(pd.Series([text]), decimal_comma=style)
-            money = None if bool(parsed.bad.iloc[0]) else Decimal(parsed.text.iloc[0])
-            if money is not None and any(
-                s.amount is not None and self.tolerance(money, s.amount, lines=s.lines, size=s.size)
-                for s in scopes
-            ):
-                return
-        else:
-            counted, bad = parse_quantities(pd.Series([text]), decimal_comma=style)
-            count = None if bool(bad.iloc[0]) else int(counted[0])
-            if count is not None and any(count == _count(s, said.measure) for s in scopes):
-                return
-        raise StatementError(
-            facts.file,
-            _disagreement(said, text, file, above, since, facts),
-            row=row,
-            column=said.column,
-        )
-
-
-def _add_groups(groups: dict[str, Sums], lines: pd.DataFrame, by: str, style: bool) -> None:
-    """``groups`` plus the amounts of ``lines`` per value of ``by`` (a value none of whose
-    amounts is a number in ``style`` adds up to None, as the file's)."""
-    value = _text(lines, by).str.upper()
-    parsed = parse_amounts(_text(lines, "amount"), decimal_comma=style)
-    for key in value.unique():
-        mine = (value == key).to_numpy()
-        bad = bool(parsed.bad[mine].any())
-        text = parsed.text[mine]
-        part = Sums(
-            lines=int(mine.sum()),
-            amount=None if bad else exact_sum(text),
-            size=Decimal(0) if bad else exact_sum(text.str.lstrip("-")),
-            quantity=None,
-        )
-        groups[str(key)] = groups.get(str(key), Sums(quantity=None)) + part
 
 
 def groups(facts: FileFacts) -> list[str]:
     """The values of ``TotalRows.by`` the file's lines have (empty in a preview)."""
-    scanned = facts.scanned.get("totals")
-    if not isinstance(scanned, _Scanned) or facts.decimal_comma is None:
+    found = facts.scanned.get("total_groups")
+    if not isinstance(found, list) or facts.decimal_comma is None:
         return []
-    return list(scanned.groups.get(bool(facts.decimal_comma), {}))
-
-
-def _count(sums: Sums, measure: str) -> Decimal | int | None:
-    """What ``sums`` says for ``measure``: the amount, the units or the number of lines."""
-    if measure == "amount":
-        return sums.amount
-    return sums.lines if measure == "rows" else sums.quantity
-
-
-def _disagreement(
-    said: Said, text: str, file: Sums, above: Sums | None, since: Sums | None, facts: FileFacts
-) -> str:
-    """``the 'Period Total' row says 30.53 but the statement's 8 lines add up to 30.35097``,
-    with the lines above it and since the total row above it when they are others."""
-
-    def shown(sums: Sums) -> str:
-        value = _count(sums, said.measure)
-        if value is None:
-            return "?"
-        return decimal_text(value) if isinstance(value, Decimal) else f"{value:,}"
-
-    where = []
-    if above is not None and 0 < above.lines != file.lines:
-        where.append(f"{shown(above)} above it")
-    if since is not None and since.lines > 0:
-        where.append(f"{shown(since)} since the total row above it")
-    more = f" ({', '.join(where)})" if where else ""
-    if said.measure == "rows":
-        found = f"the file has {shown(file)} lines{more}"
-    elif said.measure == "quantity":
-        column = facts.mapping.get("quantity", "quantity")
-        more = f"; {', '.join(where)}" if where else ""
-        found = (
-            f"the statement's {file.lines:,} lines count {shown(file)} (their {column!r} "
-            f"cells add up to {shown(file)} units{more})"
-        )
-        text += " units"
-    else:
-        found = f"the statement's {file.lines:,} lines add up to {shown(file)}{more}"
-    return (
-        f"the {said.name} row says {text} but {found}; a line is missing or was changed, or "
-        "the total was: nothing was imported (export the statement again, or correct or "
-        "remove that row)"
-    )
+    return found
 
 
 def _text(data: pd.DataFrame, name: str, rows: np.ndarray | None = None) -> pd.Series:

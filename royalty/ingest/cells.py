@@ -32,19 +32,7 @@ def check_quotes(name: str, frame: pd.DataFrame, delimiter: str) -> pd.DataFrame
     for position, column in enumerate(frame.columns):  # by position: names may repeat ("")
         cells = frame.iloc[:, position]
         values = pa.array(cells, type=pa.string(), from_pandas=True)
-        longest = pc.max(pc.binary_length(values)).as_py() or 0
-        if longest > MAX_LINE_CHARS:  # no statement cell is that long: a broken or hostile file
-            i = int(np.argmax(pc.binary_length(values).to_numpy(zero_copy_only=False)))
-            raise StatementError(
-                name,
-                f"has a cell of {longest:,} characters; no statement has one longer than "
-                f"{MAX_LINE_CHARS // 1_000_000} MB: is this a statement?",
-                row=int(frame.index[i]),
-                column=str(column),
-            )
-        if delimiter == "\t":
-            if not pc.any(pc.starts_with(values, '"')).as_py():
-                continue
+        if _checked(name, values, str(column), frame.index, delimiter):
             texts = cells.tolist()
             for i, cell in enumerate(texts):
                 if cell and cell[0] == '"':
@@ -52,12 +40,42 @@ def check_quotes(name: str, frame: pd.DataFrame, delimiter: str) -> pd.DataFrame
                         raise _open_quote(name, int(frame.index[i]), column, cell)
                     texts[i] = unquote(cell)
             frame.iloc[:, position] = pd.Series(texts, index=frame.index, dtype=cells.dtype)
-        else:
-            broken = pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r"))
-            if pc.any(broken).as_py():
-                i = int(np.argmax(broken.to_numpy(zero_copy_only=False)))
-                raise _open_quote(name, int(frame.index[i]), column, str(cells.iloc[i]))
     return frame
+
+
+def _checked(name: str, values: pa.Array, column: str, rows: pd.Index, delimiter: str) -> bool:
+    """Raises for a cell longer than a statement's or a quote that swallows line ends; True
+    when a TAB file's cells start with quotes (to be removed)."""
+    lengths = pc.binary_length(values)
+    longest = pc.max(lengths).as_py() or 0
+    if longest > MAX_LINE_CHARS:  # no statement cell is that long: a broken or hostile file
+        i = int(np.argmax(lengths.to_numpy(zero_copy_only=False)))
+        raise StatementError(
+            name,
+            f"has a cell of {longest:,} characters; no statement has one longer than "
+            f"{MAX_LINE_CHARS // 1_000_000} MB: is this a statement?",
+            row=int(rows[i]),
+            column=column,
+        )
+    if delimiter == "\t":
+        if not _holds(values, b'"'):
+            return False
+        starts = pc.starts_with(values, '"')
+        if not pc.any(starts).as_py():
+            return False
+        odd = pc.equal(pc.bit_wise_and(pc.count_substring(values, '"'), 1), 1)
+        opened = pc.and_(starts, odd)
+        if pc.any(opened).as_py():
+            i = int(np.argmax(opened.to_numpy(zero_copy_only=False)))
+            raise _open_quote(name, int(rows[i]), column, str(values[i].as_py()))
+        return True
+    if not _holds(values, b"\n") and not _holds(values, b"\r"):
+        return False
+    broken = pc.or_(pc.match_substring(values, "\n"), pc.match_substring(values, "\r"))
+    if pc.any(broken).as_py():
+        i = int(np.argmax(broken.to_numpy(zero_copy_only=False)))
+        raise _open_quote(name, int(rows[i]), column, str(values[i].as_py()))
+    return False
 
 
 def _open_quote(name: str, row: int, column: object, cell: str) -> StatementError:
@@ -70,3 +88,18 @@ def _open_quote(name: str, row: int, column: object, cell: str) -> StatementErro
         row=row,
         column=str(column),
     )
+
+
+def _holds(values: pa.Array | pa.ChunkedArray, byte: bytes) -> bool:
+    """Whether a cell holds ``byte``, looked for in the cells' bytes at once (a cell's text
+    is UTF-8, in which an ASCII byte is that character); unsure is yes."""
+    if not isinstance(values, pa.Array) or values.type not in (pa.string(), pa.large_string()):
+        return True
+    if len(values) == 0:
+        return False
+    offsets, data = values.buffers()[1:3]
+    if data is None:
+        return False
+    width = np.int32 if values.type == pa.string() else np.int64
+    bounds = np.frombuffer(offsets, dtype=width)[[values.offset, values.offset + len(values)]]
+    return byte in memoryview(data)[int(bounds[0]) : int(bounds[1])].tobytes()

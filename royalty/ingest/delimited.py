@@ -232,7 +232,13 @@ def text_table(
             return
         padded_header = header + [""] * (padded - width)
         fast = _arrow_chunks(
-            source, delimiter, header_row, padded_header, encoding, columns=columns
+            source,
+            delimiter,
+            header_row,
+            padded_header,
+            encoding,
+            columns=columns,
+            line_bytes=len(raw) / breaks if breaks else 0,
         )
         try:
             head = next(fast, None)
@@ -269,6 +275,10 @@ def _preamble_row(line: str, delimiter: str) -> tuple[str, ...]:
 
 ARROW_BLOCK_BYTES = 6 << 20
 """Bytes of text pyarrow parses at a time: about 50,000 rows of a typical export."""
+TYPICAL_LINE_BYTES = 128
+"""A typical export's line: a file of longer lines (a label statement's 28 quoted columns) is
+parsed in as many more bytes at a time (up to four times as many), so that a chunk still holds
+about as many rows (each chunk costs the steps after the reader a fixed part of their time)."""
 
 
 class IrregularRows(Exception):
@@ -290,12 +300,14 @@ def _arrow_chunks(
     encoding: str,
     *,
     columns: Collection[str] | None = None,
+    line_bytes: float = 0,
 ) -> Iterator[pd.DataFrame]:
     """Rows of a text table, parsed by pyarrow's CSV reader: several times faster than pandas'
     tokenizer and no Python object per cell (other encodings than UTF-8 are decoded on the
     way in). Only for tables whose every row has as many cells as the header; anything else
     raises ``pyarrow.ArrowInvalid``. Empty cells at the end of the header are not kept;
-    with ``columns``, only the header's columns of those names are."""
+    with ``columns``, only the header's columns of those names are. ``line_bytes``: how long
+    the first lines are, on average."""
     names = [f"c{i}" for i in range(len(header))]
     header = _named(header)
     kept = [i for i, name in enumerate(header) if columns is None or name in columns]
@@ -306,7 +318,9 @@ def _arrow_chunks(
             read_options=pa_csv.ReadOptions(
                 skip_rows=header_row + 1,
                 column_names=names,
-                block_size=ARROW_BLOCK_BYTES,
+                block_size=int(
+                    ARROW_BLOCK_BYTES * min(max(1.0, line_bytes / TYPICAL_LINE_BYTES), 4)
+                ),
                 encoding="utf8" if encoding in ("utf-8", "utf-8-sig") else encoding,
             ),
             parse_options=pa_csv.ParseOptions(

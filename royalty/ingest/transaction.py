@@ -22,7 +22,7 @@ from sqlalchemy import (
 from royalty import importers
 from royalty.background import read_ahead
 from royalty.errors import StatementError
-from royalty.importers.base import FileFacts, ImportOptions, Layout
+from royalty.importers.base import FINISH, FileFacts, ImportOptions, Layout
 from royalty.importers.normalizer import dropped_counts
 from royalty.ingest.dimensions import Dimensions
 from royalty.ingest.facts import number_style
@@ -201,7 +201,8 @@ class FileImport:
             first_row=table.header_row + 2,
         )
         if layout.scan is not None:
-            # the scan reads what the layout maps: a text table parses only those columns
+            # a scan that reads the file reads what the layout maps: a text table parses only
+            # those columns (a generator: nothing is read unless the scan asks)
             mapped = table.chunks(careful=self.careful, columns=set(mapping.values()))
             facts = replace(facts, scanned=layout.scan(mapped, facts))
         chunks = table.chunks(careful=self.careful)
@@ -224,6 +225,9 @@ class FileImport:
             hashes, occurrence = self.overlap.identity(lines)
             totals = _currency_totals(lines)
             yield _Batch(len(chunk), lines, hashes, occurrence, totals, dropped)
+        finish = facts.scanned.get(FINISH)
+        if callable(finish):  # checks that needed every row (a file's own totals)
+            finish(facts)
 
     def _count(self, batch: _Batch) -> None:
         """The file's own totals: every line it gives, stored or skipped as overlap."""
