@@ -532,6 +532,7 @@ def test_tiny_batches_and_segments_store_exactly_what_one_batch_does(engine, tmp
 
     monkeypatch.setattr(reader, "CHUNK_ROWS", 3)
     monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 128)
+    monkeypatch.setattr(delimited, "TYPICAL_LINE_BYTES", 1 << 30)  # 128 bytes for every file
     monkeypatch.setattr(bulk, "SEGMENT_ROWS", 4)
     monkeypatch.setattr(bulk, "MIN_SEGMENT_ROWS", 2)
     results = [ingest.import_path(engine, p, OPTIONS) for p in fixtures]
