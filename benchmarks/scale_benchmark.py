@@ -6,7 +6,7 @@
 1. Writes ``--lines`` synthetic lines into the database (emptied first: use one for
    benchmarks), generated on the fly, through the import's own bulk writer (one streaming
    ``COPY`` per table, ``royalty.store.bulk``) with the summaries an import writes
-   (``royalty.store.rollup.Sums``), one transaction per statement as an import has it: a label
+   (``royalty.store.rollup_sums.Sums``), one transaction per statement as an import has it: a label
    of 2,000 artists (10 tracks on 2 releases each) at two distributors, one statement per
    distributor and month for 36 months, 25 stores, 60 countries, popularity skewed (a few
    tracks, stores and countries carry most lines). Prints the load rate as it goes and checks
@@ -169,7 +169,7 @@ def write_statement(engine, index: int, lines: int, known: dict[str, object]) ->
     from sqlalchemy import insert, update
 
     from royalty.money import decimal_text, nano_to_decimal
-    from royalty.store import rollup
+    from royalty.store import rollup_sums
     from royalty.store.bulk import Writer, bulk_transaction
     from royalty.store.models import EarningLine, Statement, StatementTotal
 
@@ -180,7 +180,7 @@ def write_statement(engine, index: int, lines: int, known: dict[str, object]) ->
         conn.execute(insert(Statement).values(
             id=index + 1, file_name=f"{source.split()[1].lower()}_{month}.csv",
             sha256=f"{index + 1:064x}", layout="synthetic", source=source))  # fmt: skip
-        writer, sums = Writer(conn), rollup.Sums()
+        writer, sums = Writer(conn), rollup_sums.Sums()
         for frame in statement_lines(index, lines, known):
             writer.append(EarningLine.__table__, frame)
             sums.add(frame)

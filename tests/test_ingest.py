@@ -17,7 +17,7 @@ from stored import stored_line_list
 from royalty import ingest
 from royalty.importers.base import ImportOptions
 from royalty.ingest import delimited, identity, import_bytes, reader
-from royalty.store import bulk, rollup
+from royalty.store import bulk, rollup, rollup_sums
 from royalty.store.models import (
     Artist,
     EarningLine,
@@ -446,8 +446,8 @@ def test_summaries_summed_while_importing_equal_summing_the_stored_lines(
     missing territories), rows split over batches, and an overlapping export; also when the
     hash that finds a key's running sums collides all the time (only 3 hash values)."""
     if hash_values:
-        real_hash = rollup.row_hash
-        monkeypatch.setattr(rollup, "row_hash", lambda keys: real_hash(keys) % hash_values)
+        real_hash = rollup_sums.row_hash
+        monkeypatch.setattr(rollup_sums, "row_hash", lambda keys: real_hash(keys) % hash_values)
     fixtures = Path(__file__).parent / "fixtures"
     imported = 0
     for path in sorted(fixtures.iterdir()):

@@ -34,7 +34,7 @@ from royalty.store.models import EarningLine
 
 RELEASE = Path(__file__).parent / "releases" / "2026-12"
 FIGURES = json.loads((RELEASE / "figures.json").read_text(encoding="utf-8"))
-PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 """What a release database is upgraded through."""
 NEW_FILE = dk_file([dk_row("2026-10", "1.25"), dk_row("2026-11", "0.75", store="Deezer")])
 """A statement the release database does not hold."""
@@ -239,16 +239,16 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0009", "pending": list(PENDING),
+        "current": "0001 (unversioned)", "head": "0010", "pending": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0009", "head": "0009", "pending": [], "ran": list(PENDING),
+        "current": "0010", "head": "0010", "pending": [], "ran": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "already at the newest version (0009)" in capsys.readouterr().out
+    assert "already at the newest version (0010)" in capsys.readouterr().out
     assert main(["db", "status", "--db", url]) == 0
-    assert "version 0009, the newest" in capsys.readouterr().out
+    assert "version 0010, the newest" in capsys.readouterr().out
 
 
 # --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------

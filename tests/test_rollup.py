@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from royalty.store import rollup
-from royalty.store.rollup import _group_sum
+from royalty.store import rollup, rollup_sums
+from royalty.store.rollup_sums import _group_sum
 
 
 def as_dict(keys: np.ndarray, sums: np.ndarray) -> dict[tuple, tuple]:
@@ -42,9 +42,9 @@ def test_sums_beyond_int64_stay_exact():
 
 def grain_sums(batches, hash_values=None, monkeypatch=None) -> dict[tuple, tuple]:
     if hash_values:
-        real = rollup.row_hash
-        monkeypatch.setattr(rollup, "row_hash", lambda keys: real(keys) % hash_values)
-    grain = rollup._Grain(width=2)
+        real = rollup_sums.row_hash
+        monkeypatch.setattr(rollup_sums, "row_hash", lambda keys: real(keys) % hash_values)
+    grain = rollup_sums._Grain(width=2)
     for keys, values in batches:
         grain.add(np.asarray(keys, dtype=np.int64), np.asarray(values, dtype=np.int64))
     return as_dict(*grain.result())
@@ -109,7 +109,7 @@ def lines_of(rng: np.random.Generator, size: int, distinct: int) -> pd.DataFrame
 def test_a_statements_sums_equal_a_group_by_of_its_lines(distinct):
     rng = np.random.default_rng(distinct)
     batches = [lines_of(rng, int(rng.integers(1_000, 3_000)), distinct) for _ in range(4)]
-    sums, taken = rollup.Sums(), Taken()
+    sums, taken = rollup_sums.Sums(), Taken()
     for batch in batches:
         sums.add(batch)
     sums.write(taken, 1)  # type: ignore[arg-type]

@@ -42,7 +42,7 @@ from royalty.money import (
     nano_to_decimal,
 )
 from royalty.months import month_text
-from royalty.store import bulk, references, rollup, shared, track_links
+from royalty.store import bulk, references, rollup_sums, shared, track_links
 from royalty.store.db import lock_artists
 from royalty.store.models import (
     EarningLine,
@@ -88,7 +88,7 @@ class FileImport:
         self.first_month: int | None = None
         self.last_month: int | None = None
         self.tally = Tally(source.name)
-        self.sums = rollup.Sums()
+        self.sums = rollup_sums.Sums()
         self.used = references.Used()
         self.dimensions = Dimensions(
             self._execute,

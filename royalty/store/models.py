@@ -13,10 +13,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, SmallInteger, Table, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    SmallInteger,
+    Table,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from royalty.vocabulary import KINDS, NANO  # noqa: F401  (the schema's words, defined there)
+
+UNPAID = "amount_nano < 0 OR (amount_nano = 0 AND quantity > 0)"
+"""The lines ``ix_line_unpaid`` holds: ``rollup.PAID_LESS`` and ``rollup.PAID_NOTHING``."""
 
 
 def _now() -> datetime:
@@ -149,7 +161,7 @@ class EarningLine(SQLModel, table=True):
     unique index: hashes are random, and a random-order index made bulk loads 3x slower; the
     import compares them per source and month range instead (see ``ingest``).
 
-    The only index is by statement: lines go in statement after statement, so it grows at its
+    The main index is by statement: lines go in statement after statement, so it grows at its
     end and costs a load little. An index by artist and month cost a million-line load a third
     of its insert time; pages read the summaries instead, and the few queries that read lines
     find their statements in a summary first (``aggregate.where``).
@@ -158,10 +170,23 @@ class EarningLine(SQLModel, table=True):
     the lines of one statement lie together, and it costs a load next to nothing where a
     B-tree cost a second per million lines), and there is neither a primary key (nothing looks
     a line up by id; ``id`` orders the lines as stored) nor any foreign key (``SQLITE_ONLY``).
+
+    A second, partial index holds only the lines that earned nothing or less (``UNPAID``, a
+    few percent), in statement order: where the money went shows the first of them without
+    reading every line of their statements (migration 0010).
     """
 
     __tablename__ = "earning_line"
-    __table_args__ = (Index("ix_line_statement", "statement_id", postgresql_using="brin"),)
+    __table_args__ = (
+        Index("ix_line_statement", "statement_id", postgresql_using="brin"),
+        Index(
+            "ix_line_unpaid",
+            "statement_id",
+            "row_number",
+            postgresql_where=text(UNPAID),
+            sqlite_where=text(UNPAID),
+        ),
+    )
 
     id: int | None = Field(
         default=None,
