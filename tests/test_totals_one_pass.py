@@ -6,35 +6,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from test_totals import OPTIONS, table  # the same layout with total rows
 
-from royalty.importers import ImportOptions, Layout
-from royalty.importers.agreement import agrees_exactly
-from royalty.importers.totals import TotalRows, cells
 from royalty.ingest import delimited, import_bytes
 from royalty.store.models import EarningLine, Statement
 
-TOTALS = TotalRows(
-    find=lambda data: data["store"].str.strip() == "Total",
-    says=cells("amount", "quantity", name_in="store"),
-    tolerance=agrees_exactly,
-)
-LAYOUT = Layout(
-    name="one-pass-test",
-    source="One pass test",
-    title="A test table with total rows",
-    signature=("Month", "Store", "Units", "Money"),
-    columns={"usage_month": "Month", "store": "Store", "quantity": "Units", "amount": "Money"},
-    currency="USD",
-    prepare=TOTALS.drop,
-    scan=TOTALS.scan,
-)
-OPTIONS = ImportOptions(layouts=(LAYOUT,))
 LINES = [f"2024-01,Shop {i:03},1,0.{i:02}" for i in range(1, 61)]  # 60 lines, 18.3 in all
 """Enough lines for several chunks when blocks are small."""
-
-
-def table(*rows: str) -> bytes:
-    return ("Month,Store,Units,Money\n" + "\n".join(rows) + "\n").encode()
 
 
 @pytest.fixture

@@ -239,17 +239,17 @@ class AppSetting(SQLModel, table=True):
     value: str = ""
 
 
-class _RollupColumns(SQLModel):
+class _LabelRollupColumns(SQLModel):
     """Per-statement sums of ``earning_line`` at a coarser grain (see ``royalty.store.rollup``).
 
     Analytics read these instead of millions of lines. Every column a conversion or filter
     needs stays in the key (kind, currency, the statement's own rate), so a sum here is exactly
-    the sum of the lines it replaces.
+    the sum of the lines it replaces. Without the artist, these are a whole label's grains: a
+    row per statement, month, platform and territory instead of one per artist as well.
     """
 
     id: int | None = Field(default=None, primary_key=True)
     statement_id: int = Field(foreign_key="statement.id", ondelete="CASCADE", index=True)
-    artist_id: int = Field(foreign_key="artist.id")
     usage_month: int
     usage_month_end: int
     kind: str = Field(max_length=16)
@@ -259,6 +259,12 @@ class _RollupColumns(SQLModel):
     quantity: int = Field(sa_type=BigInteger)
     amount_nano: int = Field(sa_type=BigInteger)
     lines: int = 0
+
+
+class _RollupColumns(_LabelRollupColumns):
+    """The same sums per artist: the grains one artist's pages read."""
+
+    artist_id: int = Field(foreign_key="artist.id")
 
 
 class LineRollup(_RollupColumns, table=True):
@@ -326,25 +332,6 @@ class ReportingRollup(_RollupColumns, table=True):
     paid: int = Field(sa_type=SmallInteger)
     """-1: less than nothing; 0: nothing for units played (quantity > 0); 1: the rest
     (``royalty.store.rollup.PAID``)."""
-
-
-class _LabelRollupColumns(SQLModel):
-    """``_RollupColumns`` without the artist: a whole label's pages sum every artist, and a
-    grain without the artist has a row per statement, month, platform and territory instead of
-    one per artist as well. The statement and its rate stay in the key, so conversion is as
-    exact as on the lines."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    statement_id: int = Field(foreign_key="statement.id", ondelete="CASCADE", index=True)
-    usage_month: int
-    usage_month_end: int
-    kind: str = Field(max_length=16)
-    currency: str = Field(max_length=3)
-    source_currency: str | None = Field(default=None, max_length=3)
-    fx_rate: str | None = None
-    quantity: int = Field(sa_type=BigInteger)
-    amount_nano: int = Field(sa_type=BigInteger)
-    lines: int = 0
 
 
 class LabelReportingRollup(_LabelRollupColumns, table=True):
