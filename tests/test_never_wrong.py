@@ -45,6 +45,9 @@ def cents(n: int) -> list[str]:
     return [f"0.0{1 + i % 9}{i % 10}31" for i in range(n)]
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
 def nothing_stored(engine) -> bool:
     with engine.connect() as conn:
         return all(
@@ -227,6 +230,25 @@ def test_a_stray_quote_in_a_comma_file_would_swallow_rows_and_is_an_error(carefu
         list(table.chunks(careful=careful))
 
     assert str(caught.value).startswith("q.csv, row 6, column 'Title': a quote opens")
+
+
+@pytest.mark.parametrize("repeat", [1, 20_000])
+def test_a_stray_quote_in_a_column_no_layout_maps_is_still_an_error(engine, repeat):
+    """The import reads only the columns its layout maps, so a quote left open in another
+    column (Zebralution's order number) is not in any cell it looks at: the rows it would
+    swallow are counted against the file's lines, and the careful reader names the cell."""
+    header, *rows = (FIXTURES / "zebralution_2024-Q1_rs.csv").read_text().splitlines()
+    rows = [row.replace('"', "") for row in rows] * repeat  # no other quote to pair with
+    rows[2] = rows[2].replace(";BWR011;", ';"BWR011;')  # file row 4
+    rows[5] = rows[5].replace(";BWR011;", ';BWR011";')  # closes it, 28 cells in all
+    data = ("\r\n".join([header, *rows]) + "\r\n").encode()
+
+    result = import_bytes(engine, "zeb_quote.csv", data)
+
+    assert result.status == "error"
+    assert result.format == "zebralution"
+    assert result.message.startswith("zeb_quote.csv, row 4, column 'Label Order-Nr': a quote")
+    assert nothing_stored(engine)
 
 
 # --- 5. mixed encodings -------------------------------------------------------------------------

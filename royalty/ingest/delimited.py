@@ -335,12 +335,18 @@ def _arrow_chunks(
                 quoted_strings_can_be_null=False,
             ),
         )
+        given = 0
         for batch in parser:
             if batch.num_rows:
+                given += batch.num_rows
                 chunk = batch.to_pandas()
                 chunk.columns = [header[i] for i in kept]
                 chunk.index = f.numbers(batch.num_rows)
                 yield check_quotes(source.name, chunk, delimiter)
+        if len(kept) < len(names) and delimiter != "\t" and given != f.rows_in_file():
+            # a quote left open in a column not read swallowed line ends: the careful reader
+            # reads every column and names the cell
+            raise pa.ArrowInvalid(f"{given:,} rows from {f.rows_in_file():,} lines")
 
 
 def _check_extra_cells(name: str, chunk: pd.DataFrame, padded: int, width: int) -> None:

@@ -56,6 +56,7 @@ class Lines(io.RawIOBase):
         self._noted: deque[np.ndarray] = deque()
         self._runs = np.empty((0, 2), np.int64)  # those below the rows numbered so far
         self._next = first_row  # the line the next row is on, unless it is blank
+        self._blank = 0  # blank lines below the header so far
 
     def readable(self) -> bool:
         return True
@@ -90,6 +91,12 @@ class Lines(io.RawIOBase):
         self._runs = self._runs[passed:]
         self._next = int(found[-1]) + 1
         return pd.Index(found)
+
+    def rows_in_file(self) -> int:
+        """How many rows the file's lines below the header make, once it is all read: one per
+        line with text on it. A parser that gives fewer read a line end inside a cell (a
+        quote left open); one that reads only some columns has not seen which cell."""
+        return self._ended - self._first + 1 + self._text - self._blank
 
     # --- finding the blank lines ----------------------------------------------------------
 
@@ -133,6 +140,7 @@ class Lines(io.RawIOBase):
             breaks = np.flatnonzero(np.diff(found) != 1) + 1  # where a run of them ends
             begins, stops = np.concatenate([[0], breaks]), np.concatenate([breaks, [found.size]])
             self._noted.append(np.column_stack([found[begins], stops - begins]))
+            self._blank += int(found.size)
         tail = ends[-1] + 1 if starts.size else opened
         rest = bool(self._has_text(units, np.array([tail]), np.array([units.size]))[0])
         self._text = rest or (self._text and not starts.size)

@@ -200,12 +200,15 @@ class FileImport:
             preamble=table.preamble,
             first_row=table.header_row + 2,
         )
+        # only what the layout maps is read (``normalize`` looks at nothing else): a text
+        # table's fast reader converts only those columns
+        used = set(mapping.values())
         if layout.scan is not None:
-            # a scan that reads the file reads what the layout maps: a text table parses only
-            # those columns (a generator: nothing is read unless the scan asks)
-            mapped = table.chunks(careful=self.careful, columns=set(mapping.values()))
-            facts = replace(facts, scanned=layout.scan(mapped, facts))
-        chunks = table.chunks(careful=self.careful)
+            # a generator: nothing is read unless the scan asks
+            facts = replace(
+                facts, scanned=layout.scan(table.chunks(careful=self.careful, columns=used), facts)
+            )
+        chunks = table.chunks(careful=self.careful, columns=used)
         if layout.whole_table:
             parts = list(chunks)
             chunks = iter([pd.concat(parts)] if parts else [])  # each row keeps its number
