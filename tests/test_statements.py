@@ -179,3 +179,38 @@ def test_statements_on_the_command_line(tmp_path, capsys):
 
     assert main(["statements", "--db", url]) == 0
     assert BANDCAMP.name not in capsys.readouterr().out
+
+
+def test_a_release_that_only_lines_name_stays_while_a_statement_still_names_it(engine):
+    """An album sale names its release and no track: removing one statement keeps the release
+    that another statement's album sale still names, and removing that one too takes it."""
+    album = {"title": "", "isrc": "", "song_album": "Album", "quantity": "1"}
+    first = import_bytes(engine, "jan.tsv", dk_file([dk_row("2023-01", "7.00", **album)]))
+    second = import_bytes(engine, "feb.tsv", dk_file([dk_row("2023-02", "7.00", **album)]))
+    assert first.status == second.status == "imported"
+    with engine.connect() as conn:
+        named = conn.execute(select(EarningLine.release_id, EarningLine.track_id)).all()
+    assert len(named) == 2 and all(r is not None and t is None for r, t in named)
+    assert count(engine, Release) == 1 and count(engine, Track) == 0
+
+    remove_statements(engine, [first.statement_id])
+
+    assert count(engine, Release) == 1
+    assert count(engine, Artist) == 1
+    remove_statements(engine, [second.statement_id])
+    assert (count(engine, Release), count(engine, Artist)) == (0, 0)
+
+
+def test_a_track_and_its_artist_stay_while_another_statement_names_them(engine):
+    first = import_bytes(engine, "jan.tsv", dk_file([dk_row("2023-01", "1.00")]))
+    second = import_bytes(engine, "feb.tsv", dk_file([dk_row("2023-02", "2.00")]))
+    tracks = count(engine, Track)
+
+    remove_statements(engine, [second.statement_id])
+
+    assert (count(engine, Track), count(engine, Artist)) == (tracks, 1)
+    with engine.connect() as conn:
+        kept = conn.execute(select(EarningLine.track_id)).scalars().all()
+        assert conn.execute(select(Track.id)).scalars().all() == kept
+    remove_statements(engine, [first.statement_id])
+    assert (count(engine, Track), count(engine, Release), count(engine, Artist)) == (0, 0, 0)

@@ -76,7 +76,7 @@ def remove(conn: Connection, ids: list[int]) -> None:
         track_links.forget(conn, tracks)
         conn.execute(delete(Track).where(Track.id.in_(tracks)))
         track_links.relink(conn, relinked)  # what is left of their artists' tracks
-    releases -= _still_used(conn, "release_id", releases)
+    releases -= _releases_still_used(conn, releases)
     releases -= _ids(conn, select(Track.release_id).where(Track.release_id.in_(releases)))
     if releases:
         conn.execute(delete(Release).where(Release.id.in_(releases)))
@@ -92,16 +92,40 @@ def _ids(conn: Connection, query: Select[Any]) -> set[int]:
 
 
 def _still_used(conn: Connection, column: str, candidates: set[int]) -> set[int]:
-    """Which of ``candidates`` a remaining line or summary row still names.
+    """Which of ``candidates`` (artist or track ids) a remaining line still names.
 
-    One scan per table with ``IN`` rather than a ``NOT EXISTS`` per candidate: the lines have
-    no index on track or release.
+    Read from the track summary, not the lines: every line is summed into it by its
+    statement, artist and track in the transaction that stores the line, so an id that no
+    summary row names is named by no line, and the summary is a small fraction of the lines
+    (the lines have no index on artist or track: a large database's removal would read them
+    all).
     """
     if not candidates:
         return set()
-    used: set[int] = set()
-    for table in (EarningLine.__table__, *rollup.TABLES):
-        if column in table.c:
-            col = table.c[column]
-            used |= _ids(conn, select(col).where(col.in_(candidates)).distinct())
-    return used
+    col = rollup.TRACK.c[column]
+    return _ids(conn, select(col).where(col.in_(candidates)).distinct())
+
+
+def _releases_still_used(conn: Connection, candidates: set[int]) -> set[int]:
+    """Which of ``candidates`` a remaining line still names.
+
+    No summary is keyed by release, so the lines are read, but only those of the statements
+    that hold lines of the releases' artists (a line's release is always its artist's),
+    through the lines' statement index.
+    """
+    if not candidates:
+        return set()
+    artists = select(Release.artist_id).where(Release.id.in_(candidates))
+    holding = _ids(
+        conn,
+        select(rollup.TRACK.c.statement_id).where(rollup.TRACK.c.artist_id.in_(artists)).distinct(),
+    )
+    if not holding:
+        return set()
+    line = EarningLine.__table__.c
+    return _ids(
+        conn,
+        select(line.release_id)
+        .where(line.statement_id.in_(holding), line.release_id.in_(candidates))
+        .distinct(),
+    )
