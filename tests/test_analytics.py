@@ -528,3 +528,17 @@ def test_overlapping_export_is_summed_once(engine):
         lines = conn.execute(select(func.sum(EarningLine.amount_nano))).scalar()
         for table in rollup.TABLES:
             assert conn.execute(select(func.sum(table.c.amount_nano))).scalar() == lines
+
+
+def test_a_currency_without_any_rate_is_said_to_be_left_out_in_a_whole_sentence():
+    from royalty.analytics.currency import FxNote
+
+    alone = FxNote("USD", missing={"QQQ": Decimal("1.00")})
+    two = FxNote("USD", missing={"QQQ": Decimal("1.00"), "XTS": Decimal("2.50")})
+    beside = FxNote("USD", statement_rates={"GBP": Decimal("5.60")}, missing={"QQQ": Decimal(1)})
+
+    assert alone.text == "Not included, as the ECB publishes no rate for it: 1.00 QQQ."
+    assert two.text.startswith("Not included, as the ECB publishes no rate for them: 1.00 QQQ, ")
+    assert beside.text.endswith(
+        "exchange rates. Not included, as the ECB publishes no rate for it: 1.00 QQQ."
+    )

@@ -163,7 +163,7 @@ class FxNote:
                 f"reference rate of the {ECB_DAY}th of each usage month ({span}: {spread} "
                 f"{self.currency} per {code})"
             )
-        text = "; ".join(parts) + "."
+        text = "; ".join(parts) + "." if parts else ""
         if self.latest_day is not None:
             text += (
                 f" Months after {self.latest_day:%Y-%m-%d} use the last published ECB rate "
@@ -171,8 +171,9 @@ class FxNote:
             )
         if self.missing:
             left = ", ".join(money(v, c) for c, v in sorted(self.missing.items()))
-            text += f" Not included, as the ECB publishes no rate for it: {left}."
-        return text
+            them = "it" if len(self.missing) == 1 else "them"
+            text += f" Not included, as the ECB publishes no rate for {them}: {left}."
+        return text.lstrip()
 
     def __str__(self) -> str:
         return self.text
