@@ -329,3 +329,42 @@ def test_a_prs_work_number_is_not_kept_as_an_iswc(engine):
     assert result.status == "imported", result.message
     with engine.connect() as conn:
         assert set(conn.execute(select(Track.iswc)).scalars()) == {""}
+
+
+def test_the_card_says_what_of_its_income_was_songwriting(both):
+    from royalty import reports
+    from royalty.reports import card
+
+    data = reports.gather(both, Filters(artist=ARTIST, period=Q1), "USD")
+    for size in ("portrait", "story"):
+        page = card.card_html(data, size)
+        assert "$9.25" in page  # everything earned, as the summary counts it
+        assert "$4.70 from 1,500 streams · $4.55 songwriting" in page
+
+    rates = reports.gather(both, Filters(artist=ARTIST, period=Q1), "USD", rates_only=True)
+    assert "songwriting" not in card.card_html(rates, "portrait")  # an income figure
+
+
+def test_the_spreadsheets_summary_has_recording_and_songwriting_income(both):
+    import csv
+    import io
+
+    import openpyxl
+
+    from royalty import reports
+
+    f = Filters(artist=ARTIST, period=Q1)
+    book = openpyxl.load_workbook(io.BytesIO(reports.xlsx_bytes(both, f, "USD")))
+    facts = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert facts["Total income (USD)"] == 9.25  # numbers in the sheet, as written
+    assert facts["Recording income (USD)"] == 4.7
+    assert facts["Songwriting income (USD)"] == 4.55
+    assert facts["Songwriting from Publisher (USD)"] == 4.25
+    assert facts["Songwriting from ASCAP (USD)"] == 0.3
+    rows = list(
+        csv.reader(io.StringIO(reports.csv_bytes(both, f, "USD", table="summary").decode()))
+    )
+    assert ["Songwriting income (USD)", "4.55"] in [r[:2] for r in rows]
+    rates = openpyxl.load_workbook(io.BytesIO(reports.xlsx_bytes(both, f, "USD", rates_only=True)))
+    labels = [r[0] for r in rates["Summary"].iter_rows(min_row=2, values_only=True)]
+    assert not [label for label in labels if "ongwriting" in label or "Recording" in label]

@@ -61,6 +61,12 @@ def card_html(data: ReportData, size: str = "portrait") -> str:
     else:
         big = formatting.money(s.total_income, cur)
         big_note = f"from {formatting.count(s.total_streams)} streams"
+        if s.songwriting is not None:  # its own words: no stream earned the songwriting part
+            song = s.songwriting
+            big_note = (
+                f"{formatting.money(song.recording_income, cur)} {big_note} · "
+                f"{formatting.money(song.songwriting_income, cur)} songwriting"
+            )
         unit = tiles.get("streams_per_unit")
         note = f"{unit.value} streams = {one_unit(cur)}" if unit else ""
         stats = [replace(tiles["per_stream"], note=note)]

@@ -142,6 +142,18 @@ def facts(data: ReportData) -> list[Fact]:
         Fact("Currency", cur),
         Fact(f"Total income ({cur})", s.total_income, "money", absolute=True),
         Fact("Total streams", s.total_streams, "int", absolute=True),
+    ]
+    song = s.songwriting
+    if song is not None:  # the rate below counts recordings only
+        out += [
+            Fact(f"{label} ({cur})", value, "money", absolute=True)
+            for label, value in [
+                ("Recording income", song.recording_income),
+                ("Songwriting income", song.songwriting_income),
+                *((f"Songwriting from {p.source}", p.income) for p in song.sources),
+            ]
+        ]
+    out += [
         Fact(f"Income per stream ({cur})", s.income_per_stream, "rate"),
         Fact(f"Streams to earn 1 {cur}", s.streams_per_unit, "int"),
     ]
