@@ -300,3 +300,32 @@ def test_tracks_of_a_label_with_two_currencies_are_ranked_in_python(label, pytho
     assert track_ranks.top(label, Filters(), Converter("USD"), None) is None
     assert track_ranks.top(label, Filters(artist="Bonehead"), Converter("USD"), 5) is not None
     _both_paths(label, python_ranks)
+
+
+def test_a_receipts_first_lines_are_the_statements_first_lines_with_their_names(label):
+    from royalty.store.models import Artist, EarningLine, Platform, Release, Store, Track
+
+    line = EarningLine.__table__.c
+    for info in statements.statement_list(label):
+        for n in (1, 2, 3, 100):
+            shown = statements.receipt(label, info.id, lines=n).first_lines
+            with label.connect() as conn:  # every line joined to its names, then the first n
+                expected = conn.execute(
+                    select(line.row_number, line.usage_month, Platform.name, Store.raw_name,
+                           line.kind, Artist.name, Track.title, Track.isrc, Release.title,
+                           line.territory, line.quantity, line.amount, line.currency)
+                    .join(Artist, Artist.id == line.artist_id)
+                    .join(Platform, Platform.id == line.platform_id)
+                    .join(Store, Store.id == line.store_id)
+                    .outerjoin(Track, Track.id == line.track_id)
+                    .outerjoin(Release, Release.id == line.release_id)
+                    .where(line.statement_id == info.id)
+                    .order_by(line.row_number, line.id)
+                    .limit(n)
+                ).all()  # fmt: skip
+            assert len(shown) == min(n, info.stored)
+            got = [
+                tuple(None if v != v else v for v in row) for row in shown.itertuples(index=False)
+            ]
+            want = [(r[0], f"{r[1] // 100}-{r[1] % 100:02d}", *r[2:]) for r in expected]
+            assert got == want
