@@ -4,8 +4,8 @@ When every line of a selection is in the reporting currency, a track's income is
 nano-units and nothing needs converting, so the database can rank the tracks and return only
 the rows a page shows; exact money is made for those rows alone. A line in another currency
 is converted per usage month and rate, which only the Python path does; each query says, in
-the same pass, how many such rows the selection has, and the caller takes that path when there
-are any (returned here as None).
+the same pass, whether the selection has such a row, and the caller takes that path when it
+has (returned here as None).
 
 Tracks are summed per stored track first and only then counted as the recording they belong
 to (``track_link``): the links join a row per track, not a row per summary row.
