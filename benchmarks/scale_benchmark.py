@@ -1,7 +1,7 @@
 """Every page's data on 10^8 statement lines in PostgreSQL, cold and warm, and the disk it takes.
 
     python benchmarks/scale_benchmark.py --db postgresql+psycopg://user@host/db \\
-        [--lines 100000000] [--reuse] [--resume] [--cold-command CMD] [--repeat 3]
+        [--lines 100000000] [--reuse] [--resume] [--cold-command CMD] [--repeat 3] [--page P]
 
 1. Writes ``--lines`` synthetic lines into the database (emptied first: use one for
    benchmarks), generated on the fly, through the import's own bulk writer (one streaming
@@ -16,7 +16,8 @@
    ``--cold-command`` runs before each one, e.g. a server restart that empties PostgreSQL's
    buffers) and again in the same process ("warm"), for all artists over all months, one
    artist over one year, and one platform over one year (``--scope``), against the target of
-   2 s; each figure is the median of ``--repeat`` runs.
+   2 s (``--page`` for some pages only); each figure is the median of ``--repeat`` runs, with
+   the load average when each scope started.
 3. Prints the disk each table takes, per million lines.
 
 ``--reuse`` times a database an earlier run wrote; ``--resume`` goes on writing one that an
@@ -351,10 +352,16 @@ def time_pages(args: argparse.Namespace) -> None:
     for scope_name, scope in SCOPES.items():
         if args.scope and scope_name not in args.scope:
             continue
-        print(f"\n== {scope_name} == (target < {TARGET:g} s each)", flush=True)
+        print(
+            f"\n== {scope_name} == (target < {TARGET:g} s each; "
+            f"load average {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
         print(f"{'page / call':<30}{'cold s':>9}{'warm s':>9}")
         seen: set[str] = set()
         for page, funcs in PAGES.items():
+            if args.page and page not in args.page:
+                continue
             names = [*SIDEBAR, *funcs] if page == "Overview" else list(funcs)
             r = run_child(args, names, scope)
             for name in names:
@@ -407,6 +414,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="cold runs per figure (median)")
     parser.add_argument("--scope", action="append", choices=list(SCOPES),
                         help="time only this scope (repeatable; default all)")  # fmt: skip
+    parser.add_argument("--page", action="append", choices=list(PAGES),
+                        help="time only this page (repeatable; default all)")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     from royalty.settings import normalize_url

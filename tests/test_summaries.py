@@ -196,3 +196,136 @@ def test_the_sidebar_from_the_label_grain_is_what_the_lines_give(label, monkeypa
     monkeypatch.setattr(catalog, "_grain", lambda artist: rollup.PLATFORM)
     assert analytics.main_currency(label) == currency
     assert analytics.months(label) == months
+
+
+@pytest.fixture
+def catalogue(engine):
+    """Dollars only, so the database ranks the tracks: two tracks tied in income and streams,
+    a third tied with them in income alone, a track on two platforms, refunds and negative
+    adjustments, amounts finer than nano-units, an album sale without a track."""
+    rows = [
+        dk_row("2023-03", "0.50", title="Alder", isrc="QZPLR2280101"),
+        dk_row("2023-03", "0.50", title="Birch", isrc="QZPLR2280102"),
+        dk_row("2023-04", "0.2525", title="Cedar", isrc="QZPLR2280103", quantity="90"),
+        dk_row("2023-04", "0.2525", title="Cedar", isrc="QZPLR2280103", store="Deezer"),
+        dk_row("2024-01", "0.000000000012345", title="Dogwood", isrc="QZPLR2280104",
+               quantity="999"),
+        dk_row("2024-01", "-0.000000000987654321", title="Dogwood", isrc="QZPLR2280104",
+               quantity="0"),
+        dk_row("2024-02", "1.123456789123456789", title="Elm", isrc="QZPLR2280105",
+               quantity="400"),
+        dk_row("2024-02", "0.75", title="Elm", isrc="QZPLR2280105", store="Deezer",
+               quantity="700"),
+        dk_row("2024-03", "-2.50", title="Fir", isrc="QZPLR2280106", quantity="0"),
+        dk_row("2024-03", "0", title="Fir", isrc="QZPLR2280106", quantity="1000"),
+        dk_row("2024-04", "0.0049999999999", title="Alder", isrc="QZPLR2280101"),
+        dk_row("2024-04", "0.0049999999999", title="Birch", isrc="QZPLR2280102"),
+        dk_row("2024-05", "9.99", title="Grove", isrc="", quantity="1", song_album="Album"),
+    ]  # fmt: skip
+    load(engine, "dk_catalogue.tsv", dk_file(rows))
+    return engine
+
+
+TRACK_SCOPES = [
+    *SCOPES,
+    Filters(period=(202301, 202312)),
+    Filters(period=(202501, 202512)),  # no lines
+    Filters(artist="Nobody"),
+    Filters(platforms=("Deezer",)),
+    Filters(kinds=("download",)),
+]
+
+
+def _tracks(engine, f: Filters, currency: str = "USD") -> dict:
+    return {
+        "top": [(limit, analytics.top_tracks(engine, f, currency, limit=limit).to_dict("records"))
+                for limit in (None, 1, 2, 3, 20)],
+        "fx": analytics.top_tracks(engine, f, currency, limit=2).attrs["fx"],
+        "low": [(n, analytics.low_stream_tracks(engine, f, currency, threshold=n))
+                for n in (1, 100, 1000, 10**6)],
+    }  # fmt: skip
+
+
+def _comparable(got: dict) -> dict:
+    low = [(n, frame.to_dict("records"), frame.attrs.get("fx"), frame.attrs.get("window"))
+           for n, frame in got["low"]]  # fmt: skip
+    return {**got, "low": low}
+
+
+@pytest.fixture
+def python_ranks(monkeypatch):
+    """The tracks ranked after conversion, in Python (the path lines in another currency
+    take): the reference for the database's ranking."""
+    from royalty.analytics import track_ranks
+
+    def use_python():  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(track_ranks, "top", lambda *a, **k: None)
+        monkeypatch.setattr(track_ranks, "under", lambda *a, **k: None)
+
+    return use_python
+
+
+def _both_paths(engine, use_python) -> dict:
+    """Every track call in both currencies, asserted the same on the Python path."""
+    got = {(f, c): _comparable(_tracks(engine, f, c)) for f in TRACK_SCOPES for c in ("USD", "GBP")}
+    use_python()
+    assert {(f, c): _comparable(_tracks(engine, f, c)) for f in TRACK_SCOPES
+            for c in ("USD", "GBP")} == got  # fmt: skip
+    return got
+
+
+def test_tracks_ranked_by_the_database_are_the_tracks_ranked_in_python(catalogue, python_ranks):
+    from royalty.analytics import track_ranks
+    from royalty.analytics.currency import Converter
+
+    assert track_ranks.top(catalogue, Filters(), Converter("USD"), None) is not None
+    assert track_ranks.top(catalogue, Filters(), Converter("GBP"), None) is None
+    got = _both_paths(catalogue, python_ranks)
+    top = got[(Filters(), "USD")]["top"][0][1]  # ties by streams (more first), then by id
+    assert [t["title"] for t in top] == ["Elm", "Cedar", "Alder", "Birch", "Dogwood", "Fir"]
+    assert top[2]["income"] == top[3]["income"] == top[1]["income"]
+    assert str(top[0]["income"]) == "1.873456789"
+    assert top[4]["income"] < 0 < top[4]["streams"]
+    low = {n: rows for n, rows, *_ in got[(Filters(period=(202402, 202412)), "USD")]["low"]}[1000]
+    assert [(t["title"], t["streams"]) for t in low] == [
+        ("Alder", 10), ("Birch", 10), ("Elm", 400), ("Dogwood", 999)
+    ]  # fmt: skip
+    assert [t["streams_before"] for t in low] == [10, 10, 0, 0]
+
+
+def test_tracks_of_a_label_with_two_currencies_are_ranked_in_python(label, python_ranks):
+    from royalty.analytics import track_ranks
+    from royalty.analytics.currency import Converter
+
+    assert track_ranks.top(label, Filters(), Converter("USD"), None) is None
+    assert track_ranks.top(label, Filters(artist="Bonehead"), Converter("USD"), 5) is not None
+    _both_paths(label, python_ranks)
+
+
+def test_a_receipts_first_lines_are_the_statements_first_lines_with_their_names(label):
+    from royalty.store.models import Artist, EarningLine, Platform, Release, Store, Track
+
+    line = EarningLine.__table__.c
+    for info in statements.statement_list(label):
+        for n in (1, 2, 3, 100):
+            shown = statements.receipt(label, info.id, lines=n).first_lines
+            with label.connect() as conn:  # every line joined to its names, then the first n
+                expected = conn.execute(
+                    select(line.row_number, line.usage_month, Platform.name, Store.raw_name,
+                           line.kind, Artist.name, Track.title, Track.isrc, Release.title,
+                           line.territory, line.quantity, line.amount, line.currency)
+                    .join(Artist, Artist.id == line.artist_id)
+                    .join(Platform, Platform.id == line.platform_id)
+                    .join(Store, Store.id == line.store_id)
+                    .outerjoin(Track, Track.id == line.track_id)
+                    .outerjoin(Release, Release.id == line.release_id)
+                    .where(line.statement_id == info.id)
+                    .order_by(line.row_number, line.id)
+                    .limit(n)
+                ).all()  # fmt: skip
+            assert len(shown) == min(n, info.stored)
+            got = [
+                tuple(None if v != v else v for v in row) for row in shown.itertuples(index=False)
+            ]
+            want = [(r[0], f"{r[1] // 100}-{r[1] % 100:02d}", *r[2:]) for r in expected]
+            assert got == want

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Table, and_, case, func, literal, or_, select
 
 from royalty.analytics.aggregate import SOURCES, Filters, needed_columns, where
+from royalty.analytics.plans import without_jit
 from royalty.money import decimal_text, nano_to_decimal
 from royalty.months import month_text
 from royalty.store import rollup
@@ -126,6 +127,7 @@ def _samples(
     )
     rows: dict[str, list[dict[str, object]]] = {key: [] for key in wanted}
     with engine.connect() as conn:
+        without_jit(conn)  # the lines' estimate is far above the few index entries read
         for row in conn.execute(query).mappings():
             rows[row["cause"]].append({k: v for k, v in row.items() if k != "cause"})
     out = {key: _shown(pd.DataFrame(part)) for key, part in rows.items()}
@@ -183,6 +185,7 @@ def line_sample(
         .limit(limit)
     )
     with engine.connect() as conn:
+        without_jit(conn)
         frame = pd.DataFrame(conn.execute(query).mappings().all())
     return _shown(frame)
 

@@ -20,6 +20,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine, Numeric, Row, Text, cast, func, select
 
+from royalty.analytics.plans import without_jit
 from royalty.money import EXACT, decimal_text, exact_sum, nano_to_decimal
 from royalty.months import month_text
 from royalty.store import rollup
@@ -175,6 +176,7 @@ def receipt(engine: Engine, statement_id: int, *, lines: int = 20) -> Receipt | 
         .execution_options(yield_per=SUM_BATCH)
     )
     with engine.connect() as conn:
+        without_jit(conn)  # one pass over a statement's lines: compiling costs more than it saves
         file_lines = dict(
             conn.execute(
                 select(StatementTotal.currency, StatementTotal.lines).where(
@@ -227,31 +229,44 @@ def receipt(engine: Engine, statement_id: int, *, lines: int = 20) -> Receipt | 
 
 
 def _first_lines(conn, statement_id: int, n: int) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The statement's first ``n`` lines, chosen before the names are joined: the names of
+    ``n`` lines are looked up, not those of every line of the statement."""
     line = EarningLine.__table__.c
+    first = (
+        select(
+            line.id, line.row_number, line.usage_month, line.platform_id, line.store_id,
+            line.kind, line.artist_id, line.track_id, line.release_id, line.territory,
+            line.quantity, line.amount, line.currency,
+        )
+        .where(line.statement_id == statement_id)
+        .order_by(line.row_number, line.id)
+        .limit(n)
+        .subquery()
+    )  # fmt: skip
+    f = first.c
     query = (
         select(
-            line.row_number.label("row"),
-            line.usage_month.label("month"),
+            f.row_number.label("row"),
+            f.usage_month.label("month"),
             Platform.name.label("platform"),
             Store.raw_name.label("store"),
-            line.kind,
+            f.kind,
             Artist.name.label("artist"),
             Track.title.label("title"),
             Track.isrc.label("isrc"),
             Release.title.label("release"),
-            line.territory,
-            line.quantity,
-            line.amount,
-            line.currency,
+            f.territory,
+            f.quantity,
+            f.amount,
+            f.currency,
         )
-        .join(Artist, Artist.id == line.artist_id)
-        .join(Platform, Platform.id == line.platform_id)
-        .join(Store, Store.id == line.store_id)
-        .outerjoin(Track, Track.id == line.track_id)
-        .outerjoin(Release, Release.id == line.release_id)
-        .where(line.statement_id == statement_id)
-        .order_by(line.row_number, line.id)
-        .limit(n)
+        .select_from(first)
+        .join(Artist, Artist.id == f.artist_id)
+        .join(Platform, Platform.id == f.platform_id)
+        .join(Store, Store.id == f.store_id)
+        .outerjoin(Track, Track.id == f.track_id)
+        .outerjoin(Release, Release.id == f.release_id)
+        .order_by(f.row_number, f.id)
     )
     frame = pd.DataFrame(conn.execute(query).mappings().all())
     if not frame.empty:

@@ -18,6 +18,7 @@ from decimal import Decimal
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from royalty.analytics import track_ranks
 from royalty.analytics.aggregate import LINK, Filters, rounded, totals, track_details
 from royalty.analytics.catalog import months
 from royalty.analytics.currency import Converter
@@ -31,14 +32,21 @@ SPOTIFY = "Spotify"
 
 
 def top_tracks(engine: Engine, f: Filters, currency: str, limit: int | None = 20) -> pd.DataFrame:
-    """track_id, title, isrc, artist, streams, income, income_per_stream; by income.
+    """track_id, title, isrc, artist, streams, income, income_per_stream; by income, ties by
+    streams (more first), then by track id.
 
     Release-level lines (album sales with no track) are not a track and are left out.
     """
     conv = Converter(currency)
-    data = totals(engine, f, conv, by=["track"])
-    data = data[data["track"].notna()].rename(columns={"track": "track_id"})
-    data = sorted_by_income(data, "streams", ascending_tie=False)
+    ranked = track_ranks.top(engine, f, conv, limit)
+    if ranked is not None:  # every line in the reporting currency: ranked by the database
+        data = pd.DataFrame(ranked, columns=["track_id", "streams", "income", "stream_income"])
+        data = data.astype({"track_id": "Int64", "streams": "int64", "income": object,
+                            "stream_income": object})  # fmt: skip
+    else:
+        data = totals(engine, f, conv, by=["track"])
+        data = data[data["track"].notna()].rename(columns={"track": "track_id"})
+        data = sorted_by_income(data.sort_values("track_id"), "streams", ascending_tie=False)
     if limit is not None:
         data = data.head(limit)
     details = track_details(engine, data["track_id"].tolist())
@@ -92,6 +100,34 @@ def low_stream_tracks(
     before = (add_months(end, -23), add_months(end, -12))
     conv = Converter(currency)
     spotify = replace(f, platforms=(SPOTIFY,), kinds=("stream",))
+    found = track_ranks.under(engine, replace(spotify, period=(before[0], window[1])), conv,
+                              window, threshold)  # fmt: skip
+    rows = _low_rows(engine, spotify, conv, window, before, threshold) if found is None else [
+        dict(zip(LOW_MEASURES, r, strict=True)) for r in found
+    ]  # fmt: skip
+    data = pd.DataFrame(rows, columns=LOW_MEASURES)
+    data["track_id"] = data["track_id"].astype("Int64")
+    frame = data.merge(track_details(engine, data["track_id"].tolist()), on="track_id", how="left")
+    frame = rounded(frame, ["income", "income_before"])
+    frame = frame.sort_values(["streams", "track_id"]).reset_index(drop=True)[columns]
+    frame.attrs["fx"] = conv.note()
+    frame.attrs["window"] = window
+    return frame
+
+
+LOW_MEASURES = ["track_id", "streams", "income", "streams_before", "income_before"]
+
+
+def _low_rows(
+    engine: Engine,
+    spotify: Filters,
+    conv: Converter,
+    window: tuple[int, int],
+    before: tuple[int, int],
+    threshold: int,
+) -> list[dict[str, object]]:
+    """``low_stream_tracks``' rows when a line is in another currency: each year's sums
+    converted per month and rate, then compared in Python."""
     now = totals(engine, replace(spotify, period=window), conv, by=["track"])
     then = totals(engine, replace(spotify, period=before), conv, by=["track"])
     now = now[now["track"].notna()].set_index("track")
@@ -116,15 +152,7 @@ def low_stream_tracks(
                 "income_before": income_before,
             }
         )
-    data = pd.DataFrame(rows, columns=["track_id", "streams", "income", "streams_before",
-                                       "income_before"])  # fmt: skip
-    data["track_id"] = data["track_id"].astype("Int64")
-    frame = data.merge(track_details(engine, data["track_id"].tolist()), on="track_id", how="left")
-    frame = rounded(frame, ["income", "income_before"])
-    frame = frame.sort_values(["streams", "track_id"]).reset_index(drop=True)[columns]
-    frame.attrs["fx"] = conv.note()
-    frame.attrs["window"] = window
-    return frame
+    return rows
 
 
 @dataclass(frozen=True)
