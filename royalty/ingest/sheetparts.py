@@ -181,8 +181,11 @@ class SheetReader:
         self._rows, self._size = ([rest], len(rest)) if rest else ([], 0)
         while len(waiting := [f for f in self._parts if not f.done()]) >= WAITING:
             wait(waiting, return_when=FIRST_COMPLETED)
-        if any(f.done() and (f.cancelled() or f.exception()) for f in self._parts):
-            self._fail()  # a part the column reader cannot say: the sheet is read whole
+        # a part the column reader cannot say: the sheet is read whole. The part handed over
+        # last is not looked at yet, so that how many parts are read before the check stops
+        # does not depend on how fast the readers were (one part read in vain at most)
+        if any(f.done() and (f.cancelled() or f.exception()) for f in self._parts[:-1]):
+            self._fail()
             return
         assert self.header_row is not None
         if self._parts:
@@ -235,16 +238,9 @@ class SheetReader:
 
 def _joined(parts: list[sheetcells.Part], header_row: int) -> sheetcells.Body:
     width = max(max(p.columns, default=-1) + 1 for p in parts)
-    columns = [
-        pa.chunked_array([p.columns.get(j, _empty(p.height)) for p in parts], pa.string())
-        for j in range(width)
-    ]
+    columns = [[p.columns.get(j) for p in parts] for j in range(width)]
     end = parts[-1].first + parts[-1].height
     numbers = pa.concat_arrays(
         [pa.array(range(p.first + 1, p.first + p.height + 1), pa.int64()) for p in parts]
     )
-    return sheetcells.Body(columns, end - header_row - 1, numbers)
-
-
-def _empty(rows: int) -> pa.Array:
-    return pa.nulls(rows, pa.string()).fill_null("")
+    return sheetcells.Body(columns, [p.height for p in parts], end - header_row - 1, numbers)
