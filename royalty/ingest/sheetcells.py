@@ -39,6 +39,8 @@ _OTHER_TYPES = re.compile(
 )
 """fastexcel's text for a cell of a type other than text: a number (nine decimals at most),
 a boolean, a date."""
+_KINDS = re.compile(rb't="[bd]"')
+"""Where ``sheettop.KINDS`` may be written."""
 _DATE_TEXT = r"^[+-]?[0-9]{4,}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}"
 
 
@@ -137,7 +139,9 @@ def read_part(data: bytes, sheet: str, rows: bytes, start: int | None, date1904:
     them, written between the two rows of ``bounds``. Raises ``Cellwise`` when a cell lies
     outside those rows."""
     first, last = row_numbers(rows)
-    kinds = {kind for kind, written in sheettop.KINDS.items() if written in rows}
+    kinds = set()
+    if _KINDS.search(rows):  # one search rather than one per kind (rarely found)
+        kinds = {kind for kind, written in sheettop.KINDS.items() if written in rows}
     after = start or 0  # the header's row (1-based) is the row before the first read (0-based)
 
     def holding(columns: set[int], kind: str) -> set[int]:
