@@ -172,7 +172,8 @@ class Extent:
 
 
 Watcher = Callable[[bytes, "Extent"], None]  # a piece of XML the fast scan passed; extent so far
-_PIECE_BYTES = 8 << 20  # XML scanned at a time: each piece costs a few regex compilations
+_PIECE_BYTES = 1 << 20  # XML scanned at a time: a few regex compilations each; one that fits
+# the cache is scanned faster by the checks, the copies and the checksum that each read it
 
 
 def _joined(blocks: Iterator[bytes]) -> Iterator[bytes]:
