@@ -120,8 +120,8 @@ def _empty(rows: int) -> pa.Array:
 
 @dataclass
 class Part:
-    """Rows of a sheet from ``first`` (0-based, from the sheet's first row): columns of text
-    by column (0-based, from A)."""
+    """Rows of a sheet from ``first`` (0-based, from the sheet's first row): columns of text,
+    or of values (``Typed``), by column (0-based, from A)."""
 
     columns: dict[int, Column]
     first: int

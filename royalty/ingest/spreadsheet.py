@@ -203,22 +203,17 @@ class _Columns:
 
     def __init__(self, body: sheetcells.Body) -> None:
         self.body = body
-        mask = body.filled()
-        rows = (
-            len(body.numbers) if mask is not None else 0
-        )  # fewer than ``height``: rows no part has
-        self.keep = mask
-        self.numbers = body.numbers[:rows] if mask is None else body.numbers.filter(mask)
+        self.keep = body.filled()  # None: no column, so no row either
+        self.numbers = body.numbers[:0] if self.keep is None else body.numbers.filter(self.keep)
         self.texts: dict[int, pa.ChunkedArray] = {}
 
     def text(self, column: int) -> pa.ChunkedArray:
         if column not in self.texts:
-            text = (
-                self.body.text(column)
-                if self.keep is not None
-                else pa.chunked_array([], pa.string())
+            self.texts[column] = (
+                pa.chunked_array([], pa.string())
+                if self.keep is None
+                else self.body.text(column).filter(self.keep)
             )
-            self.texts[column] = text if self.keep is None else text.filter(self.keep)
         return self.texts[column]
 
 
