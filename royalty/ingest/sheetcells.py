@@ -77,48 +77,6 @@ def filled(column: Column) -> pa.Array:
 
 
 @dataclass
-class Body:
-    """The rows below a header; each column from column A, in the parts it was read in."""
-
-    columns: list[list[Column | None]]
-    """Each column's parts (None: the part has no cell in it), each part as long as in
-    ``heights``: the rows of the parts (empty ones too, not those between two parts, which
-    have no row tag and no cell)."""
-    heights: list[int]
-    height: int
-    """Rows of the sheet below the header, to its last cell."""
-    numbers: pa.Array
-    """Each row's row in the sheet (1-based, as a spreadsheet shows it): errors name it."""
-
-    def text(self, column: int) -> pa.ChunkedArray:
-        """A column's cells as text (``""`` past the columns read)."""
-        parts = self.columns[column] if column < len(self.columns) else [None] * len(self.heights)
-        return pa.chunked_array(
-            [
-                _empty(h) if c is None else as_text(c)
-                for c, h in zip(parts, self.heights, strict=True)
-            ],
-            pa.string(),
-        )
-
-    def filled(self) -> pa.ChunkedArray | None:
-        """Which rows hold a cell that is not empty (None: no column at all)."""
-        rows = None
-        for parts in self.columns:
-            here = pa.chunked_array(
-                [pa.repeat(False, h) if c is None else filled(c)
-                 for c, h in zip(parts, self.heights, strict=True)],
-                pa.bool_(),
-            )  # fmt: skip
-            rows = here if rows is None else pc.or_(rows, here)
-        return rows
-
-
-def _empty(rows: int) -> pa.Array:
-    return pa.nulls(rows, pa.string()).fill_null("")
-
-
-@dataclass
 class Part:
     """Rows of a sheet from ``first`` (0-based, from the sheet's first row): columns of text,
     or of values (``Typed``), by column (0-based, from A)."""

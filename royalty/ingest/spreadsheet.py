@@ -24,7 +24,6 @@ from royalty.ingest import (
     archive,
     delimited,
     reader,
-    sheetcells,
     sheetparts,
     sheettop,
     workbooks,
@@ -58,7 +57,7 @@ class _Sheet:
     name: str
     top: list[list[object]]
     """Its first rows (``sheettop.TOP_ROWS``), cell values from A1."""
-    below: Callable[[int], _Cells | sheetcells.Body]
+    below: Callable[[int], _Cells | sheetparts.Body]
     """The rows below a header row (0-based): cell values, or columns of text."""
 
 
@@ -111,11 +110,11 @@ def _workbook_sheets(
 
 
 def _below(
-    name: str, bodies: dict[int, sheetcells.Body | None], cellwise: _Cellwise
-) -> Callable[[int], _Cells | sheetcells.Body]:
+    name: str, bodies: dict[int, sheetparts.Body | None], cellwise: _Cellwise
+) -> Callable[[int], _Cells | sheetparts.Body]:
     """The rows below a header row: read in parts when they were, else cell by cell."""
 
-    def read(header_row: int) -> _Cells | sheetcells.Body:
+    def read(header_row: int) -> _Cells | sheetparts.Body:
         body = bodies.get(header_row)
         return body if body is not None else _cells(cellwise.rows(name), header_row)
 
@@ -201,7 +200,7 @@ class _Columns:
     """The rows of a body that hold a cell, each column's text written once, when first read
     (a layout's ``scan`` and the import read the same columns)."""
 
-    def __init__(self, body: sheetcells.Body) -> None:
+    def __init__(self, body: sheetparts.Body) -> None:
         self.body = body
         self.keep = body.filled()  # None: no column, so no row either
         self.numbers = body.numbers[:0] if self.keep is None else body.numbers.filter(self.keep)
@@ -248,7 +247,7 @@ def tables(
             continue
         header_row, _, header = found
         below = sheet.below(header_row)
-        if isinstance(below, sheetcells.Body):
+        if isinstance(below, sheetparts.Body):
             header = header + [""] * (len(below.columns) - len(header))
             rows_hint = below.height
             filled = _Columns(below)
