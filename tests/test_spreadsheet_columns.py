@@ -513,6 +513,49 @@ def test_a_sheet_read_in_many_parts_reads_the_same(small_parts):
     assert rows.loc[rows["Name"] == "r2500"].index.tolist() == [3 + 2500 + 1 + 5]
 
 
+@pytest.mark.parametrize("bad", [12, 550])
+def test_a_bad_cell_in_any_part_is_named_by_its_sheet_row(fresh_engines, small_parts, bad):
+    """Empty rows above the header and a sheet read in parts: an error names the sheet's row
+    both in the first part (read from below its header) and in a later one (read between the
+    rows of ``bounds``)."""
+    amounts: list[object] = [round(0.01 * n, 2) for n in range(600)]
+    amounts[bad] = "twelve"
+    data = dk_workbook(amounts, above=[[None], [None], [None]])
+    fast, cellwise = import_both(fresh_engines, "dk.xlsx", data)
+    assert len(small_parts) > 5
+    assert small_parts[0] == 4 and small_parts[-1] is None
+    row = 3 + 1 + bad + 1  # three empty rows, the header, then the row of ``bad``
+    assert fast.message == cellwise.message
+    assert fast.message == (
+        f"dk.xlsx, row {row}, column 'Earnings (USD)': is not an amount of money: 'twelve'"
+    )
+
+
+def test_only_the_columns_asked_for_are_read(small_parts):
+    """``chunks(columns=...)`` gives those columns of the header, each cell the text of the
+    whole read, each row named by its row in the sheet (empty rows left out as before)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Statement"])
+    sheet.append([])
+    sheet.append(["Name", "Amount", "When", "Note", "Flag"])
+    for i in range(2000):
+        if i % 400 == 3:
+            sheet.append([])
+        when = dt.datetime(2024, 1, 1) + dt.timedelta(hours=i)
+        sheet.append([f"r{i}", i * 0.000123456789012, when, None if i % 5 else "x", i % 2 == 0])
+    sheet.append([None, None, None, "only a note"])  # a row with none of the columns asked for
+    [table] = spreadsheet.tables(Source.from_bytes("book.xlsx", saved(book)), known)
+    whole = pd.concat(list(table.chunks()))
+    some = pd.concat(list(table.chunks(columns={"Amount", "When", "Flag"})))
+    assert list(some.columns) == ["Amount", "When", "Flag"]
+    assert list(some.index) == list(whole.index)
+    assert some.equals(whole[["Amount", "When", "Flag"]])
+    assert whole.loc[whole.index[-1], "Note"] == "only a note"
+    assert some.iloc[-1].tolist() == ["", "", ""]
+    assert len(small_parts) > 1
+
+
 def test_a_cell_outside_the_rows_of_its_part_reads_the_same(small_parts):
     """A cell written in a later row's tag but placed by its reference in an earlier row."""
     rows = '<row r="1">' + text_cell("A1", "Name") + text_cell("B1", "Earnings") + "</row>"

@@ -39,6 +39,8 @@ _OTHER_TYPES = re.compile(
 )
 """fastexcel's text for a cell of a type other than text: a number (nine decimals at most),
 a boolean, a date."""
+_KINDS = re.compile(rb't="[bd]"')
+"""Where ``sheettop.KINDS`` may be written."""
 _DATE_TEXT = r"^[+-]?[0-9]{4,}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}"
 
 
@@ -47,24 +49,39 @@ class Cellwise(Exception):
 
 
 @dataclass
-class Body:
-    """The rows below a header, each cell as text; ``columns`` from column A."""
+class Typed:
+    """A column of numbers, booleans, dates or durations as fastexcel read it: its text is
+    written only if an import reads the column (most read a few of a statement's columns)."""
 
-    columns: list[pa.ChunkedArray]
-    """Each as long as the others: the rows of the parts (empty ones too, not those between
-    two parts, which have no row tag and no cell)."""
-    height: int
-    """Rows of the sheet below the header, to its last cell."""
-    numbers: pa.Array
-    """Each row's row in the sheet (1-based, as a spreadsheet shows it): errors name it."""
+    values: pa.Array
+    dtype: str
+    date1904: bool
+
+    def text(self) -> pa.Array:
+        return _text(self.values, self.dtype, self.date1904)
+
+
+Column = pa.Array | Typed
+"""A column of a part: its text, or its values."""
+
+
+def as_text(column: Column) -> pa.Array:
+    return column.text() if isinstance(column, Typed) else column
+
+
+def filled(column: Column) -> pa.Array:
+    """Which cells are not empty: a value of a type other than text has text, always."""
+    if isinstance(column, Typed):
+        return pc.is_valid(column.values)
+    return pc.not_equal(column, "")
 
 
 @dataclass
 class Part:
-    """Rows of a sheet from ``first`` (0-based, from the sheet's first row): columns of text
-    by column (0-based, from A)."""
+    """Rows of a sheet from ``first`` (0-based, from the sheet's first row): columns of text,
+    or of values (``Typed``), by column (0-based, from A)."""
 
-    columns: dict[int, pa.Array]
+    columns: dict[int, Column]
     first: int
     height: int
 
@@ -80,7 +97,9 @@ def read_part(data: bytes, sheet: str, rows: bytes, start: int | None, date1904:
     them, written between the two rows of ``bounds``. Raises ``Cellwise`` when a cell lies
     outside those rows."""
     first, last = row_numbers(rows)
-    kinds = {kind for kind, written in sheettop.KINDS.items() if written in rows}
+    kinds = set()
+    if _KINDS.search(rows):  # one search rather than one per kind (rarely found)
+        kinds = {kind for kind, written in sheettop.KINDS.items() if written in rows}
     after = start or 0  # the header's row (1-based) is the row before the first read (0-based)
 
     def holding(columns: set[int], kind: str) -> set[int]:
@@ -159,12 +178,12 @@ def read_columns(
         if keep.start <= e.offset_position[0] < keep.stop  # not the empty cells of ``bounds``
     }
     batch = batch.slice(keep.start, keep.stop - keep.start)
-    texts: dict[int, pa.Array] = {}
+    texts: dict[int, Column] = {}
     again: dict[int, str] = {}
     looks_typed, numbers = set(), set()
     for i, info in enumerate(infos):
         values = batch.column(i)
-        texts[info.absolute_index] = _text(values, info.dtype, date1904)
+        texts[info.absolute_index] = _column(values, info.dtype, date1904)
         if info.dtype == "string":
             if pc.any(pc.match_substring_regex(pc.unique(values), _OTHER_TYPES.pattern)).as_py():
                 looks_typed.add(info.absolute_index)
@@ -179,6 +198,18 @@ def read_columns(
     if again:
         texts.update(_second_read(reader, sheet, start, keep, again, texts, batch, infos))
     return Part(texts, start or 0, batch.num_rows)
+
+
+def _column(values: pa.Array, dtype: str, date1904: bool) -> Column:
+    """Text now, or values whose text is written when it is read; what would make the sheet
+    be read cell by cell is found here, before any is read."""
+    if dtype in ("string", "null"):
+        return _text(values, dtype, date1904)
+    if dtype == "datetime":
+        _check_dates(values, date1904)
+    elif dtype not in ("float", "int", "boolean", "duration"):
+        raise Cellwise(f"a column of {dtype} cells")
+    return Typed(values, dtype, date1904)
 
 
 def _text(values: pa.Array, dtype: str, date1904: bool) -> pa.Array:
@@ -231,10 +262,9 @@ def datetimes_text(values: pa.Array, date1904: bool) -> pa.Array:
     """Date cells as ``cell_text`` writes the value the cell-by-cell reader gives: a time of day
     alone for a serial below 1, a date alone at midnight, else both (milliseconds as
     microseconds, as ``isoformat`` does)."""
+    _check_dates(values, date1904)
     ms = pc.cast(values, pa.int64())
     epoch = _EPOCHS[date1904] * _DAY_MS
-    if pc.any(pc.or_(pc.less(ms, epoch), pc.greater(ms, _LAST_MS))).as_py():
-        raise Cellwise("a date before the workbook's first day or after 9999")
     seconds = pc.cast(pc.cast(pc.subtract(ms, pc.cast(pc.millisecond(values), pa.int64())),
                               pa.timestamp("ms")), pa.timestamp("s"))  # fmt: skip
     day = pc.strftime(seconds, format="%Y-%m-%d")
@@ -252,16 +282,22 @@ def datetimes_text(values: pa.Array, date1904: bool) -> pa.Array:
     return text.fill_null("")
 
 
+def _check_dates(values: pa.Array, date1904: bool) -> None:
+    ms = pc.cast(values, pa.int64())
+    if pc.any(pc.or_(pc.less(ms, _EPOCHS[date1904] * _DAY_MS), pc.greater(ms, _LAST_MS))).as_py():
+        raise Cellwise("a date before the workbook's first day or after 9999")
+
+
 def _second_read(
     reader: object,
     sheet: str,
     start: int | None,
     keep: slice,
     again: dict[int, str],
-    texts: dict[int, pa.Array],
+    texts: dict[int, Column],
     batch: pa.RecordBatch,
     infos: list,
-) -> dict[int, pa.Array]:
+) -> dict[int, Column]:
     """The columns of ``again`` read once more as the other type (``"string"`` for a column of
     numbers or dates with cells of text in it, ``"float"`` for a column of text that may hold
     numbers), and each cell's text decided from both reads."""
@@ -276,7 +312,7 @@ def _second_read(
         column = info.absolute_index
         values = other.column(i)
         if again[column] == "string":
-            out[column] = _typed_with_text(first[column], texts[column], values)
+            out[column] = _typed_with_text(first[column], as_text(texts[column]), values)
         else:
             out[column] = _text_with_numbers(first[column], values)
     return out

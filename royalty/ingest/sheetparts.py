@@ -19,9 +19,11 @@ import re
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from royalty.ingest import sheetcells, sheettop, workbooks
 
@@ -181,8 +183,11 @@ class SheetReader:
         self._rows, self._size = ([rest], len(rest)) if rest else ([], 0)
         while len(waiting := [f for f in self._parts if not f.done()]) >= WAITING:
             wait(waiting, return_when=FIRST_COMPLETED)
-        if any(f.done() and (f.cancelled() or f.exception()) for f in self._parts):
-            self._fail()  # a part the column reader cannot say: the sheet is read whole
+        # a part the column reader cannot say: the sheet is read whole. The part handed over
+        # last is not looked at yet, so that how many parts are read before the check stops
+        # does not depend on how fast the readers were (one part read in vain at most)
+        if any(f.done() and (f.cancelled() or f.exception()) for f in self._parts[:-1]):
+            self._fail()
             return
         assert self.header_row is not None
         if self._parts:
@@ -218,7 +223,7 @@ class SheetReader:
         if self.header_row is not None and not self.failed:
             self._hand_over(last=True)
 
-    def body(self, header_row: int) -> sheetcells.Body | None:
+    def body(self, header_row: int) -> Body | None:
         """The rows below ``header_row`` as columns of text, or None: read the sheet whole."""
         if self.failed or header_row != self.header_row or not self._parts:
             return None
@@ -233,18 +238,53 @@ class SheetReader:
         return _joined(parts, header_row)
 
 
-def _joined(parts: list[sheetcells.Part], header_row: int) -> sheetcells.Body:
-    width = max(max(p.columns, default=-1) + 1 for p in parts)
-    columns = [
-        pa.chunked_array([p.columns.get(j, _empty(p.height)) for p in parts], pa.string())
-        for j in range(width)
-    ]
-    end = parts[-1].first + parts[-1].height
-    numbers = pa.concat_arrays(
-        [pa.array(range(p.first + 1, p.first + p.height + 1), pa.int64()) for p in parts]
-    )
-    return sheetcells.Body(columns, end - header_row - 1, numbers)
+@dataclass
+class Body:
+    """The rows below a header; each column from column A, in the parts it was read in."""
+
+    columns: list[list[sheetcells.Column | None]]
+    """Each column's parts (None: the part has no cell in it), each part as long as in
+    ``heights``: the rows of the parts (empty ones too, not those between two parts, which
+    have no row tag and no cell)."""
+    heights: list[int]
+    height: int
+    """Rows of the sheet below the header, to its last cell."""
+    numbers: pa.Array
+    """Each row's row in the sheet (1-based, as a spreadsheet shows it): errors name it."""
+
+    def text(self, column: int) -> pa.ChunkedArray:
+        """A column's cells as text (``""`` past the columns read)."""
+        parts = self.columns[column] if column < len(self.columns) else [None] * len(self.heights)
+        return pa.chunked_array(
+            [
+                _empty(h) if c is None else sheetcells.as_text(c)
+                for c, h in zip(parts, self.heights, strict=True)
+            ],
+            pa.string(),
+        )
+
+    def filled(self) -> pa.ChunkedArray | None:
+        """Which rows hold a cell that is not empty (None: no column at all)."""
+        rows = None
+        for parts in self.columns:
+            here = pa.chunked_array(
+                [pa.repeat(False, h) if c is None else sheetcells.filled(c)
+                 for c, h in zip(parts, self.heights, strict=True)],
+                pa.bool_(),
+            )  # fmt: skip
+            rows = here if rows is None else pc.or_(rows, here)
+        return rows
 
 
 def _empty(rows: int) -> pa.Array:
     return pa.nulls(rows, pa.string()).fill_null("")
+
+
+def _joined(parts: list[sheetcells.Part], header_row: int) -> Body:
+    width = max(max(p.columns, default=-1) + 1 for p in parts)
+    columns = [[p.columns.get(j) for p in parts] for j in range(width)]
+    end = parts[-1].first + parts[-1].height
+    numbers = pa.concat_arrays(
+        [pa.array(range(p.first + 1, p.first + p.height + 1), pa.int64()) for p in parts]
+    )
+    return Body(columns, [p.height for p in parts], end - header_row - 1, numbers)

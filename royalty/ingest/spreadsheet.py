@@ -12,20 +12,18 @@ the one text tables use (``delimited``).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from royalty.errors import StatementError
 from royalty.ingest import (
     archive,
     delimited,
     reader,
-    sheetcells,
     sheetparts,
     sheettop,
     workbooks,
@@ -59,7 +57,7 @@ class _Sheet:
     name: str
     top: list[list[object]]
     """Its first rows (``sheettop.TOP_ROWS``), cell values from A1."""
-    below: Callable[[int], _Cells | sheetcells.Body]
+    below: Callable[[int], _Cells | sheetparts.Body]
     """The rows below a header row (0-based): cell values, or columns of text."""
 
 
@@ -112,11 +110,11 @@ def _workbook_sheets(
 
 
 def _below(
-    name: str, bodies: dict[int, sheetcells.Body | None], cellwise: _Cellwise
-) -> Callable[[int], _Cells | sheetcells.Body]:
+    name: str, bodies: dict[int, sheetparts.Body | None], cellwise: _Cellwise
+) -> Callable[[int], _Cells | sheetparts.Body]:
     """The rows below a header row: read in parts when they were, else cell by cell."""
 
-    def read(header_row: int) -> _Cells | sheetcells.Body:
+    def read(header_row: int) -> _Cells | sheetparts.Body:
         body = bodies.get(header_row)
         return body if body is not None else _cells(cellwise.rows(name), header_row)
 
@@ -198,26 +196,39 @@ def _cell_chunks(rows: list[list[object]], header: list[str], first: int) -> Ite
         yield pd.DataFrame(body, columns=header, index=numbers, dtype=str)
 
 
-def _filled_rows(body: sheetcells.Body, width: int) -> pa.Table:
-    """Columns of text, ``width`` of them, without the empty rows."""
-    filled = None
-    for column in body.columns:
-        here = pc.not_equal(column, "")
-        filled = here if filled is None else pc.or_(filled, here)
-    rows = len(body.columns[0]) if body.columns else 0  # fewer than ``height``: rows no part has
-    empty = pa.nulls(rows, pa.string()).fill_null("")
-    columns = body.columns[:width] + [empty] * (width - len(body.columns))
-    names = [str(i) for i in range(width)]
-    table = pa.Table.from_arrays([*columns, body.numbers[:rows]], names=[*names, "row"])
-    return table if filled is None else table.filter(filled)
+class _Columns:
+    """The rows of a body that hold a cell, each column's text written once, when first read
+    (a layout's ``scan`` and the import read the same columns)."""
+
+    def __init__(self, body: sheetparts.Body) -> None:
+        self.body = body
+        self.keep = body.filled()  # None: no column, so no row either
+        self.numbers = body.numbers[:0] if self.keep is None else body.numbers.filter(self.keep)
+        self.texts: dict[int, pa.ChunkedArray] = {}
+
+    def text(self, column: int) -> pa.ChunkedArray:
+        if column not in self.texts:
+            self.texts[column] = (
+                pa.chunked_array([], pa.string())
+                if self.keep is None
+                else self.body.text(column).filter(self.keep)
+            )
+        return self.texts[column]
 
 
-def _column_chunks(table: pa.Table, header: list[str]) -> Iterator[pd.DataFrame]:
-    """Rows of text, one chunk at a time, each indexed by its row in the sheet."""
+def _column_chunks(
+    rows: _Columns, header: list[str], columns: Collection[str] | None
+) -> Iterator[pd.DataFrame]:
+    """Rows of text, one chunk at a time, each indexed by its row in the sheet; with
+    ``columns``, only the header's columns of those names."""
+    kept = [i for i, name in enumerate(header) if columns is None or name in columns]
+    table = pa.Table.from_arrays(
+        [*(rows.text(i) for i in kept), rows.numbers], names=[*map(str, kept), "row"]
+    )
     for start in range(0, max(table.num_rows, 1), reader.CHUNK_ROWS):
         part = table.slice(start, reader.CHUNK_ROWS)
         chunk = part.drop_columns(["row"]).to_pandas()
-        chunk.columns = header
+        chunk.columns = [header[i] for i in kept]
         chunk.index = pd.Index(part.column("row").to_numpy(), dtype="int64")
         yield chunk
 
@@ -236,15 +247,15 @@ def tables(
             continue
         header_row, _, header = found
         below = sheet.below(header_row)
-        if isinstance(below, sheetcells.Body):
+        if isinstance(below, sheetparts.Body):
             header = header + [""] * (len(below.columns) - len(header))
             rows_hint = below.height
-            filled = _filled_rows(below, len(header))
+            filled = _Columns(below)
 
             def chunks(
                 careful: bool = False, columns=None, rows=filled, header=header
             ) -> Iterator[pd.DataFrame]:
-                return _column_chunks(rows, header)
+                return _column_chunks(rows, header, columns)
         else:
             header = header + [""] * (below.width - len(header))
             rows_hint = len(below.rows)
