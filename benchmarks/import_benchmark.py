@@ -388,10 +388,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     zeb_rate = zeb["rows"] / zeb["seconds"]
     share = zeb_rate / rate
+    cpu_share = (zeb["rows"] / zeb["cpu"]) / (ours["rows"] / ours["cpu"])
     print(
         f"{'royalty.ingest.import_path, Zebralution CSV':<50} {zeb['seconds']:7.2f} s wall, "
         f"{zeb_rate:9,.0f} rows/s; {share:.0%} of the DistroKid rate; target >= 70%: "
         + ("met" if share >= 0.7 else "NOT met")
+        + f"; {zeb['cpu']:.2f} s CPU, {cpu_share:.0%} of DistroKid's rows per CPU-second "
+        "(steadier on a busy machine)"
     )
     zeb_stored, zeb_count = stored_total(folder / "zebralution.db")
     zeb_exact = zeb_stored == zeb_total and zeb_count == args.rows
