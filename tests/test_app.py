@@ -359,15 +359,25 @@ def test_removing_the_sample_keeps_the_users_own_figures(on_sample: str) -> None
     assert metrics["Total income"] == formatting.money(Decimal("8.54545271"), "USD")
 
 
+def _bad_cell_statement() -> bytes:
+    """A DistroKid statement whose second line's earnings are no amount."""
+    lines = (FIXTURES / "distrokid_2023-02.tsv").read_bytes().split(b"\r\n")
+    lines[2] = lines[2].rsplit(b"\t", 1)[0] + b"\tabc"
+    return b"\r\n".join(lines)
+
+
 def test_a_bad_file_shows_an_error_and_stores_nothing(on_empty: str) -> None:
     at = _open("app_pages/import_statements.py")
     files = [
         ("notes.csv", b"hello,world\n1,2\n", "text/csv"),
         ("broken.xlsx", b"PK\x03\x04 not really a workbook", "application/octet-stream"),
+        ("bad_cell.tsv", _bad_cell_statement(), "text/plain"),
     ]
     at.file_uploader(key="uploads").set_value(files).run()
     assert not at.exception, at.exception
-    assert len(at.warning) == 2  # the preview already says what is wrong
+    assert len(at.warning) == 3  # the preview already says what is wrong
+    said = at.warning[2].value.replace("\\", "").replace("\u2060", "")  # markdown escapes
+    assert said.startswith("**bad_cell.tsv**: row 3, column 'Earnings (USD)': is not an amount")
     # each file named once ("broken.xlsx: broken.xlsx: ..." before), and with every preview
     # failed there is nothing to import (issue 15: the button was enabled)
     for warning, (name, _data, _mime) in zip(at.warning, files, strict=True):

@@ -64,10 +64,11 @@ def results_table(results: list[ImportResult]) -> pd.DataFrame:
 
 def without_name(name: str, message: str) -> str:
     """``message`` without the file name it starts with ("a.csv: is a PNG image" -> "is a PNG
-    image"), for a place that names the file already."""
-    for prefix in (f"{name}: ", f"{name.rsplit('/', 1)[-1]}: "):
-        if message.startswith(prefix):
-            return message[len(prefix) :]
+    image", "a.csv, row 4: ..." -> "row 4: ..."), for a place that names the file already."""
+    for named in (name, name.rsplit("/", 1)[-1]):
+        for prefix in (f"{named}: ", f"{named}, "):
+            if message.startswith(prefix):
+                return message[len(prefix) :]
     return message
 
 
