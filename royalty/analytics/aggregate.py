@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from royalty.analytics.currency import NANO_QUANTUM, Converter
+from royalty.analytics.sql_in import in_subquery
 from royalty.store import rollup
 from royalty.store.models import Artist, Platform, Territory, Track, TrackLink
 
@@ -171,9 +172,9 @@ def where(t: Table, f: Filters) -> list[ColumnElement[bool]]:
         clauses.append(t.c.usage_month.between(int(f.period[0]), int(f.period[1])))
     if f.platforms:
         ids = select(Platform.id).where(Platform.name.in_(list(f.platforms)))
-        clauses.append(t.c.platform_id.in_(ids))
+        clauses.append(in_subquery(t.c.platform_id, ids))
     if f.tracks:
-        clauses.append(t.c.track_id.in_(track_rows(f.tracks)))
+        clauses.append(in_subquery(t.c.track_id, track_rows(f.tracks)))
     if f.territories:
         clauses.append(t.c.territory.in_(list(f.territories)))
     if f.kinds:

@@ -14,12 +14,10 @@ to (``track_link``): the links join a row per track, not a row per summary row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Engine,
     Select,
     Table,
@@ -32,7 +30,6 @@ from sqlalchemy import (
 from royalty.analytics.aggregate import LINK, Filters, needed_columns, source_for, where
 from royalty.analytics.currency import Converter
 from royalty.analytics.plans import without_jit
-from royalty.store.models import Platform
 
 Ranked = list[tuple[int, int, Any, Any]]
 """(track_id, streams, income, stream_income): exact ``Decimal`` income, nothing converted."""
@@ -43,9 +40,7 @@ def _money(conv: Converter) -> Callable[[Any], Any]:
     return lambda nano: conv.convert(int(nano), conv.currency, record=False)
 
 
-def _per_track(
-    conn: Connection, t: Table, f: Filters, currency: str, **measures: ColumnElement[Any]
-) -> Select[Any]:
+def _per_track(t: Table, f: Filters, currency: str, **measures: ColumnElement[Any]) -> Select[Any]:
     """``measures`` summed per stored track, with its last month and whether a row is in
     another currency: ``max`` of plain integers, which PostgreSQL keeps in the row of each
     group, where each ``SUM`` of a bigint takes an allocated state (fewer of them: fewer
@@ -59,19 +54,9 @@ def _per_track(
             func.max(t.c.usage_month).label("last_month"),
             func.max(foreign).label("foreign"),
         )
-        .where(*_where(conn, t, f))
+        .where(*where(t, f))
         .group_by(t.c.track_id)
     )
-
-
-def _where(conn: Connection, t: Table, f: Filters) -> list[ColumnElement[bool]]:
-    """``aggregate.where``, with the platforms' ids looked up first: given ids, not a
-    subquery, PostgreSQL reads one platform's rows through the summaries' platform and month
-    index instead of every row."""
-    if not f.platforms:
-        return where(t, f)
-    ids = conn.execute(select(Platform.id).where(Platform.name.in_(list(f.platforms))))
-    return [*where(t, replace(f, platforms=())), t.c.platform_id.in_(sorted(ids.scalars()))]
 
 
 def top(engine: Engine, f: Filters, conv: Converter, limit: int | None) -> Ranked | None:
@@ -82,7 +67,7 @@ def top(engine: Engine, f: Filters, conv: Converter, limit: int | None) -> Ranke
     with engine.connect() as conn:
         without_jit(conn)
         inner = _per_track(
-            conn, t, f, conv.currency,
+            t, f, conv.currency,
             streams=case((stream, t.c.quantity), else_=0),
             nano=t.c.amount_nano,
             stream_nano=case((stream, t.c.amount_nano), else_=0),
@@ -128,7 +113,7 @@ def under(
     with engine.connect() as conn:
         without_jit(conn)
         inner = _per_track(
-            conn, t, f, conv.currency,
+            t, f, conv.currency,
             streams_now=case((now, streams), else_=0),
             nano_now=case((now, t.c.amount_nano), else_=0),
             streams_then=case((now, 0), else_=streams),
