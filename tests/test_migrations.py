@@ -34,7 +34,7 @@ from royalty.store.models import EarningLine
 
 RELEASE = Path(__file__).parent / "releases" / "2026-12"
 FIGURES = json.loads((RELEASE / "figures.json").read_text(encoding="utf-8"))
-PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
 """What a release database is upgraded through."""
 NEW_FILE = dk_file([dk_row("2026-10", "1.25"), dk_row("2026-11", "0.75", store="Deezer")])
 """A statement the release database does not hold."""
@@ -239,16 +239,16 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0010", "pending": list(PENDING),
+        "current": "0001 (unversioned)", "head": "0011", "pending": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0010", "head": "0010", "pending": [], "ran": list(PENDING),
+        "current": "0011", "head": "0011", "pending": [], "ran": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "already at the newest version (0010)" in capsys.readouterr().out
+    assert "already at the newest version (0011)" in capsys.readouterr().out
     assert main(["db", "status", "--db", url]) == 0
-    assert "version 0010, the newest" in capsys.readouterr().out
+    assert "version 0011, the newest" in capsys.readouterr().out
 
 
 # --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------
@@ -298,6 +298,10 @@ def test_a_release_database_on_postgresql_keeps_every_figure(tmp_path, monkeypat
             )
         ).scalars()
         assert set(widths) == {16}
+        covering = conn.execute(  # 0011: one platform's tracks summed from the index alone
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_rollup_tp_platform_month'")
+        ).scalar_one()
+        assert "INCLUDE (kind, currency, track_id, quantity, amount_nano, lines)" in covering
         lines = conn.execute(select(func.count()).select_from(EarningLine)).scalar_one()
     assert import_bytes(engine, "dk_2026-11.tsv", NEW_FILE).status == "imported"
     with engine.connect() as conn:

@@ -291,8 +291,12 @@ class TrackPlatformRollup(_RollupColumns, table=True):
     __tablename__ = "line_rollup_track_platform"
     __table_args__ = (
         Index("ix_rollup_tp_artist_month", "artist_id", "usage_month"),
-        Index("ix_rollup_tp_platform_month", "platform_id", "usage_month"),
-    )
+        Index(  # PostgreSQL sums one platform's rows from the index alone (0011)
+            "ix_rollup_tp_platform_month", "platform_id", "usage_month",
+            postgresql_include=["kind", "currency", "track_id", "quantity", "amount_nano",
+                                "lines"],
+        ),
+    )  # fmt: skip
 
     platform_id: int = Field(foreign_key="platform.id")
     track_id: int | None = Field(default=None, foreign_key="track.id")
