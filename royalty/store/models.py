@@ -293,8 +293,8 @@ class TrackPlatformRollup(_RollupColumns, table=True):
         Index("ix_rollup_tp_artist_month", "artist_id", "usage_month"),
         Index(  # PostgreSQL sums one platform's rows from the index alone (0011)
             "ix_rollup_tp_platform_month", "platform_id", "usage_month",
-            postgresql_include=["kind", "currency", "track_id", "quantity", "amount_nano",
-                                "lines"],
+            postgresql_include=["kind", "currency", "source_currency", "fx_rate", "track_id",
+                                "quantity", "amount_nano", "lines"],
         ),
     )  # fmt: skip
 
