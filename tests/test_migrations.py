@@ -301,7 +301,10 @@ def test_a_release_database_on_postgresql_keeps_every_figure(tmp_path, monkeypat
         covering = conn.execute(  # 0011: one platform's tracks summed from the index alone
             text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_rollup_tp_platform_month'")
         ).scalar_one()
-        assert "INCLUDE (kind, currency, track_id, quantity, amount_nano, lines)" in covering
+        assert (
+            "INCLUDE (kind, currency, source_currency, fx_rate, track_id, quantity, amount_nano, lines)"
+            in covering
+        )
         lines = conn.execute(select(func.count()).select_from(EarningLine)).scalar_one()
     assert import_bytes(engine, "dk_2026-11.tsv", NEW_FILE).status == "imported"
     with engine.connect() as conn:
