@@ -118,7 +118,7 @@ def _cmd_remove(args: argparse.Namespace) -> int:
     except DatabaseBusy as exc:
         print(
             f"royalty statements remove: an import kept the database busy for over "
-            f"{exc.waited:.0f} s; nothing was removed. Try again once it has finished.",
+            f"{exc.limit:.0f} s; nothing was removed. Try again once it has finished.",
             file=sys.stderr,
         )
         return 1

@@ -105,7 +105,7 @@ def _change(args: argparse.Namespace, action: str, run) -> int:  # type: ignore[
     except DatabaseBusy as exc:
         print(
             f"royalty tracks {action}: an import kept the database busy for over "
-            f"{exc.waited:.0f} s; nothing was changed. Try again once it has finished.",
+            f"{exc.limit:.0f} s; nothing was changed. Try again once it has finished.",
             file=sys.stderr,
         )
         return 1

@@ -189,7 +189,7 @@ def import_source(
     except DatabaseBusy as exc:
         return failed(
             f"{name}: another import kept the database busy for over "
-            f"{duration_text(exc.waited)}; nothing of {name} was stored. Import it again "
+            f"{duration_text(exc.limit)}; nothing of {name} was stored. Import it again "
             "once that one has finished."
         )
     except DiskFull as exc:

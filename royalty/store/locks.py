@@ -108,7 +108,7 @@ def patiently(
     while True:
         left = limit - (time.monotonic() - started)
         if left <= 0:
-            raise db.DatabaseBusy(time.monotonic() - started)
+            raise db.DatabaseBusy(limit)
         step = max(1, int(min(db.WAIT_REPORT_EVERY, left) * 1000))
         savepoint = conn.begin_nested()
         try:
