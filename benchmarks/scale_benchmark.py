@@ -263,8 +263,11 @@ PAGES = {
     "Tracks": ["top_tracks", "low_stream_tracks"],
     "Territories": ["top_territories"],
     "Unwrapped": ["unwrapped"],
-    "Statements": ["statement_list", "receipt", "coverage", "where_money_went"],
+    "Statements": ["statement_list", "coverage", "where_money_went"],
+    "Receipt": ["receipt"],
 }
+"""Each page's calls when it opens. The Statements page loads a file's receipt only once a row
+of its list is selected, a run of the page of its own, so the receipt is timed on its own."""
 SCOPES = {
     "all artists, all months": {},
     "one artist, 2024": {"artist": "Artist 0001", "year": 2024},
