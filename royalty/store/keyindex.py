@@ -20,6 +20,15 @@ class KeyIndex:
         self.slot_of = np.empty(0, dtype=np.int64)
         self.size = 0
 
+    @classmethod
+    def of(cls, keys: np.ndarray) -> KeyIndex:
+        """An index of distinct keys, the slot of each its position in ``keys``."""
+        index = cls()
+        index.slot_of = np.argsort(keys, kind="stable").astype(np.int64)
+        index.sorted = keys[index.slot_of]
+        index.size = len(keys)
+        return index
+
     def slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(slot of each key, one position per key that got a new slot in this call).
 
