@@ -25,7 +25,7 @@ class Sums:
     Keys become small integer codes, the same in every batch (grouping text and NULL keys in
     pandas took several times longer), and the columns every finest grain starts with
     (``KEY``) one code per distinct combination, so that each finest grain keeps running sums
-    per distinct (shared code, its own columns) (``_Grain``) and hashes and compares two to
+    per distinct (shared code, its own columns) (``_Grain``) and packs (or hashes) two to
     four codes per line instead of ten or more; the codes turn back into the stored values
     once, when the sums are written, and the coarser grains are summed from the finest then.
     """
@@ -195,6 +195,9 @@ class _Grain:
         """Each key row as one int64, the index re-packed first when a code outgrew its
         bits; None when the keys are hashed (from now on, if they no longer fit)."""
         if self.bits is None:
+            return None
+        if int(keys.min()) < 0:  # not codes: nothing packs them exactly
+            self._hash_from_now_on()
             return None
         need = [int(m).bit_length() for m in keys.max(axis=0).tolist()]
         if any(n > b for n, b in zip(need, self.bits, strict=True)):
