@@ -37,14 +37,23 @@ class KeyIndex:
         """
         slots = np.empty(len(keys), dtype=np.int64)
         found = np.zeros(len(keys), dtype=bool)
+        # distinct keys in order (a batch's distinct line hashes) need no sorting
+        ascending = len(keys) < 2 or bool((keys[1:] > keys[:-1]).all())
         if self.size:  # searched in sorted order: each search starts where the last one ended
-            order = np.argsort(keys)
             at = np.empty(len(keys), dtype=np.int64)
-            at[order] = np.searchsorted(self.sorted, keys[order])
+            if ascending:
+                at[:] = np.searchsorted(self.sorted, keys)
+            else:
+                order = np.argsort(keys)
+                at[order] = np.searchsorted(self.sorted, keys[order])
             at = np.minimum(at, self.size - 1)
             found = self.sorted[at] == keys
             slots[found] = self.slot_of[at[found]]
-        new, first, inverse = np.unique(keys[~found], return_index=True, return_inverse=True)
+        if ascending:
+            new = keys[~found]
+            first = inverse = np.arange(len(new), dtype=np.int64)
+        else:
+            new, first, inverse = np.unique(keys[~found], return_index=True, return_inverse=True)
         new_slots = np.arange(self.size, self.size + len(new), dtype=np.int64)
         slots[~found] = new_slots[inverse]
         where = np.searchsorted(self.sorted, new)
