@@ -10,7 +10,8 @@ Two contenders, each in a fresh process, on the same server and the same stateme
   defaults and indexes) in one transaction.
 
 Server CPU is the CPU time every ``postgres`` process on this machine spent meanwhile
-(the backend, the WAL writer, the checkpointer), when the server runs here.
+(the backend, the WAL writer, the checkpointer), when the server runs here; beside it, that
+of the processes of the server benchmarked alone (other servers on a shared machine left out).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from pathlib import Path
 FLOOR_TABLE = "bench_bare_line"
 
 
-def server_cpu() -> float | None:
-    """CPU seconds of the ``postgres`` processes on this machine (None: none to be seen)."""
+def server_cpu(postmaster: int | None = None) -> float | None:
+    """CPU seconds of the ``postgres`` processes on this machine (None: none to be seen);
+    with ``postmaster``, of that server's processes only."""
     total, found = 0.0, False
     tick = os.sysconf("SC_CLK_TCK")
     for pid in os.listdir("/proc"):
@@ -37,11 +39,37 @@ def server_cpu() -> float | None:
         except OSError:
             continue
         name, rest = stat.split(" (", 1)[1].rsplit(")", 1)
-        if name == "postgres":
-            fields = rest.split()
+        fields = rest.split()
+        mine = postmaster is None or postmaster in (int(pid), int(fields[1]))
+        if name == "postgres" and mine:
             total += (int(fields[11]) + int(fields[12])) / tick
             found = True
     return total if found else None
+
+
+def postmaster_of(url: str) -> int | None:
+    """The pid of the server ``url`` names, when it runs on this machine (else None)."""
+    import psycopg
+
+    with psycopg.connect(_dsn(url)) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    try:
+        stat = Path(f"/proc/{backend}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _cpu_of(postmaster: int | None) -> tuple[float | None, float | None]:
+    """(every server's CPU seconds, the benchmarked server's)."""
+    return server_cpu(), None if postmaster is None else server_cpu(postmaster)
+
+
+def _spent(before: tuple, after: tuple) -> dict[str, float | None]:
+    every, mine = (
+        None if a is None or b is None else a - b for a, b in zip(after, before, strict=True)
+    )
+    return {"server_cpu": every, "this_server_cpu": mine}
 
 
 def _client_cpu() -> float:
@@ -68,19 +96,19 @@ def empty_database(url: str) -> None:
 
 
 def royalty_import(path: str, url: str, queue: mp.Queue) -> None:
-    started, cpu, server = time.perf_counter(), _client_cpu(), server_cpu()
+    postmaster = postmaster_of(url)
+    started, cpu, server = time.perf_counter(), _client_cpu(), _cpu_of(postmaster)
     from royalty.ingest import import_path
     from royalty.store.db import make_engine
 
     engine = make_engine(url)
     result = import_path(engine, path)
     seconds, cpu = time.perf_counter() - started, _client_cpu() - cpu
-    after = server_cpu()
+    after = _cpu_of(postmaster)
     engine.dispose()
     queue.put(
         {"rows": result.rows, "seconds": seconds, "cpu": cpu, "status": result.status,
-         "message": result.message, "totals": result.totals,
-         "server_cpu": None if server is None or after is None else after - server}
+         "message": result.message, "totals": result.totals, **_spent(server, after)}
     )  # fmt: skip
 
 
@@ -122,6 +150,7 @@ def bare_copy(path: str, url: str, queue: mp.Queue) -> None:
     from royalty.store.pgcopy import csv_bytes
 
     frames = stored_frames(url)
+    postmaster = postmaster_of(url)
     table = EarningLine.__table__
     with psycopg.connect(_dsn(url)) as conn:
         conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
@@ -129,21 +158,22 @@ def bare_copy(path: str, url: str, queue: mp.Queue) -> None:
             f"CREATE TABLE {FLOOR_TABLE} (LIKE earning_line INCLUDING DEFAULTS INCLUDING INDEXES)"
         )
         conn.commit()
-        started, cpu, server = time.perf_counter(), _client_cpu(), server_cpu()
+        started, cpu, server = time.perf_counter(), _client_cpu(), _cpu_of(postmaster)
         with conn.cursor() as cursor:
             sql = f"COPY {FLOOR_TABLE} ({', '.join(LINE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
             with cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
                 for frame in frames:
                     copy.write(csv_bytes(table, frame))
         conn.commit()
-        seconds, cpu, after = time.perf_counter() - started, _client_cpu() - cpu, server_cpu()
+        seconds, cpu, after = (
+            time.perf_counter() - started,
+            _client_cpu() - cpu,
+            _cpu_of(postmaster),
+        )
         rows = conn.execute(f"SELECT count(*) FROM {FLOOR_TABLE}").fetchone()[0]
         conn.execute(f"DROP TABLE {FLOOR_TABLE}")
         conn.commit()
-    queue.put(
-        {"rows": rows, "seconds": seconds, "cpu": cpu,
-         "server_cpu": None if server is None or after is None else after - server}
-    )  # fmt: skip
+    queue.put({"rows": rows, "seconds": seconds, "cpu": cpu, **_spent(server, after)})
 
 
 def stored_total(url: str) -> tuple[Decimal, int]:
@@ -218,8 +248,10 @@ def compare(  # type: ignore[no-untyped-def]
     floor = run_isolated(bare_copy, tsv, url)
 
     def server(run: dict) -> str:
-        cpu = run["server_cpu"]
-        return "server CPU n/a" if cpu is None else f"server CPU {cpu:6.2f} s"
+        cpu, mine = run["server_cpu"], run["this_server_cpu"]
+        if cpu is None:
+            return "server CPU n/a"
+        return f"server CPU {cpu:6.2f} s" + ("" if mine is None else f" (this server {mine:.2f} s)")
 
     for label, run in (
         ("royalty.ingest.import_path into PostgreSQL", ours),

@@ -64,6 +64,23 @@ def test_running_sums_over_batches_equal_a_dictionary(monkeypatch, hash_values):
     assert grain_sums(batches, hash_values, monkeypatch) == expected
 
 
+@pytest.mark.parametrize("hash_values", [None, 2], ids=["hashed", "colliding"])
+def test_running_sums_stay_exact_when_the_codes_outgrow_one_int64(monkeypatch, hash_values):
+    """Small codes are packed into one int64 per key; once they need more bits, the keys
+    summed so far and every later one are found by hash (colliding ones summed apart)."""
+    rng = np.random.default_rng(13)
+    batches, expected = [], {}
+    for size in (1, 4, 16, 2**20, 2**40, 6):
+        keys = rng.integers(0, size, size=(int(rng.integers(1, 80)), 2))
+        keys = np.vstack([keys, *(k for k, _ in batches[-1:])])  # keys met before, again
+        values = rng.integers(-(10**12), 10**12, size=(len(keys), 3))
+        batches.append((keys, values))
+        for key, row in zip(keys.tolist(), values.tolist(), strict=True):
+            sums = expected.setdefault(tuple(key), (0, 0, 0))
+            expected[tuple(key)] = tuple(a + b for a, b in zip(sums, row, strict=True))
+    assert grain_sums(batches, hash_values, monkeypatch) == expected
+
+
 def test_running_sums_beyond_int64_stay_exact():
     big = 2**62 + 12345
     batches = [([[0, 1]], [[big, 1, 1]]), ([[0, 1], [2, 3]], [[big, -1, 1], [5, 5, 1]])]

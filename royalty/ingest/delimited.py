@@ -329,7 +329,8 @@ def _arrow_chunks(
                 newlines_in_values=delimiter != "\t",
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names[: len(header)], pa.string()),
+                # pandas keeps text as large strings: read as such, not converted per chunk
+                column_types=dict.fromkeys(names[: len(header)], pa.large_string()),
                 include_columns=[names[i] for i in kept] if len(kept) < len(names) else None,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,

@@ -63,6 +63,9 @@ class Dimensions:
         """Whose tracks the import must link again (``royalty.store.track_links``): new
         spellings, or a work's ISWC learnt."""
         self.tracks_without_iswc: set[int] = set()
+        self.distinct: dict[str, list[object]] = {}
+        """Line column -> the distinct ids (territory codes) the last ``ids_for`` gave its
+        lines: what ``royalty.store.references`` checks, without another pass over them."""
 
     def load(self, c: Connection) -> None:
         """The vocabulary the database already holds, keyed as ``ids_for`` looks names up."""
@@ -155,11 +158,11 @@ class Dimensions:
         Each is looked up once per distinct key in the batch (a statement repeats a few hundred
         tracks over many lines), then spread to the lines by their key codes.
         """
-        self.meet(lines["artist"])
         artists, artist_rows = _distinct([lines["artist"]])
         platforms, platform_rows = _distinct([lines["platform"]])
         stores, store_rows = _distinct([lines["store"]])
         artist_names = _at(lines["artist"], artist_rows)
+        self.meet(artist_names)
         platform_names = _at(lines["platform"], platform_rows)
         store_names = _at(lines["store"], store_rows)
         platform_of = dict(zip(store_names, _at(lines["platform"], store_rows), strict=True))
@@ -170,7 +173,8 @@ class Dimensions:
             lambda s: {"raw_name": s, "platform_id": self.ids["platform"][platform_of[s]]},
             shared="raw_name",
         )  # fmt: skip
-        codes = [c for c in lines["territory"].unique() if c and c not in self.ids["territory"]]
+        territory_codes = [c for c in lines["territory"].unique() if c]
+        codes = [c for c in territory_codes if c not in self.ids["territory"]]
         if codes:
             described = {code: territories.describe(code) for code in codes}
             if self._vocabulary is None:
@@ -223,7 +227,8 @@ class Dimensions:
                 .values(title=bindparam("new_title")),
                 renamed,
             )
-        ids["release_id"] = _spread([self.ids["release"].get(k) for k in release_of], codes)
+        release_ids = [self.ids["release"].get(k) for k in release_of]
+        ids["release_id"] = _spread(release_ids, codes)
         release = ids["release_id"]
 
         # tracks: by ISRC and title, each spelling a row of its own (which rows are one
@@ -281,7 +286,16 @@ class Dimensions:
                 .values(iswc=bindparam("new_iswc")),
                 named,
             )
-        ids["track_id"] = _spread([self.ids["track"].get(k) for k in track_of], codes)
+        track_ids = [self.ids["track"].get(k) for k in track_of]
+        ids["track_id"] = _spread(track_ids, codes)
+        self.distinct = {
+            "artist_id": [self.ids["artist"][n] for n in artist_names],
+            "platform_id": [self.ids["platform"][n] for n in platform_names],
+            "store_id": [self.ids["store"][n] for n in store_names],
+            "track_id": [i for i in track_ids if i is not None],
+            "release_id": [i for i in release_ids if i is not None],
+            "territory": territory_codes,
+        }
         return ids
 
 
@@ -302,13 +316,17 @@ def _distinct(
     Codes number the distinct keys in the order they first appear. The row given for a key
     is its first row where ``prefer`` is true, else its first row.
     """
-    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    combined, size = np.zeros(len(columns[0]), dtype=np.int64), 1
     for column in columns:
         codes, uniques = pd.factorize(column, sort=False, use_na_sentinel=False)
-        combined = combined * len(uniques) + codes
-        if len(uniques) > 1:  # keep the mixed radix small: a statement's keys fit in int64
-            combined, _ = pd.factorize(combined, sort=False)
-    codes, uniques = pd.factorize(combined, sort=False)
+        if size * len(uniques) >= 2**62:  # the mixed radix made small again
+            combined, seen = pd.factorize(combined, sort=False)
+            size = len(seen)
+        combined, size = combined * len(uniques) + codes, size * len(uniques)
+    if len(columns) == 1:  # already numbered in the order they first appear
+        codes, uniques = combined, range(size)
+    else:
+        codes, uniques = pd.factorize(combined, sort=False)
     order = np.arange(len(codes))
     rows = np.full(len(uniques), len(codes), dtype=np.int64)
     np.minimum.at(rows, codes, order)
@@ -333,7 +351,7 @@ def _first_given(values: pd.Series | None, codes: np.ndarray) -> dict[int, str]:
 
 def _at(values: pd.Series, rows: np.ndarray) -> list[object]:
     """The values at ``rows`` (positions) as Python objects."""
-    return values.iloc[rows].tolist()
+    return values.array.take(rows).tolist()
 
 
 def _ids(known: dict[object, int], names: list[object], codes: np.ndarray) -> np.ndarray:

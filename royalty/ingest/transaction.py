@@ -294,8 +294,8 @@ class FileImport:
         }
         rows = pd.DataFrame({name: columns[name] for name in LINE_COLUMNS})  # in table order
         self.writer.append(EarningLine.__table__, rows)
-        for name in references.TARGETS:
-            self.used.add(name, rows[name])
+        for name, distinct in self.dimensions.distinct.items():
+            self.used.add(name, distinct)
         self.overlap.note(rows)
         self.sums.add(rows)
         self.stored += len(rows)

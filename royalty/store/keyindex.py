@@ -20,6 +20,15 @@ class KeyIndex:
         self.slot_of = np.empty(0, dtype=np.int64)
         self.size = 0
 
+    @classmethod
+    def of(cls, keys: np.ndarray) -> KeyIndex:
+        """An index of distinct keys, the slot of each its position in ``keys``."""
+        index = cls()
+        index.slot_of = np.argsort(keys, kind="stable").astype(np.int64)
+        index.sorted = keys[index.slot_of]
+        index.size = len(keys)
+        return index
+
     def slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(slot of each key, one position per key that got a new slot in this call).
 
@@ -28,14 +37,23 @@ class KeyIndex:
         """
         slots = np.empty(len(keys), dtype=np.int64)
         found = np.zeros(len(keys), dtype=bool)
+        # distinct keys in order (a batch's distinct line hashes) need no sorting
+        ascending = len(keys) < 2 or bool((keys[1:] > keys[:-1]).all())
         if self.size:  # searched in sorted order: each search starts where the last one ended
-            order = np.argsort(keys)
             at = np.empty(len(keys), dtype=np.int64)
-            at[order] = np.searchsorted(self.sorted, keys[order])
+            if ascending:
+                at[:] = np.searchsorted(self.sorted, keys)
+            else:
+                order = np.argsort(keys)
+                at[order] = np.searchsorted(self.sorted, keys[order])
             at = np.minimum(at, self.size - 1)
             found = self.sorted[at] == keys
             slots[found] = self.slot_of[at[found]]
-        new, first, inverse = np.unique(keys[~found], return_index=True, return_inverse=True)
+        if ascending:
+            new = keys[~found]
+            first = inverse = np.arange(len(new), dtype=np.int64)
+        else:
+            new, first, inverse = np.unique(keys[~found], return_index=True, return_inverse=True)
         new_slots = np.arange(self.size, self.size + len(new), dtype=np.int64)
         slots[~found] = new_slots[inverse]
         where = np.searchsorted(self.sorted, new)

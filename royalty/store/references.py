@@ -35,6 +35,11 @@ class Used:
         self.ids: dict[str, set[object]] = {name: set() for name in TARGETS}
 
     def add(self, name: str, values: object) -> None:
+        """Every id in ``values`` (missing ones are no reference); a list of Python values is
+        taken as it is (an importer gives the distinct ids it just looked up)."""
+        if isinstance(values, list):
+            self.ids[name].update(v for v in values if v is not None)
+            return
         import pandas as pd
 
         distinct = pd.unique(pd.Series(values).dropna())

@@ -25,7 +25,7 @@ class Sums:
     Keys become small integer codes, the same in every batch (grouping text and NULL keys in
     pandas took several times longer), and the columns every finest grain starts with
     (``KEY``) one code per distinct combination, so that each finest grain keeps running sums
-    per distinct (shared code, its own columns) (``_Grain``) and hashes and compares two to
+    per distinct (shared code, its own columns) (``_Grain``) and packs (or hashes) two to
     four codes per line instead of ten or more; the codes turn back into the stored values
     once, when the sums are written, and the coarser grains are summed from the finest then.
     """
@@ -98,8 +98,14 @@ class Sums:
     def _encode(self, name: str, values: pd.Series) -> np.ndarray:
         """Values -> int codes kept for the whole statement; NULL is a value of its own."""
         known = self.codes[name]
+        one = _one_value(values)
+        if one is not None:  # a batch of one statement and often one currency, rate, month
+            return np.full(len(values), known.setdefault(_plain(one[0]), len(known)), np.int64)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        lookup = [known.setdefault(_plain(u), len(known)) for u in uniques]
+        lookup = [
+            known.setdefault(u if type(u) is int or type(u) is str else _plain(u), len(known))
+            for u in uniques.tolist()
+        ]
         return np.asarray(lookup, dtype=np.int64)[codes]
 
     def _decode(self, name: str, codes: np.ndarray) -> np.ndarray:
@@ -107,6 +113,19 @@ class Sums:
         if all(isinstance(v, int) for v in values):
             return np.asarray(values, dtype=np.int64)[codes]
         return np.asarray(values, dtype=object)[codes]
+
+
+def _one_value(values: pd.Series) -> list[object] | None:
+    """``[value]`` when every row holds the same one, found without hashing every row (an
+    empty column of objects, plain integers), else None."""
+    if values.dtype == object:
+        missing = pd.isna(values.to_numpy())
+        return [None] if missing.all() else None
+    if values.dtype == np.int64:
+        array = values.to_numpy()
+        low = array.min()
+        return [int(low)] if low == array.max() else None
+    return None
 
 
 def _own(grain: Table) -> tuple[str, ...]:
@@ -120,16 +139,21 @@ def _own(grain: Table) -> tuple[str, ...]:
 class _Grain:
     """Running exact sums per distinct key row (of integer codes), batch after batch.
 
-    A key row is found by a 64-bit hash of its codes (``KeyIndex``): one binary search per
-    line, one ``np.add.at`` per sum, no re-sorting of what was summed before. The hash only finds a candidate: every line's key is compared with the key
-    it was summed under, and a line whose hash collides with another key's is summed apart,
-    in Python, so the sums stay exact whatever the hash does. They switch to Python integers
-    before int64 could overflow.
+    While the codes are small, a key row is packed into one int64 exactly (a few bits per
+    column, widened as the codes grow): one binary search per line finds its slot
+    (``KeyIndex``), one ``np.add.at`` per sum adds it, nothing is re-sorted. Once the codes
+    need more than 62 bits, a key row is found by a 64-bit hash of its codes instead. The
+    hash only finds a candidate: every line's key is compared with the key it was summed
+    under, and a line whose hash collides with another key's is summed apart, in Python, so
+    the sums stay exact whatever the hash does. They switch to Python integers before int64
+    could overflow.
     """
 
     def __init__(self, width: int) -> None:
         self.index = KeyIndex()
-        """Slot of each hash seen."""
+        """Slot of each packed key (or hash) seen."""
+        self.bits: list[int] | None = [0] * width
+        """Bits of each column in a packed key; None once keys are hashed."""
         self.keys = np.empty((0, width), dtype=np.int64)
         """Key row per slot (the array grows by doubling)."""
         self.sums = np.zeros((0, len(SUMMED)), dtype=np.int64)
@@ -145,21 +169,62 @@ class _Grain:
     def add(self, keys: np.ndarray, values: np.ndarray) -> None:
         if len(keys) == 0:
             return
-        slots, new = self.index.slots(row_hash(keys))
-        if len(new):
-            self._grow(keys[new])
-        same = (self.keys[slots] == keys).all(axis=1)
-        if not same.all():  # a hash collision: those lines are summed apart, exactly
-            for key, row in zip(keys[~same].tolist(), values[~same].tolist(), strict=True):
-                sums = self.apart.setdefault(tuple(key), [0] * len(row))
-                for i, value in enumerate(row):
-                    sums[i] += value
-            slots, values = slots[same], values[same]
+        packed = self._packed(keys)
+        if packed is not None:  # exact: no key to compare
+            slots, new = self.index.slots(packed)
+            if len(new):
+                self._grow(keys[new])
+        else:
+            slots, new = self.index.slots(row_hash(keys))
+            if len(new):
+                self._grow(keys[new])
+            same = (self.keys[slots] == keys).all(axis=1)
+            if not same.all():  # a hash collision: those lines are summed apart, exactly
+                for key, row in zip(keys[~same].tolist(), values[~same].tolist(), strict=True):
+                    sums = self.apart.setdefault(tuple(key), [0] * len(row))
+                    for i, value in enumerate(row):
+                        sums[i] += value
+                slots, values = slots[same], values[same]
         self.magnitude += np.abs(values).sum(axis=0, dtype=np.float64)
         if self.sums.dtype != object and self.magnitude.max() >= INT64_SAFE:
             self.sums = self.sums.astype(object)  # Python integers from now on
         for column in range(values.shape[1]):
             np.add.at(self.sums[:, column], slots, values[:, column].astype(self.sums.dtype))
+
+    def _packed(self, keys: np.ndarray) -> np.ndarray | None:
+        """Each key row as one int64, the index re-packed first when a code outgrew its
+        bits; None when the keys are hashed (from now on, if they no longer fit)."""
+        if self.bits is None:
+            return None
+        if int(keys.min()) < 0:  # not codes: nothing packs them exactly
+            self._hash_from_now_on()
+            return None
+        need = [int(m).bit_length() for m in keys.max(axis=0).tolist()]
+        if any(n > b for n, b in zip(need, self.bits, strict=True)):
+            bits = [b if n <= b else n + 2 for n, b in zip(need, self.bits, strict=True)]
+            if sum(bits) > PACKED_BITS:
+                self._hash_from_now_on()
+                return None
+            self.bits = bits
+            self.index = KeyIndex.of(_pack(self.keys[: self.slots], bits))
+        return _pack(keys, self.bits)
+
+    def _hash_from_now_on(self) -> None:
+        """The index rebuilt by hash; a key whose hash an earlier slot's key has is summed
+        apart from now on, with what its slot summed so far."""
+        self.bits = None
+        hashes = row_hash(self.keys[: self.slots])
+        _, first = np.unique(hashes, return_index=True)
+        keep = np.sort(first)
+        if len(keep) < self.slots:
+            moved = np.setdiff1d(np.arange(self.slots), keep)
+            for key, row in zip(self.keys[moved].tolist(), self.sums[moved].tolist(), strict=True):
+                self.apart[tuple(key)] = [int(v) for v in row]
+            self.keys[: len(keep)] = self.keys[keep]
+            self.sums[: len(keep)] = self.sums[keep]
+            self.sums[len(keep) : self.slots] = 0
+            self.slots = len(keep)
+        self.index = KeyIndex.of(hashes[keep])
 
     def _grow(self, keys: np.ndarray) -> None:
         end = self.slots + len(keys)
@@ -208,6 +273,17 @@ def _plain(value: object) -> object:
     return value
 
 
+def _pack(keys: np.ndarray, bits: list[int]) -> np.ndarray:
+    """Rows of non-negative codes, each below ``2 ** bits`` of its column, as one int64."""
+    packed = np.zeros(len(keys), dtype=np.int64)
+    for column, width in zip(keys.T, bits, strict=True):
+        packed <<= width
+        packed |= column
+    return packed
+
+
+PACKED_BITS = 62
+"""Bits a packed key may take: it stays a non-negative int64."""
 INT64_SAFE = float(2**62)
 """Sums whose absolute values add up to less than this cannot overflow int64 (with margin
 for the float estimate)."""

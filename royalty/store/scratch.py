@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import BigInteger, Engine, Integer, Table
@@ -127,8 +128,16 @@ class ScratchFile:
 def arrow_table(table: Table, rows: pd.DataFrame) -> pa.Table:
     """The rows as Arrow, as the drivers take them (PostgreSQL's ``COPY`` CSV is written from
     the same table)."""
-    schema = pa.schema([(name, _arrow_type(table, name)) for name in rows.columns])
-    return pa.Table.from_pandas(rows, schema=schema, preserve_index=False)
+    columns = list(rows.columns)
+    arrays = [_arrow_array(rows[name], _arrow_type(table, name)) for name in columns]
+    return pa.Table.from_arrays(arrays, names=columns)
+
+
+def _arrow_array(values: pd.Series, kind: pa.DataType) -> pa.Array:
+    """One column as Arrow: numpy integers as they are, without pandas' per-frame checks."""
+    if kind == pa.int64() and values.dtype == np.int64:
+        return pa.array(values.to_numpy(), type=kind)
+    return pa.array(values, type=kind, from_pandas=True)
 
 
 def _arrow_type(table: Table, name: str) -> pa.DataType:
