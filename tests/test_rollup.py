@@ -50,6 +50,13 @@ def grain_sums(batches, hash_values=None, monkeypatch=None) -> dict[tuple, tuple
     return as_dict(*grain.result())
 
 
+def _sum_into(expected: dict, keys: np.ndarray, values: np.ndarray) -> None:
+    """The reference: each key's sums added up in Python integers."""
+    for key, row in zip(keys.tolist(), values.tolist(), strict=True):
+        sums = expected.get(tuple(key), (0, 0, 0))
+        expected[tuple(key)] = tuple(a + b for a, b in zip(sums, row, strict=True))
+
+
 @pytest.mark.parametrize("hash_values", [None, 2], ids=["hashed", "colliding"])
 def test_running_sums_over_batches_equal_a_dictionary(monkeypatch, hash_values):
     rng = np.random.default_rng(11)
@@ -58,9 +65,7 @@ def test_running_sums_over_batches_equal_a_dictionary(monkeypatch, hash_values):
         keys = rng.integers(0, 6, size=(int(rng.integers(0, 80)), 2))
         values = rng.integers(-(10**12), 10**12, size=(len(keys), 3))
         batches.append((keys, values))
-        for key, row in zip(keys.tolist(), values.tolist(), strict=True):
-            sums = expected.setdefault(tuple(key), (0, 0, 0))
-            expected[tuple(key)] = tuple(a + b for a, b in zip(sums, row, strict=True))
+        _sum_into(expected, keys, values)
     assert grain_sums(batches, hash_values, monkeypatch) == expected
 
 
@@ -75,9 +80,7 @@ def test_running_sums_stay_exact_when_the_codes_outgrow_one_int64(monkeypatch, h
         keys = np.vstack([keys, *(k for k, _ in batches[-1:])])  # keys met before, again
         values = rng.integers(-(10**12), 10**12, size=(len(keys), 3))
         batches.append((keys, values))
-        for key, row in zip(keys.tolist(), values.tolist(), strict=True):
-            sums = expected.setdefault(tuple(key), (0, 0, 0))
-            expected[tuple(key)] = tuple(a + b for a, b in zip(sums, row, strict=True))
+        _sum_into(expected, keys, values)
     assert grain_sums(batches, hash_values, monkeypatch) == expected
 
 
