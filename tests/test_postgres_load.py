@@ -204,7 +204,7 @@ def test_the_writer_handed_a_nul_raises_and_stores_nothing(pg_engine):
 
 def test_a_missing_reference_is_refused(engine):
     used = references.Used()
-    used.add("track_id", pd.array([None, 41, 41], dtype="Int64"))
+    used.add("track_id", [None, 41, 41])
     with engine.connect() as conn, pytest.raises(references.MissingReference, match="track_id"):
         references.check(conn, used)
 

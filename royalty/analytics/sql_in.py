@@ -46,5 +46,5 @@ def _plain(element: InSubquery, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(InSubquery, "postgresql")
 def _postgresql(element: InSubquery, compiler: SQLCompiler, **kw: Any) -> str:
     column = compiler.process(element.column, **kw)
-    query = compiler.process(element.query, asfrom=False, **kw)
+    query = compiler.process(element.query, **{**kw, "asfrom": False})
     return f"{column} = ANY(ARRAY({query}))"

@@ -9,7 +9,7 @@ as each key's trigger locked them, so that nothing can delete them under it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Column, Connection, select
 
@@ -34,16 +34,10 @@ class Used:
     def __init__(self) -> None:
         self.ids: dict[str, set[object]] = {name: set() for name in TARGETS}
 
-    def add(self, name: str, values: object) -> None:
-        """Every id in ``values`` (missing ones are no reference); a list of Python values is
-        taken as it is (an importer gives the distinct ids it just looked up)."""
-        if isinstance(values, list):
-            self.ids[name].update(v for v in values if v is not None)
-            return
-        import pandas as pd
-
-        distinct = pd.unique(pd.Series(values).dropna())
-        self.ids[name].update(v.item() if hasattr(v, "item") else v for v in distinct)
+    def add(self, name: str, values: Iterable[object]) -> None:
+        """Every id in ``values`` (None is no reference): the distinct ids an import has just
+        looked up for a batch's lines, not the lines themselves."""
+        self.ids[name].update(v for v in values if v is not None)
 
 
 def check(conn: Connection, used: Used) -> None:

@@ -170,14 +170,10 @@ class _Grain:
         if len(keys) == 0:
             return
         packed = self._packed(keys)
-        if packed is not None:  # exact: no key to compare
-            slots, new = self.index.slots(packed)
-            if len(new):
-                self._grow(keys[new])
-        else:
-            slots, new = self.index.slots(row_hash(keys))
-            if len(new):
-                self._grow(keys[new])
+        slots, new = self.index.slots(row_hash(keys) if packed is None else packed)
+        if len(new):
+            self._grow(keys[new])
+        if packed is None:  # a hash only finds a candidate: compare the keys
             same = (self.keys[slots] == keys).all(axis=1)
             if not same.all():  # a hash collision: those lines are summed apart, exactly
                 for key, row in zip(keys[~same].tolist(), values[~same].tolist(), strict=True):
