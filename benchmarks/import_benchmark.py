@@ -34,6 +34,7 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from queue import Empty
 
 HEADER = [
     "Date Inserted", "Reporting Date", "Sale Month", "Store", "Artist", "Title", "ISRC", "UPC",
@@ -273,12 +274,23 @@ def royalty_import(path: str, db: str, queue: mp.Queue) -> None:
     )
 
 
-def run_isolated(target, path: Path, db: Path | str) -> dict:
+def run_isolated(target, path: Path, db: Path | str, *extra: object) -> dict:
+    """``target(path, db, *extra, queue)`` in a fresh interpreter, so that each run pays its own
+    start-up; what it put on the queue. A child that dies without answering (killed, out of
+    memory, a missing package) ends the run with its exit code rather than a wait forever."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(str(path), str(db), queue))
+    proc = ctx.Process(target=target, args=(str(path), str(db), *extra, queue))
     proc.start()
-    out = queue.get()
+    while True:
+        try:
+            out = queue.get(timeout=1)
+            break
+        except Empty:
+            if not proc.is_alive() and queue.empty():
+                raise SystemExit(
+                    f"the import's process ended with code {proc.exitcode}, no result"
+                ) from None
     proc.join()
     return out
 

@@ -44,6 +44,7 @@ from import_benchmark import (
     _cpu_seconds,
     _lines,
     _peak_mb,
+    run_isolated,
     stored_total,
     write_statement,
 )
@@ -138,16 +139,6 @@ def _timed(tables, stages: dict[str, float]):  # type: ignore[no-untyped-def]
     return run
 
 
-def run_isolated(path: Path, db: Path, columns: bool) -> dict:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=royalty_import, args=(str(path), str(db), columns, queue))
-    proc.start()
-    out = queue.get()
-    proc.join()
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
@@ -185,7 +176,7 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         load = os.getloadavg()[0]
-        run = runs[name] = run_isolated(book, db, columns)
+        run = runs[name] = run_isolated(royalty_import, book, db, columns)
         if run["status"] != "imported":
             print(f"{name}: import failed: {run['message']}")
             return 1
@@ -222,7 +213,7 @@ def _run(args: argparse.Namespace, folder: Path) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         load = os.getloadavg()[0]
-        run = runs["tsv"] = run_isolated(tsv, db, True)
+        run = runs["tsv"] = run_isolated(royalty_import, tsv, db, True)
         print(
             f"{'the same lines as a TSV':<34} {run['seconds']:7.2f} s wall, "
             f"{run['rows'] / run['seconds']:9,.0f} rows/s; {run['cpu']:7.2f} s CPU; "
