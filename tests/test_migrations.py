@@ -34,8 +34,11 @@ from royalty.store.models import EarningLine
 
 RELEASE = Path(__file__).parent / "releases" / "2026-12"
 FIGURES = json.loads((RELEASE / "figures.json").read_text(encoding="utf-8"))
-PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
+PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012")
 """What a release database is upgraded through."""
+SUMMARY_TABLES = [
+    name for name in SQLModel.metadata.tables if name.startswith(("line_rollup", "label_rollup"))
+]
 NEW_FILE = dk_file([dk_row("2026-10", "1.25"), dk_row("2026-11", "0.75", store="Deezer")])
 """A statement the release database does not hold."""
 
@@ -239,16 +242,16 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0011", "pending": list(PENDING),
+        "current": "0001 (unversioned)", "head": "0012", "pending": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0011", "head": "0011", "pending": [], "ran": list(PENDING),
+        "current": "0012", "head": "0012", "pending": [], "ran": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "already at the newest version (0011)" in capsys.readouterr().out
+    assert "already at the newest version (0012)" in capsys.readouterr().out
     assert main(["db", "status", "--db", url]) == 0
-    assert "version 0011, the newest" in capsys.readouterr().out
+    assert "version 0012, the newest" in capsys.readouterr().out
 
 
 # --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------
@@ -305,6 +308,14 @@ def test_a_release_database_on_postgresql_keeps_every_figure(tmp_path, monkeypat
             "INCLUDE (kind, currency, source_currency, fx_rate, track_id, quantity, amount_nano, lines)"
             in covering
         )
+        by_statement = conn.execute(  # 0012: a statement's summaries found by block ranges
+            text(
+                "SELECT tablename, indexdef FROM pg_indexes "
+                "WHERE indexname LIKE 'ix_%_statement_id'"
+            )
+        ).all()
+        assert {t for t, _ in by_statement} == set(SUMMARY_TABLES)
+        assert all("USING brin (statement_id)" in d for _, d in by_statement), by_statement
         lines = conn.execute(select(func.count()).select_from(EarningLine)).scalar_one()
     assert import_bytes(engine, "dk_2026-11.tsv", NEW_FILE).status == "imported"
     with engine.connect() as conn:

@@ -239,6 +239,13 @@ class AppSetting(SQLModel, table=True):
     value: str = ""
 
 
+def by_statement(table: str) -> Index:
+    """A summary table's rows of one statement (its removal, its own sums). They are written
+    together, so on PostgreSQL a block range index finds them at no cost per row stored
+    (migration 0012); SQLite's is a B-tree."""
+    return Index(f"ix_{table}_statement_id", "statement_id", postgresql_using="brin")
+
+
 class _LabelRollupColumns(SQLModel):
     """Per-statement sums of ``earning_line`` at a coarser grain (see ``royalty.store.rollup``).
 
@@ -249,7 +256,7 @@ class _LabelRollupColumns(SQLModel):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    statement_id: int = Field(foreign_key="statement.id", ondelete="CASCADE", index=True)
+    statement_id: int = Field(foreign_key="statement.id", ondelete="CASCADE")  # see by_statement
     usage_month: int
     usage_month_end: int
     kind: str = Field(max_length=16)
@@ -271,7 +278,10 @@ class LineRollup(_RollupColumns, table=True):
     """By artist, month, platform and kind: overview, platform comparison, Unwrapped."""
 
     __tablename__ = "line_rollup"
-    __table_args__ = (Index("ix_rollup_artist_month", "artist_id", "usage_month"),)
+    __table_args__ = (
+        Index("ix_rollup_artist_month", "artist_id", "usage_month"),
+        by_statement("line_rollup"),
+    )
 
     platform_id: int = Field(foreign_key="platform.id")
 
@@ -280,7 +290,10 @@ class TrackRollup(_RollupColumns, table=True):
     """By track (all platforms together): top tracks."""
 
     __tablename__ = "line_rollup_track"
-    __table_args__ = (Index("ix_rollup_track_artist_month", "artist_id", "usage_month"),)
+    __table_args__ = (
+        Index("ix_rollup_track_artist_month", "artist_id", "usage_month"),
+        by_statement("line_rollup_track"),
+    )
 
     track_id: int | None = Field(default=None, foreign_key="track.id")
 
@@ -290,6 +303,7 @@ class TrackPlatformRollup(_RollupColumns, table=True):
 
     __tablename__ = "line_rollup_track_platform"
     __table_args__ = (
+        by_statement("line_rollup_track_platform"),
         Index("ix_rollup_tp_artist_month", "artist_id", "usage_month"),
         Index(  # PostgreSQL sums one platform's rows from the index alone (0011)
             "ix_rollup_tp_platform_month", "platform_id", "usage_month",
@@ -306,7 +320,10 @@ class TerritoryRollup(_RollupColumns, table=True):
     """By territory (all platforms together): the map and top countries."""
 
     __tablename__ = "line_rollup_territory"
-    __table_args__ = (Index("ix_rollup_territory_artist_month", "artist_id", "usage_month"),)
+    __table_args__ = (
+        Index("ix_rollup_territory_artist_month", "artist_id", "usage_month"),
+        by_statement("line_rollup_territory"),
+    )
 
     territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
 
@@ -316,6 +333,7 @@ class TerritoryPlatformRollup(_RollupColumns, table=True):
 
     __tablename__ = "line_rollup_territory_platform"
     __table_args__ = (
+        by_statement("line_rollup_territory_platform"),
         Index("ix_rollup_terp_artist_month", "artist_id", "usage_month"),
         Index("ix_rollup_terp_platform_month", "platform_id", "usage_month"),
     )
@@ -329,7 +347,10 @@ class ReportingRollup(_RollupColumns, table=True):
     months, coverage's lags and where the money went, without reading the lines."""
 
     __tablename__ = "line_rollup_reporting"
-    __table_args__ = (Index("ix_rollup_rep_artist_month", "artist_id", "usage_month"),)
+    __table_args__ = (
+        Index("ix_rollup_rep_artist_month", "artist_id", "usage_month"),
+        by_statement("line_rollup_reporting"),
+    )
 
     platform_id: int = Field(foreign_key="platform.id")
     reporting_month: int | None = None
@@ -343,6 +364,7 @@ class LabelReportingRollup(_LabelRollupColumns, table=True):
     overview, platforms, statement list, coverage and where the money went."""
 
     __tablename__ = "label_rollup_reporting"
+    __table_args__ = (by_statement("label_rollup_reporting"),)
 
     platform_id: int = Field(foreign_key="platform.id")
     reporting_month: int | None = None
@@ -353,6 +375,7 @@ class LabelTerritoryPlatformRollup(_LabelRollupColumns, table=True):
     """Every artist's lines by territory and platform: a label's map and top countries."""
 
     __tablename__ = "label_rollup_territory_platform"
+    __table_args__ = (by_statement("label_rollup_territory_platform"),)
 
     platform_id: int = Field(foreign_key="platform.id")
     territory: str | None = Field(default=None, foreign_key="territory.code", max_length=8)
