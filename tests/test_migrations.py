@@ -34,7 +34,20 @@ from royalty.store.models import EarningLine
 
 RELEASE = Path(__file__).parent / "releases" / "2026-12"
 FIGURES = json.loads((RELEASE / "figures.json").read_text(encoding="utf-8"))
-PENDING = ("0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012")
+PENDING = (
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+    "0012",
+    "0013",
+)
 """What a release database is upgraded through."""
 SUMMARY_TABLES = [
     name for name in SQLModel.metadata.tables if name.startswith(("line_rollup", "label_rollup"))
@@ -242,16 +255,16 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0012", "pending": list(PENDING),
+        "current": "0001 (unversioned)", "head": "0013", "pending": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0012", "head": "0012", "pending": [], "ran": list(PENDING),
+        "current": "0013", "head": "0013", "pending": [], "ran": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "already at the newest version (0012)" in capsys.readouterr().out
+    assert "already at the newest version (0013)" in capsys.readouterr().out
     assert main(["db", "status", "--db", url]) == 0
-    assert "version 0012, the newest" in capsys.readouterr().out
+    assert "version 0013, the newest" in capsys.readouterr().out
 
 
 # --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------

@@ -173,7 +173,8 @@ class EarningLine(SQLModel, table=True):
 
     A second, partial index holds only the lines that earned nothing or less (``UNPAID``, a
     few percent), in statement order: where the money went shows the first of them without
-    reading every line of their statements (migration 0010).
+    reading every line of their statements (migration 0010); a third holds the same lines by
+    artist first, so one artist's are found without every other artist's (0013).
     """
 
     __tablename__ = "earning_line"
@@ -181,6 +182,14 @@ class EarningLine(SQLModel, table=True):
         Index("ix_line_statement", "statement_id", postgresql_using="brin"),
         Index(
             "ix_line_unpaid",
+            "statement_id",
+            "row_number",
+            postgresql_where=text(UNPAID),
+            sqlite_where=text(UNPAID),
+        ),
+        Index(  # the same lines of one artist, without the other artists' (0013)
+            "ix_line_unpaid_artist",
+            "artist_id",
             "statement_id",
             "row_number",
             postgresql_where=text(UNPAID),
