@@ -3,18 +3,22 @@
 One ``COPY`` per table for as long as nothing else needs the connection: the server parses
 and stores one batch while the client reads and prepares the next. Rows are CSV written by
 pyarrow in C (text always quoted, so ``""`` is an empty string and a missing value, written
-as nothing at all, is NULL); psycopg's queued writer sends them from a thread of its own, so
-``write`` returns at once and the caller goes on (the queue is bounded: a few hundred MB at
-most when the server falls behind).
+as nothing at all, is NULL). The CSV is written in a thread of the stream's own (pyarrow lets
+go of the GIL), and psycopg's queued writer sends it from another, so ``write`` returns once
+the rows are Arrow and the caller goes on to its next batch (both queues are bounded: a few
+batches, and a few hundred MB at most when the server falls behind).
 """
 
 from __future__ import annotations
+
+import contextlib
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, Table
 
+from royalty.background import Worker
 from royalty.store.scratch import arrow_table
 
 
@@ -34,24 +38,36 @@ class CopyStream:
         self.block = self.cursor.copy(sql, writer=QueuedLibpqWriter(self.cursor))
         """psycopg's ``COPY`` block: it holds the connection's lock until it is left."""
         self.copy = self.block.__enter__()
+        self.encoder = Worker("copy-encoder")
+        """Writes each batch's CSV and hands it to psycopg, in order; only it writes to
+        ``copy`` (nothing else uses the connection while a ``COPY`` is open)."""
         self.open = True
 
     def takes(self, table: Table, columns: list[str]) -> bool:
         return self.open and table is self.table and columns == self.columns
 
     def write(self, rows: pd.DataFrame) -> None:
-        self.copy.write(csv_bytes(self.table, rows))
+        # made Arrow here: the caller may change its frame once this returns, an Arrow
+        # table never changes
+        self.encoder.submit(self._send, arrow_table(self.table, rows))
         self.rows += len(rows)
 
+    def _send(self, rows: pa.Table) -> None:
+        self.copy.write(table_csv(rows))
+
     def end(self) -> None:
-        """Wait until the server has stored every row (raising its error, if any)."""
+        """Wait until the server has stored every row (raising its error, or the CSV's)."""
         if not self.open:
             return
         self.open = False
         try:
-            self.block.__exit__(None, None, None)
+            self.encoder.join()
+        except BaseException as exc:
+            self._exit(exc)
+            raise
         finally:
-            self.cursor.close()
+            self.encoder.stop()
+        self._exit(None)
 
     def abort(self, error: BaseException) -> None:
         """Stop the copy (the server drops its rows and the transaction is to roll back);
@@ -59,19 +75,30 @@ class CopyStream:
         if not self.open:
             return
         self.open = False
+        self.encoder.stop()
+        self._exit(error)
+
+    def _exit(self, error: BaseException | None) -> None:
         try:
-            self.block.__exit__(type(error), error, error.__traceback__)
-        except BaseException:  # the error that stopped the load is the one raised
-            pass
+            if error is None:
+                self.block.__exit__(None, None, None)
+                return
+            with contextlib.suppress(BaseException):  # the error that stopped the load is raised
+                self.block.__exit__(type(error), error, error.__traceback__)
         finally:
             self.cursor.close()
 
 
 def csv_bytes(table: Table, rows: pd.DataFrame) -> memoryview:
     """The rows as ``COPY``'s CSV, without copying pyarrow's buffer."""
+    return table_csv(arrow_table(table, rows))
+
+
+def table_csv(rows: pa.Table) -> memoryview:
+    """An Arrow table as ``COPY``'s CSV, without copying pyarrow's buffer."""
     sink = pa.BufferOutputStream()
     # one batch per write: in slices of the writer's default 1,024 rows, the integers of a
     # million lines cost markedly more to format
-    options = pa_csv.WriteOptions(include_header=False, batch_size=max(1, len(rows)))
-    pa_csv.write_csv(arrow_table(table, rows), sink, options)
+    options = pa_csv.WriteOptions(include_header=False, batch_size=max(1, rows.num_rows))
+    pa_csv.write_csv(rows, sink, options)
     return memoryview(sink.getvalue())
