@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from royalty import importers
 from royalty.errors import StatementError
-from royalty.ingest import archive, delimited
+from royalty.ingest import archive, delimited, encoding
 from royalty.ingest import lines as lines_module
 from royalty.ingest.delimited import HEADER_SEARCH_ROWS
 from royalty.ingest.encoding import sniff_encoding
@@ -76,6 +78,33 @@ def test_bytes_cp1252_cannot_decode_fall_back_to_latin_1():
     assert sniff_encoding(Source.from_bytes("s.tsv", data)) == "latin-1"
     _, rows = read_all("s.tsv", data)
     assert rows.iloc[2, 2] == "F\x81te Foraine"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="ab\t\n", max_size=6).map(str.encode),
+            st.sampled_from(["é", "€", "𝄞", "ß"]).map(str.encode),  # two to four bytes
+            st.binary(max_size=3),  # any bytes: broken sequences, stray continuation bytes
+        ),
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=7),
+)
+def test_the_first_byte_that_is_not_utf8_is_found_across_block_cuts(pieces, block):
+    # validated a few bytes at a time, a character is cut at every place a block can end
+    data = b"".join(pieces)
+    try:
+        data.decode("utf-8")
+        expected = None
+    except UnicodeDecodeError as exc:
+        expected = exc.start
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(encoding, "VALIDATED_BYTES", block)
+        source = Source.from_bytes("s.tsv", data)
+        assert encoding._all_utf8(source) == (expected is None)  # the fast answer is right
+        assert encoding._first_invalid_utf8(source) == expected
 
 
 def test_binary_data_is_an_error_not_garbage():

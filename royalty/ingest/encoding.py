@@ -14,6 +14,9 @@ from royalty.errors import StatementError
 if TYPE_CHECKING:
     from royalty.ingest.reader import Source
 
+VALIDATED_BYTES = 8 * 1024 * 1024
+"""Bytes of a file validated as UTF-8 at a time."""
+
 
 def sniff_encoding(source: Source) -> str:
     """BOM first, then strict UTF-8 over the whole file (streamed), else Windows-1252/Latin-1."""
@@ -59,6 +62,8 @@ never has one: it would take a letter such as ``Ãƒ`` followed by one such as ``Â
 
 def _first_invalid_utf8(source: Source) -> int | None:
     """Offset of the first byte that is not UTF-8, streamed; None when all of it is."""
+    if _all_utf8(source):  # the usual answer, found without decoding the text
+        return None
     decoder = codecs.getincrementaldecoder("utf-8")()
     consumed = 0
     with source.opener() as f:
@@ -72,6 +77,38 @@ def _first_invalid_utf8(source: Source) -> int | None:
             if not block:
                 return None
             consumed += len(block)
+
+
+def _all_utf8(source: Source) -> bool:
+    """Whether the whole file is UTF-8, validated by Arrow (in C, without making a string of
+    the text) a block at a time, each cut after its last whole character."""
+    import pyarrow as pa
+
+    carry = b""
+    with source.opener() as f:
+        while block := f.read(VALIDATED_BYTES):
+            data = carry + block
+            cut = _last_character_start(data)
+            carry = data[cut:]
+            if not data[:cut].isascii():
+                try:
+                    pa.array([data[:cut]], pa.binary()).cast(pa.string())
+                except pa.ArrowInvalid:
+                    return False
+    return not carry
+
+
+def _last_character_start(data: bytes) -> int:
+    """Where a character that ``data`` ends before finishing starts (else ``len(data)``): a
+    lead byte among its last three whose sequence runs past the end."""
+    for back in range(1, min(3, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            break
+        if byte >= 0xC0:
+            needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return len(data) - back if needed > back else len(data)
+    return len(data)
 
 
 def _has_utf8_sequences(source: Source) -> bool:
