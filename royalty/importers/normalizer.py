@@ -295,7 +295,12 @@ def normalize(
     out["upc"] = upc.mapped(_clean_upc)
     out["upc_hint"] = upc.mapped(_upc_hint)
     out["territory"] = _Cells(data, "territory").mapped(territories.normalize)
-    lines = pd.DataFrame(out, index=data.index).reset_index(drop=True)
+    # numbered from 0 as built: a frame indexed by the rows, then renumbered, is copied twice
+    index = pd.RangeIndex(len(data))
+    for name, values in out.items():
+        if isinstance(values, pd.Series):  # object columns stay object (not inferred as text)
+            out[name] = values.set_axis(index)
+    lines = pd.DataFrame(out, index=index)
     lines.attrs[DROPPED] = dropped
     return lines
 

@@ -86,9 +86,11 @@ class Overlap:
 
     def identity(self, lines: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """(content hash, occurrence of that content so far in this file) per line."""
-        frame = lines[HASH_FIELDS].assign(source=self.source)
+        # one frame built at once (a selection, then a column added, copies it twice)
+        columns = {name: lines[name] for name in HASH_FIELDS}
         for name in NUMBER_TEXT_FIELDS:
-            frame[name] = _number_value_text(frame[name])
+            columns[name] = _number_value_text(columns[name])
+        frame = pd.DataFrame({**columns, "source": self.source}, index=lines.index, copy=False)
         hashes = pd.util.hash_pandas_object(frame, index=False, hash_key=HASH_KEY)
         hashes = pd.Series(hashes.to_numpy().view(np.int64))
         occurrence = self.seen.occurrences(hashes.to_numpy())
