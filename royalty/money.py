@@ -185,12 +185,16 @@ def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> Pa
     bad = pc.or_(pc.invert(plain), too_big)
     if misfit is not None:
         bad = pc.or_(bad, misfit)
-    if pc.any(pc.starts_with(text, "-0")).as_py():  # a negative zero is zero
+    any_bad = bool(pc.any(bad).as_py())
+    nano = to_nano(pc.if_else(bad, "0", text) if any_bad else text)
+    negative = pc.starts_with(text, "-0").to_numpy(zero_copy_only=False)
+    if (negative & (nano == 0)).any():  # a negative zero is zero (worth a look only then)
         text = pc.replace_substring_regex(text, pattern=r"^-(0(\.0+)?)$", replacement=r"\1")
-    good = pc.if_else(bad, "0", text)
+    if any_bad:
+        text = pc.if_else(bad, pa.scalar(None, pa.string()), text)
     return ParsedAmounts(
-        text=_series(pc.if_else(bad, pa.scalar(None, pa.string()), text), values.index),
-        nano=to_nano(good),
+        text=_series(text, values.index),
+        nano=nano,
         bad=pd.Series(bad.to_numpy(zero_copy_only=False), index=values.index),
     )
 
