@@ -254,6 +254,8 @@ def _int_nano(arr: pa.Array) -> np.ndarray | None:
     the digits read as one integer and scaled (rounded half-even past the 9th decimal) in
     integer arithmetic, cheaper than a decimal cast. None for text that is not such a
     number."""
+    if arr.null_count:
+        return None
     length = pc.binary_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
     dot = pc.find_substring(arr, ".").to_numpy(zero_copy_only=False).astype(np.int64)
     digits = pc.replace_substring(arr, ".", "")
