@@ -495,6 +495,18 @@ def test_occurrences_count_equal_keys_before_each_across_batches():
         assert counts.occurrences(keys).tolist() == expected
 
 
+def test_occurrences_of_distinct_batches_then_repeats_of_them():
+    rng = np.random.default_rng(4)
+    counts = identity.Occurrences()
+    first = rng.integers(-(2**63), 2**63 - 1, 5_000, dtype=np.int64)
+    second = rng.integers(-(2**63), 2**63 - 1, 5_000, dtype=np.int64)
+    assert not counts.occurrences(first).any()  # every key new: no counting needed
+    assert not counts.occurrences(second).any()
+    again = np.concatenate([second[:3], first[:2], second[:1]])
+    assert counts.occurrences(again).tolist() == [1, 1, 1, 1, 1, 2]
+    assert counts.occurrences(first[:1]).tolist() == [2]
+
+
 def test_progress_is_reported_per_batch_with_the_rows_to_expect(engine, monkeypatch):
     monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 2048)
     rows = [dk_row(f"2022-{1 + i % 12:02d}", f"0.{i:08d}") for i in range(400)]

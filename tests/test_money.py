@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from royalty import money
 from royalty.money import decimal_to_nano, exact_sum, parse_amounts, parse_quantities, to_nano
 
 
@@ -41,6 +42,27 @@ def test_nano_units_and_sums_equal_decimal_arithmetic(max_whole_digits, pad):
         assert to_nano(arr.slice(1)).tolist() == expected[1:].tolist()  # an offset array
         with decimal.localcontext(exact):  # the default context would round to 28 digits
             assert exact_sum(arr) == sum((Decimal(v) for v in values), Decimal(0)), values
+
+
+def test_integer_nano_units_equal_decimal_arithmetic():
+    """Text narrow enough for int64 is scaled as integers: the same nano-units, ties to even."""
+    rng = random.Random(7)
+    for _ in range(200):
+        values = [
+            rng.choice(["", "-"])
+            + str(rng.randrange(10 ** rng.randrange(0, 7)))
+            + (lambda f: f".{f}" if f else "")(
+                "".join(
+                    rng.choice("0123456789") for _ in range(rng.choice([0, 1, 2, 8, 9, 10, 12]))
+                )
+            )
+            for _ in range(rng.randrange(1, 100))
+        ] + ["0.0000000005", "-0.0000000015", "-0.000", "7.", ".25", "-.5"]
+        expected = [decimal_to_nano(Decimal(v)) for v in values]
+        assert money._int_nano(pa.array(values)).tolist() == expected, values
+        assert to_nano(pa.array(values)).tolist() == expected, values
+    assert money._int_nano(pa.array(["1.2.3"])) is None
+    assert money._int_nano(pa.array(["1e5"])) is None
 
 
 def test_half_even_at_the_tenth_decimal():

@@ -29,13 +29,19 @@ from royalty.vocabulary import KINDS
 
 
 def _fail(
-    file: str, rows: pd.DataFrame, values: pd.Series, bad: pd.Series, column: str, problem: str
+    file: str,
+    rows: pd.DataFrame,
+    values: pd.Series,
+    bad: pd.Series | np.ndarray,
+    column: str,
+    problem: str,
 ) -> None:
     """Raise for the first bad value, quoting it as the file wrote it."""
-    if not bool(bad.any()):
+    mask = np.asarray(bad, dtype=bool)
+    if not bool(mask.any()):
         return
-    first = int(np.argmax(bad.to_numpy()))
-    count = int(bad.sum())
+    first = int(np.argmax(mask))
+    count = int(mask.sum())
     more = f" ({count - 1} more rows like it)" if count > 1 else ""
     cell = str(values.iloc[first])
     shown = repr(cell) if len(cell) <= 200 else f"{cell[:200]!r}... ({len(cell):,} characters)"
@@ -74,11 +80,32 @@ def _as_text(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str)
 
 
-def _mapped_text(values: pd.Series, fn: Callable[[str], str]) -> pd.api.extensions.ExtensionArray:
-    """Apply ``fn`` once per distinct value (statements repeat stores, countries, ISRCs), as a
-    string array built without a Python object per row."""
-    codes, uniques = pd.factorize(values, sort=False)
-    return pd.array([fn(u) for u in uniques], dtype="str").take(codes)
+class _Cells:
+    """One mapped column as its distinct cells, stripped as ``_text`` strips them, and which
+    of them each row holds: statements repeat a few stores, months, countries and codes over
+    many rows, so each distinct cell is stripped, cleaned, parsed or looked up once. An
+    absent column is one empty cell in every row."""
+
+    def __init__(self, data: pd.DataFrame, name: str) -> None:
+        if name in data.columns:
+            codes, uniques = pd.factorize(_as_text(data[name]), sort=False)
+            self.values = pd.Series(uniques, dtype=str).str.strip()
+        else:
+            codes, self.values = np.zeros(len(data), dtype=np.intp), pd.Series([""], dtype=str)
+        self.codes = codes
+        """Per row, its cell's position in ``values`` (distinct raw cells may strip alike)."""
+
+    def rows(self, values: pd.Series | None = None) -> pd.api.extensions.ExtensionArray:
+        """``values`` (one per distinct cell; the stripped cells) as the column's rows."""
+        return (self.values if values is None else values).array.take(self.codes)
+
+    def text(self) -> pd.Series:
+        """The stripped cells as the rows hold them (for quoting one in an error)."""
+        return pd.Series(self.rows())
+
+    def mapped(self, fn: Callable[[str], str]) -> pd.api.extensions.ExtensionArray:
+        """``fn`` of each row's stripped cell, as a string array."""
+        return pd.array([fn(u) for u in self.values], dtype="str").take(self.codes)
 
 
 def _blank_rows(data: pd.DataFrame, fields: list[str]) -> np.ndarray:
@@ -91,6 +118,12 @@ def _blank_rows(data: pd.DataFrame, fields: list[str]) -> np.ndarray:
             break
         blank[rows] = (data[fld].iloc[rows].str.strip() == "").to_numpy()
     return blank
+
+
+def _months(cells: _Cells, day_first: bool) -> np.ndarray:
+    """Each row's month (0 where its cell is not a date), each distinct cell parsed once."""
+    parsed, _ = parse_months(cells.values, day_first=day_first)
+    return parsed[cells.codes]
 
 
 def dropped_counts(lines: pd.DataFrame) -> dict[str, int]:
@@ -146,17 +179,18 @@ def normalize(
     out["row_number"] = data["row_number"].to_numpy()
 
     # months
-    usage = _text(data, "usage_month")
-    months, bad = parse_months(usage, day_first=layout.day_first)
-    _fail(file, data, usage, bad, label["usage_month"], "is not a date or month")
+    usage = _Cells(data, "usage_month")
+    months = _months(usage, layout.day_first)
+    if not months.all():
+        _fail(file, data, usage.text(), months == 0, label["usage_month"], "is not a date or month")
     out["usage_month"] = months
     if "usage_month_end" in data.columns:
-        end, bad_end = parse_months(_text(data, "usage_month_end"), day_first=layout.day_first)
-        out["usage_month_end"] = np.where(bad_end.to_numpy(), months, end)
+        end = _months(_Cells(data, "usage_month_end"), layout.day_first)
+        out["usage_month_end"] = np.where(end == 0, months, end)
     else:
         out["usage_month_end"] = months
     if "reporting_month" in data.columns:
-        rep, _ = parse_months(_text(data, "reporting_month"), day_first=layout.day_first)
+        rep = _months(_Cells(data, "reporting_month"), layout.day_first)
         out["reporting_month"] = pd.arrays.IntegerArray(rep.astype(np.int64), rep == 0)
     else:
         out["reporting_month"] = pd.array([None] * len(data), dtype="Int64")
@@ -185,12 +219,15 @@ def normalize(
             )
         out["currency"] = pd.Series(fixed, index=data.index, dtype=str).array
     else:
-        currency = _text(data, "currency").str.upper()
+        cells = _Cells(data, "currency")
+        codes = cells.values.str.upper()
         if fixed:
-            currency = currency.where(currency != "", fixed)
-        bad = ~currency.str.fullmatch(r"[A-Z]{3}")
-        _fail(file, data, currency, bad, label["currency"], "is not a currency code")
-        out["currency"] = currency.array
+            codes = codes.where(codes != "", fixed)
+        bad = (~codes.str.fullmatch(r"[A-Z]{3}")).to_numpy(dtype=bool)[cells.codes]
+        currency = cells.rows(codes)
+        if bad.any():
+            _fail(file, data, pd.Series(currency), bad, label["currency"], "is not a currency code")
+        out["currency"] = currency
 
     for fld in ("source_amount", "fx_rate"):
         values = _text(data, fld) if fld in data.columns else None
@@ -210,28 +247,36 @@ def normalize(
         else None
     )
 
-    quantity = _text(data, "quantity")
+    quantity = _Cells(data, "quantity")
     # counts in the same style: with decimal commas ``12.480`` is twelve thousand and more
-    qty, bad = parse_quantities(quantity, decimal_comma=decimal_comma)
-    _fail(file, data, quantity, bad, label["quantity"], "is not a whole number of units")
-    out["quantity"] = qty
+    qty, bad = parse_quantities(quantity.values, decimal_comma=decimal_comma)
+    if bad.any():
+        _fail(
+            file, data, quantity.text(), bad.to_numpy()[quantity.codes], label["quantity"],
+            "is not a whole number of units",
+        )  # fmt: skip
+    out["quantity"] = qty[quantity.codes]
 
     # who, what, where
     artist = (options.artist or "").strip() or None
     out["artist"] = (
         artist if artist is not None else _text(data, "artist").replace("", "Unknown artist").array
     )
-    store = _text(data, "store").replace("", "Unknown store")
-    out["store"] = store.array
+    store = _Cells(data, "store")
+    stores = store.values.replace("", "Unknown store")
+    out["store"] = store.rows(stores)
     # one lookup per distinct (store, kind text): the kind named in the row, else the store's
-    raw_kind = _text(data, "kind").str.lower()
-    store_codes, stores = pd.factorize(store, sort=False)
-    kind_codes, kind_texts = pd.factorize(raw_kind, sort=False)
-    codes, pairs = pd.factorize(store_codes * len(kind_texts) + kind_codes, sort=False)
+    kind = _Cells(data, "kind")
+    kind_texts = kind.values.str.lower()
+    codes, pairs = pd.factorize(store.codes * len(kind_texts) + kind.codes, sort=False)
+    store_names, kind_names = stores.tolist(), kind_texts.tolist()
     known_kind = "kind" in data.columns
     platform_of, kind_of = [], []
     for pair in pairs:
-        store_name, kind_text = stores[pair // len(kind_texts)], kind_texts[pair % len(kind_texts)]
+        store_name, kind_text = (
+            store_names[pair // len(kind_names)],
+            kind_names[pair % len(kind_names)],
+        )
         platform, store_kind = platforms.canonical(store_name)
         kind = layout.kinds.get(kind_text) if layout.kinds else None
         if kind is None:
@@ -244,13 +289,18 @@ def normalize(
     out["kind"] = pd.array(kind_of, dtype="str").take(codes)
     out["title"] = _text(data, "title").array
     out["release"] = _text(data, "release").array
-    out["isrc"] = _mapped_text(_text(data, "isrc"), _clean_isrc)
-    out["iswc"] = _mapped_text(_text(data, "iswc"), clean_iswc)
-    upc = _text(data, "upc")
-    out["upc"] = _mapped_text(upc, _clean_upc)
-    out["upc_hint"] = _mapped_text(upc, _upc_hint)
-    out["territory"] = _mapped_text(_text(data, "territory"), territories.normalize)
-    lines = pd.DataFrame(out, index=data.index).reset_index(drop=True)
+    out["isrc"] = _Cells(data, "isrc").mapped(_clean_isrc)
+    out["iswc"] = _Cells(data, "iswc").mapped(clean_iswc)
+    upc = _Cells(data, "upc")
+    out["upc"] = upc.mapped(_clean_upc)
+    out["upc_hint"] = upc.mapped(_upc_hint)
+    out["territory"] = _Cells(data, "territory").mapped(territories.normalize)
+    # numbered from 0 as built: a frame indexed by the rows, then renumbered, is copied twice
+    index = pd.RangeIndex(len(data))
+    for name, values in out.items():
+        if isinstance(values, pd.Series):  # object columns stay object (not inferred as text)
+            out[name] = values.set_axis(index)
+    lines = pd.DataFrame(out, index=index)
     lines.attrs[DROPPED] = dropped
     return lines
 
