@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pandas._libs import hashtable
 from sqlalchemy import (
     CursorResult,
     and_,
@@ -19,6 +18,7 @@ from sqlalchemy import (
 )
 
 from royalty.errors import StatementError
+from royalty.store.keyindex import KeyIndex
 from royalty.store.models import (
     EarningLine,
     Statement,
@@ -227,46 +227,31 @@ def _number_value_text(values: pd.Series) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
-BATCHES_AHEAD = 16
-"""How many batches like the first the key table of a file is first sized for."""
-
-
 class Occurrences:
-    """How often each int64 key was seen, across the batches of a file.
-
-    The keys are kept in one hash table that grows with the file (pandas' own, which its
-    ``factorize`` uses): a batch costs one lookup per key, where a sorted array of every key
-    seen cost a search and an insert of the whole array per batch.
-    """
+    """How often each int64 key was seen, across the batches of a file."""
 
     def __init__(self) -> None:
-        self.table: hashtable.Int64HashTable | None = None
+        self.index = KeyIndex()
         self.counts = np.empty(0, dtype=np.int64)
-        """Per slot of ``table`` (the order keys were first seen in)."""
+        """Per slot of ``index``."""
 
     def occurrences(self, keys: np.ndarray) -> np.ndarray:
         """Count ``keys``; returns, per key, how many equal keys came before it (in earlier
-        calls and earlier in this one)."""
-        if self.table is None:  # sized from the first batch: growing it rehashes every key
-            self.table = hashtable.Int64HashTable(max(BATCHES_AHEAD * len(keys), 1024))
-        n, size = len(keys), len(self.table)
-        keys = np.ascontiguousarray(keys, dtype=np.int64)
-        # a fresh vector each call: the table refuses to grow one whose values were handed out
-        slots = self.table.get_labels(keys, hashtable.Int64Vector(), size, -1)
-        grown = len(self.table)
-        if grown > len(self.counts):
-            more = max(grown, 2 * len(self.counts)) - len(self.counts)
-            self.counts = np.concatenate([self.counts, np.zeros(more, np.int64)])
-        if grown - size == n:  # every key new and none twice (nearly every batch): no sort
-            self.counts[size:grown] = 1
-            return np.zeros(n, dtype=np.int64)
-        order = np.argsort(slots, kind="stable")
-        ordered = slots[order]
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        calls and earlier in this one). One stable sort of the batch gives both."""
+        n = len(keys)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if n else order
         unique, counts = ordered[starts], np.diff(np.r_[starts, n])
         group = np.repeat(np.arange(len(unique)), counts)
-        before = self.counts[unique]
-        self.counts[unique] += counts
+        slots, _ = self.index.slots(unique)
+        if self.index.size > len(self.counts):
+            grown = max(self.index.size, 2 * len(self.counts))
+            self.counts = np.concatenate(
+                [self.counts, np.zeros(grown - len(self.counts), np.int64)]
+            )
+        before = self.counts[slots]
+        self.counts[slots] += counts
         out = np.empty(n, dtype=np.int64)
         out[order] = before[group] + np.arange(n) - starts[group]
         return out
