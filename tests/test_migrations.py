@@ -47,6 +47,7 @@ PENDING = (
     "0011",
     "0012",
     "0013",
+    "0014",
 )
 """What a release database is upgraded through."""
 SUMMARY_TABLES = [
@@ -255,16 +256,16 @@ def test_db_status_and_upgrade_on_the_command_line(tmp_path, capsys):
 
     assert main(["db", "status", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0001 (unversioned)", "head": "0013", "pending": list(PENDING),
+        "current": "0001 (unversioned)", "head": "0014", "pending": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        "current": "0013", "head": "0013", "pending": [], "ran": list(PENDING),
+        "current": "0014", "head": "0014", "pending": [], "ran": list(PENDING),
     }  # fmt: skip
     assert main(["db", "upgrade", "--db", url]) == 0
-    assert "already at the newest version (0013)" in capsys.readouterr().out
+    assert "already at the newest version (0014)" in capsys.readouterr().out
     assert main(["db", "status", "--db", url]) == 0
-    assert "version 0013, the newest" in capsys.readouterr().out
+    assert "version 0014, the newest" in capsys.readouterr().out
 
 
 # --- PostgreSQL: the release schema built by its migration, filled with the fixture's rows ------

@@ -174,7 +174,9 @@ class EarningLine(SQLModel, table=True):
     A second, partial index holds only the lines that earned nothing or less (``UNPAID``, a
     few percent), in statement order: where the money went shows the first of them without
     reading every line of their statements (migration 0010); a third holds the same lines by
-    artist first, so one artist's are found without every other artist's (0013).
+    artist first, so one artist's are found without every other artist's (0013), and a fourth
+    by statement and kind, so a statement's refunds are found without its other unpaid lines
+    (0014).
     """
 
     __tablename__ = "earning_line"
@@ -191,6 +193,14 @@ class EarningLine(SQLModel, table=True):
             "ix_line_unpaid_artist",
             "artist_id",
             "statement_id",
+            "row_number",
+            postgresql_where=text(UNPAID),
+            sqlite_where=text(UNPAID),
+        ),
+        Index(  # the same lines of a kind, refunds (0014)
+            "ix_line_unpaid_kind",
+            "statement_id",
+            "kind",
             "row_number",
             postgresql_where=text(UNPAID),
             sqlite_where=text(UNPAID),

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import SQLModel
 
-HEAD = "0013"
+HEAD = "0014"
 """The newest migration (a test checks it is Alembic's head)."""
 FIRST = "0001"
 """The schema of the 2026-12 release, the first versioned one."""
