@@ -28,6 +28,7 @@ import multiprocessing as mp
 import pstats
 import random
 import resource
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -330,6 +331,14 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = Path(args.keep or tempfile.mkdtemp(prefix="royalty-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
+    try:  # the files and databases of a million-line run take most of a gigabyte
+        return _run(args, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, folder: Path) -> int:
     tsv = folder / f"distrokid_{args.rows}.tsv"
     started = time.perf_counter()
     file_total = write_statement(tsv, args.rows)

@@ -54,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="royalty-startup-"))
+    with tempfile.TemporaryDirectory(prefix="royalty-startup-") as folder:
+        return _run(args, Path(folder))
+
+
+def _run(args: argparse.Namespace, folder: Path) -> int:
     small = folder / "dk.tsv"
     rows = [
         f"2024-03-08\t2024-01\tSpotify\tCold Harbor Choir\tTin Roof Psalm\tQZPLR2280031"
