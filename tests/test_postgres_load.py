@@ -26,7 +26,7 @@ from sqlmodel import SQLModel
 from stored import stored_line_list
 from test_concurrency import together
 
-from royalty.ingest import import_bytes, import_path, transaction
+from royalty.ingest import delimited, import_bytes, import_path, transaction
 from royalty.money import EXACT
 from royalty.store import locks, references
 from royalty.store.bulk import Writer, bulk_transaction
@@ -202,6 +202,33 @@ def test_the_writer_handed_a_nul_raises_and_stores_nothing(pg_engine):
         assert conn.execute(select(func.count()).select_from(EarningLine)).scalar_one() == 0
 
 
+def test_a_batch_whose_csv_fails_in_the_copy_thread_stores_nothing(pg_engine, monkeypatch):
+    """The CSV is written in the stream's own thread: its error reaches the import, the
+    ``COPY`` is stopped and the transaction rolls back, and the connection works after."""
+    from royalty.store import pgcopy
+
+    written = pgcopy.table_csv
+    calls = []
+
+    def second_fails(rows):  # type: ignore[no-untyped-def]
+        calls.append(rows.num_rows)
+        if len(calls) == 2:
+            raise MemoryError("out of memory writing CSV")
+        return written(rows)
+
+    monkeypatch.setattr(pgcopy, "table_csv", second_fails)
+    monkeypatch.setattr(delimited, "ARROW_BLOCK_BYTES", 2048)  # several batches
+    rows = [row("Ana Lúa", f"Song {i}", f"0.{i:04d}") for i in range(300)]
+    result = import_bytes(pg_engine, "dk.csv", csv_statement(rows))
+    assert result.status == "error" and "too large to read" in result.message
+    assert len(calls) >= 2
+    monkeypatch.undo()
+    with pg_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(EarningLine)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(Statement)).scalar_one() == 0
+    assert import_bytes(pg_engine, "dk.csv", csv_statement(rows)).status == "imported"
+
+
 def test_a_missing_reference_is_refused(engine):
     used = references.Used()
     used.add("track_id", [None, 41, 41])
@@ -308,7 +335,6 @@ def test_two_imports_waiting_for_each_others_artists_both_get_in(pg_engine, tmp_
     """File one names Ada then Bo, file two Bo then Ada, in batches of their own: each import
     holds its first artist when it asks for its second. PostgreSQL finds the cycle and stops
     one, which starts again once the other is done."""
-    from royalty.ingest import delimited
 
     seed = csv_statement([row("Seed", "Seed", "0.03", quantity="1")])  # store, country known
     assert import_bytes(pg_engine, "seed.csv", seed).status == "imported"

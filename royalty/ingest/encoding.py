@@ -89,10 +89,10 @@ def _all_utf8(source: Source) -> bool:
         while block := f.read(VALIDATED_BYTES):
             data = carry + block
             cut = _last_character_start(data)
-            carry = data[cut:]
-            if not data[:cut].isascii():
+            whole, carry = data[:cut], data[cut:]
+            if not whole.isascii():
                 try:
-                    pa.array([data[:cut]], pa.binary()).cast(pa.string())
+                    pa.array([whole], pa.binary()).cast(pa.string())
                 except pa.ArrowInvalid:
                     return False
     return not carry

@@ -59,14 +59,13 @@ class CopyStream:
         """Wait until the server has stored every row (raising its error, or the CSV's)."""
         if not self.open:
             return
-        self.open = False
         try:
             self.encoder.join()
-        except BaseException as exc:
-            self._exit(exc)
+        except BaseException as exc:  # the CSV's error, or the server's through psycopg
+            self.abort(exc)
             raise
-        finally:
-            self.encoder.stop()
+        self.open = False
+        self.encoder.stop()
         self._exit(None)
 
     def abort(self, error: BaseException) -> None:
