@@ -6,6 +6,7 @@ Codes stay as the statement gave them; pseudo-codes that are no country (DistroK
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pycountry
@@ -19,9 +20,24 @@ PSEUDO = {
     "UK": "United Kingdom",
 }
 UNKNOWN = "ZZ"
+ALIASES = {"UK": "GB"}
+"""Codes statements print for a country ISO gives another code (CD Baby writes ``UK`` and
+``GB`` in one file). Stored as given, like every code; the figures per territory count them
+as the ISO code (``counted_as``), so one country is one row and one place on the map."""
 RETIRED_ALPHA_3 = {"ROM": "RO", "TMP": "TL"}
 """Alpha-3 codes ISO withdrew that statements still print (Romania's ``ROM`` until 2002,
 East Timor's ``TMP``): one country, one code, whichever a statement gave."""
+
+
+def counted_as(code: str) -> str:
+    """The code a stored code's figures are counted under (``UK`` -> ``GB``)."""
+    return ALIASES.get(code, code)
+
+
+def spellings(codes: Iterable[str]) -> list[str]:
+    """Every stored code counted as one of ``codes`` (``GB`` -> ``GB``, ``UK``), for filters."""
+    wanted = {counted_as(c) for c in codes}
+    return sorted(wanted | {alias for alias, code in ALIASES.items() if code in wanted})
 
 
 @lru_cache(maxsize=1024)

@@ -195,6 +195,38 @@ def test_top_tracks_and_territories(juniper):
     ]  # fmt: skip
 
 
+def test_a_country_under_two_codes_is_one_territory(engine):
+    """CD Baby writes ``UK`` and ``GB`` in one file: stored as given, counted as one country,
+    one row, one place on the map, and the top country of the year by both codes' streams."""
+    load(engine, "two-codes.tsv", distrokid([
+        ("2024-01", "Spotify", "A", "GB", 3000, "9.00"),
+        ("2024-01", "Spotify", "B", "UK", 2500, "7.50"),
+        ("2024-02", "Apple Music", "A", "UK", 1000, "8.00"),
+        ("2024-02", "Spotify", "A", "US", 4000, "12.00"),
+    ]))  # fmt: skip
+    with engine.connect() as conn:
+        stored = conn.execute(select(EarningLine.territory).distinct()).scalars().all()
+    assert sorted(stored) == ["GB", "UK", "US"]
+    places = analytics.top_territories(engine, Filters(), "USD")
+    assert places[["territory", "name", "iso3", "streams", "income"]].to_dict("records") == [
+        {"territory": "GB", "name": "United Kingdom", "iso3": "GBR", "streams": 6500,
+         "income": D("24.50")},
+        {"territory": "US", "name": "United States", "iso3": "USA", "streams": 4000,
+         "income": D("12.00")},
+    ]  # fmt: skip
+    for code in ("GB", "UK"):
+        o = analytics.overview(engine, Filters(territories=(code,)), "USD")
+        assert (o.total_income, o.total_streams) == (D("24.50"), 6500)
+    top = analytics.unwrapped(engine, Filters(), "USD").top_country
+    assert top is not None
+    assert (top.code, top.name, top.streams, top.income) == (
+        "GB",
+        "United Kingdom",
+        6500,
+        D("24.50"),
+    )
+
+
 def test_filters(juniper):
     def income(**kw) -> tuple[Decimal, int]:
         o = analytics.overview(juniper, Filters(**kw), "USD")

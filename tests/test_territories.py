@@ -22,3 +22,11 @@ def test_names_and_map_codes() -> None:
     assert territories.describe("RO") == ("Romania", "ROU")
     assert territories.describe("OU") == ("Outside the United States (unspecified)", None)
     assert territories.describe("UK") == ("United Kingdom", "GBR")
+
+
+def test_a_country_printed_under_another_code_is_counted_as_its_iso_code() -> None:
+    assert territories.normalize("UK") == "UK"  # stored as the statement gave it
+    assert territories.counted_as("UK") == "GB"
+    assert territories.counted_as("DE") == "DE"
+    assert territories.spellings(["GB"]) == ["GB", "UK"]
+    assert territories.spellings(["UK", "FR"]) == ["FR", "GB", "UK"]

@@ -33,6 +33,7 @@ from sqlalchemy import (
     select,
 )
 
+from royalty import territories
 from royalty.analytics.currency import NANO_QUANTUM, Converter
 from royalty.analytics.sql_in import in_subquery
 from royalty.store import rollup
@@ -100,6 +101,9 @@ def column(t: Table, name: str) -> ColumnElement[Any]:
     (read from ``joined(t)``)."""
     if name == "track":
         return func.coalesce(LINK.c.canonical_id, t.c.track_id)
+    if name == "territory":  # a country's other code counted as its ISO one (UK as GB)
+        alias = [(t.c.territory == a, literal(code)) for a, code in territories.ALIASES.items()]
+        return case(*alias, else_=t.c.territory) if alias else t.c.territory
     return t.c[COLUMN[name]]
 
 
@@ -176,7 +180,7 @@ def where(t: Table, f: Filters) -> list[ColumnElement[bool]]:
     if f.tracks:
         clauses.append(in_subquery(t.c.track_id, track_rows(f.tracks)))
     if f.territories:
-        clauses.append(t.c.territory.in_(list(f.territories)))
+        clauses.append(t.c.territory.in_(territories.spellings(f.territories)))
     if f.kinds:
         clauses.append(t.c.kind.in_(list(f.kinds)))
     return clauses
