@@ -169,15 +169,18 @@ def parse_amounts(values: pd.Series, *, decimal_comma: bool | None = None) -> Pa
         text = pc.replace_substring(text, ",", ".")
         plain = pa.array(np.ones(len(text), dtype=bool))
     if not pc.all(plain).as_py():  # the common case, plain numbers, skips the clean-up
-        text, misfit = clean_numbers(text, decimal_comma=decimal_comma)
+        # only the cells that need it: each is cleaned alone, and a plain one would stay as is
+        odd = pc.fill_null(pc.invert(plain), False)
+        cleaned, odd_misfit = clean_numbers(pc.filter(text, odd), decimal_comma=decimal_comma)
+        text = pc.replace_with_mask(text, odd, cleaned)
+        misfit = pc.replace_with_mask(pa.array(np.zeros(len(text), dtype=bool)), odd, odd_misfit)
         plain = pc.match_substring_regex(text, _PLAIN)
     if not pc.all(plain).as_py():
-        # Rare forms such as 1.2E-05 (a spreadsheet re-save) are still exact via Decimal.
-        fixed = [
-            t if ok else (_scientific_to_plain(t) or t)
-            for t, ok in zip(text.to_pylist(), plain.to_pylist(), strict=True)
-        ]
-        text = pa.array(fixed, type=pa.string())
+        # Rare forms such as 1.2E-05 (a spreadsheet re-save, a small amount in a workbook) are
+        # still exact via Decimal; only those cells are made Python objects
+        odd = pc.fill_null(pc.invert(plain), False)
+        fixed = [_scientific_to_plain(t) or t for t in pc.filter(text, odd).to_pylist()]
+        text = pc.replace_with_mask(text, odd, pa.array(fixed, type=text.type))
         plain = pc.match_substring_regex(text, _PLAIN)
     # Nano-units in int64 hold up to 9.2 billion per line; more is a mis-parse, not a royalty.
     # Leading zeros are padding, not size (ASCAP writes `` 00000000000000000.00262``).

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import decimal
 import random
+import re
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from royalty import money
 from royalty.money import decimal_to_nano, exact_sum, parse_amounts, parse_quantities, to_nano
@@ -94,3 +97,29 @@ def test_quantities_whole_numbers_only():
     qty, bad = parse_quantities(pd.Series(["12", "1,200", "3.0", "", "-2", "2.5", "x"]))
     assert qty.tolist()[:5] == [12, 1200, 3, 0, -2]
     assert bad.tolist() == [False] * 5 + [True, True]
+
+
+CELLS = st.one_of(
+    st.decimals(min_value=-10**6, max_value=10**6, places=None, allow_nan=False,
+                allow_infinity=False).map(lambda d: format(d, "f")),
+    st.decimals(min_value=-1000, max_value=1000, allow_nan=False, allow_infinity=False,
+                places=None).map(lambda d: f"{float(d):e}"),  # a workbook's 1.234e-05
+    st.sampled_from(["1,234.50", "(0.25)", "$0.0031", "-0.000", "1.2E-05", "+7", "0,05",
+                     "1.234,56", "1 234,56", "12,5", "abc", "", "-", "1e400", "€ 3,10",
+                     "12345678901.5", "0.1.2", "-0,0"]),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(CELLS, min_size=1, max_size=30), decimal_comma=st.booleans())
+def test_a_column_parses_as_each_of_its_cells_alone(cells: list[str], decimal_comma: bool):
+    """Only the cells that need cleaning are cleaned, and only those in exponent form become
+    Python objects: the column's result is, cell for cell, each cell's own."""
+    column = parse_amounts(pd.Series(cells), decimal_comma=decimal_comma)
+    for i, cell in enumerate(cells):
+        alone = parse_amounts(pd.Series([cell]), decimal_comma=decimal_comma)
+        assert column.bad.iloc[i] == alone.bad.iloc[0], cell
+        if not alone.bad.iloc[0]:
+            assert column.text.iloc[i] == alone.text.iloc[0], cell
+            assert column.nano[i] == alone.nano[0], cell
+            assert re.fullmatch(r"-?\d+(\.\d+)?", column.text.iloc[i]), cell
