@@ -227,6 +227,20 @@ def test_a_country_under_two_codes_is_one_territory(engine):
     )
 
 
+def test_a_file_that_writes_only_the_other_code_is_shown_under_the_iso_one(engine):
+    load(engine, "uk-only.tsv", distrokid([
+        ("2024-01", "Spotify", "A", "UK", 2500, "7.50"),
+        ("2024-01", "Spotify", "A", "US", 1000, "3.00"),
+    ]))  # fmt: skip
+    places = analytics.top_territories(engine, Filters(), "USD")
+    assert places[["territory", "name", "iso3", "streams"]].to_dict("records") == [
+        {"territory": "GB", "name": "United Kingdom", "iso3": "GBR", "streams": 2500},
+        {"territory": "US", "name": "United States", "iso3": "USA", "streams": 1000},
+    ]
+    top = analytics.unwrapped(engine, Filters(), "USD").top_country
+    assert top is not None and (top.code, top.name, top.streams) == ("GB", "United Kingdom", 2500)
+
+
 def test_filters(juniper):
     def income(**kw) -> tuple[Decimal, int]:
         o = analytics.overview(juniper, Filters(**kw), "USD")

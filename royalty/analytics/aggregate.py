@@ -317,11 +317,16 @@ MANY_TRACKS = 2_000
 
 
 def territory_details(engine: Engine) -> dict[str, tuple[str, str | None]]:
+    """Code -> (name, ISO alpha-3) of every stored code, and of each code one is counted as
+    (a file that writes only ``UK`` is shown as ``GB``, which no line stored)."""
     with engine.connect() as conn:
-        return {
+        details = {
             r.code: (r.name, r.iso3)
             for r in conn.execute(select(Territory.code, Territory.name, Territory.iso3))
         }
+    for code in list(details):
+        details.setdefault(territories.counted_as(code), territories.describe(code))
+    return details
 
 
 def most_streamed(engine: Engine, f: Filters, by: str) -> list[tuple[Any, int]]:
@@ -335,7 +340,8 @@ def most_streamed(engine: Engine, f: Filters, by: str) -> list[tuple[Any, int]]:
     streams = func.sum(t.c.quantity)
     clauses = [*where(t, f), t.c.kind == "stream", value.is_not(None)]
     if by == "territory":  # countries only: not "unknown" or "rest of the world"
-        clauses.append(value.in_(select(Territory.code).where(Territory.iso3.is_not(None))))
+        countries = select(Territory.code).where(Territory.iso3.is_not(None))
+        clauses.append(t.c.territory.in_(countries))  # as stored: ``UK`` is one, as ``GB``
     query = (
         select(value, streams)
         .select_from(joined(t, [by]))
