@@ -6,7 +6,6 @@ Codes stay as the statement gave them; pseudo-codes that are no country (DistroK
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 
 import pycountry
@@ -29,15 +28,71 @@ RETIRED_ALPHA_3 = {"ROM": "RO", "TMP": "TL"}
 East Timor's ``TMP``): one country, one code, whichever a statement gave."""
 
 
+LANGUAGES = (
+    "en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "fi", "pl", "cs", "tr", "hu",
+    "ro",
+)  # fmt: skip
+"""Languages whose country names (CLDR's, through Babel) a statement may print."""
+ENGLISH = {
+    "Great Britain": "GB", "England": "GB", "Scotland": "GB", "Wales": "GB",
+    "Northern Ireland": "GB", "Holland": "NL", "The Netherlands": "NL", "Turkey": "TR",
+    "Russia": "RU", "Ivory Coast": "CI", "Republic of Ireland": "IE", "UAE": "AE",
+    "U.S.A.": "US", "U.S.": "US", "Burma": "MM", "Swaziland": "SZ", "Macedonia": "MK",
+    "Cape Verde": "CV", "East Timor": "TL", "Vatican": "VA", "DR Congo": "CD",
+    "Unknown": UNKNOWN, "Worldwide": "WW", "World": "WW",
+}  # fmt: skip
+"""Spellings that neither CLDR nor pycountry gives (former and everyday names)."""
+
+
+def _as_stored(name: str) -> str:
+    """What ``normalize`` stores for a name it does not know."""
+    return name.strip().upper()[:8]
+
+
+def _is_code(code: str) -> bool:
+    return len(code) == 2 and code.isalpha()
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """What ``normalize`` stores for a country name it does not know -> the country's code,
+    for the names of every country in ``LANGUAGES`` and in pycountry; a stored code that two
+    countries' names share (``DEMOCRAT``) is left out, never guessed. Loaded only when a
+    stored code is not one (``Locale`` data takes a moment)."""
+    from babel import Locale
+
+    found: dict[str, set[str]] = {}
+
+    def add(name: str | None, code: str) -> None:
+        if name:
+            found.setdefault(_as_stored(name), set()).add(code)
+
+    for language in LANGUAGES:
+        for region, name in Locale.parse(language).territories.items():
+            if region in ("XK", UNKNOWN) or pycountry.countries.get(alpha_2=region):
+                add(name, region)
+            elif region == "001":
+                add(name, "WW")
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            add(getattr(country, attribute, None), country.alpha_2)
+    for name, code in ENGLISH.items():
+        add(name, code)
+    return {
+        stored: codes.pop()
+        for stored, codes in found.items()
+        if len(codes) == 1 and not _is_code(stored)
+    }
+
+
 def counted_as(code: str) -> str:
-    """The code a stored code's figures are counted under (``UK`` -> ``GB``)."""
-    return ALIASES.get(code, code)
-
-
-def spellings(codes: Iterable[str]) -> list[str]:
-    """Every stored code counted as one of ``codes`` (``GB`` -> ``GB``, ``UK``), for filters."""
-    wanted = {counted_as(c) for c in codes}
-    return sorted(wanted | {alias for alias, code in ALIASES.items() if code in wanted})
+    """The code a stored code's figures are counted under: ``UK`` -> ``GB``, and a name
+    ``normalize`` kept as its first letters (``RUSSIA``, ``ÖSTERREI``) -> its country."""
+    if code in ALIASES:
+        return ALIASES[code]
+    if _is_code(code) or not code:
+        return code
+    return _names().get(code, code)
 
 
 @lru_cache(maxsize=1024)
@@ -46,6 +101,7 @@ def describe(code: str) -> tuple[str, str | None]:
     c = code.strip().upper()
     if c == "UK":
         return PSEUDO["UK"], "GBR"
+    c = counted_as(c)
     country = pycountry.countries.get(alpha_2=c) if len(c) == 2 else None
     if country is None and len(c) == 3:
         country = pycountry.countries.get(alpha_3=c)

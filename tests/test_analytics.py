@@ -241,6 +241,32 @@ def test_a_file_that_writes_only_the_other_code_is_shown_under_the_iso_one(engin
     assert top is not None and (top.code, top.name, top.streams) == ("GB", "United Kingdom", 2500)
 
 
+def test_country_names_a_statement_prints_are_counted_as_their_countries(engine):
+    """A mapped layout or a shop may write names: kept as stored, counted as the country."""
+    load(engine, "names.tsv", distrokid([
+        ("2024-01", "Spotify", "A", "RU", 1000, "3.00"),
+        ("2024-01", "Spotify", "A", "Russia", 2000, "6.00"),
+        ("2024-01", "Spotify", "B", "Österreich", 500, "2.50"),
+        ("2024-01", "Spotify", "B", "Korea", 400, "1.20"),
+        ("2024-01", "Spotify", "B", "US", 2500, "7.50"),
+    ]))  # fmt: skip
+    places = analytics.top_territories(engine, Filters(), "USD")
+    assert places[["territory", "name", "iso3", "streams", "income"]].to_dict("records") == [
+        {"territory": "RU", "name": "Russian Federation", "iso3": "RUS", "streams": 3000,
+         "income": D("9.00")},
+        {"territory": "US", "name": "United States", "iso3": "USA", "streams": 2500,
+         "income": D("7.50")},
+        {"territory": "AT", "name": "Austria", "iso3": "AUT", "streams": 500,
+         "income": D("2.50")},
+        {"territory": "KOREA", "name": "KOREA", "iso3": None, "streams": 400,
+         "income": D("1.20")},  # North or South: not guessed
+    ]  # fmt: skip
+    o = analytics.overview(engine, Filters(territories=("RU",)), "USD")
+    assert (o.total_income, o.total_streams) == (D("9.00"), 3000)
+    top = analytics.unwrapped(engine, Filters(), "USD").top_country
+    assert top is not None and (top.code, top.streams, top.income) == ("RU", 3000, D("9.00"))
+
+
 def test_filters(juniper):
     def income(**kw) -> tuple[Decimal, int]:
         o = analytics.overview(juniper, Filters(**kw), "USD")

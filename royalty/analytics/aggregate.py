@@ -14,7 +14,7 @@ Written with SQLAlchemy Core only, so it runs unchanged on SQLite and PostgreSQL
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     FromClause,
     Select,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
 )
 
@@ -96,15 +98,23 @@ grains, without the artist, first: they have a row per statement, platform and c
 LINK = TrackLink.__table__
 
 
-def column(t: Table, name: str) -> ColumnElement[Any]:
+def column(t: Table, name: str, aliases: Mapping[str, str] | None = None) -> ColumnElement[Any]:
     """The value of ``by`` name ``name`` on ``t``: a track is the one its row is counted as
-    (read from ``joined(t)``)."""
+    (read from ``joined(t)``); a territory the code it is counted as (``aliases``, from
+    ``stored_aliases``: ``UK`` as ``GB``)."""
     if name == "track":
         return func.coalesce(LINK.c.canonical_id, t.c.track_id)
-    if name == "territory":  # a country's other code counted as its ISO one (UK as GB)
-        alias = [(t.c.territory == a, literal(code)) for a, code in territories.ALIASES.items()]
-        return case(*alias, else_=t.c.territory) if alias else t.c.territory
+    if name == "territory" and aliases:
+        counted = [(t.c.territory == a, literal(code)) for a, code in sorted(aliases.items())]
+        return case(*counted, else_=t.c.territory)
     return t.c[COLUMN[name]]
+
+
+def stored_aliases(conn: Connection) -> dict[str, str]:
+    """Stored territory codes that are counted as another (``UK`` as ``GB``, a country name a
+    statement printed, kept as its first letters, as its country): usually none or one."""
+    codes = conn.execute(select(Territory.code)).scalars().all()
+    return {code: shown for code in codes if (shown := territories.counted_as(code)) != code}
 
 
 def joined(t: Table, by: Sequence[str]) -> FromClause:
@@ -155,8 +165,11 @@ def source_for(cols: set[str]) -> Table:
     raise ValueError(f"no table has the columns {sorted(cols)}")  # pragma: no cover
 
 
-def where(t: Table, f: Filters) -> list[ColumnElement[bool]]:
-    """Filters -> SQL conditions on summary table (or line table) ``t``."""
+def where(
+    t: Table, f: Filters, aliases: Mapping[str, str] | None = None
+) -> list[ColumnElement[bool]]:
+    """Filters -> SQL conditions on summary table (or line table) ``t``; a territory is
+    every stored code counted as it (``aliases``, from ``stored_aliases``)."""
     clauses: list[ColumnElement[bool]] = []
     if t is rollup.LINE and (f.artist is not None or f.period is not None):
         # Lines are indexed by statement only: find the statements with such lines in the
@@ -180,13 +193,15 @@ def where(t: Table, f: Filters) -> list[ColumnElement[bool]]:
     if f.tracks:
         clauses.append(in_subquery(t.c.track_id, track_rows(f.tracks)))
     if f.territories:
-        clauses.append(t.c.territory.in_(territories.spellings(f.territories)))
+        wanted = {territories.counted_as(code) for code in f.territories}
+        spelled = wanted | {a for a, code in (aliases or {}).items() if code in wanted}
+        clauses.append(t.c.territory.in_(sorted(spelled)))
     if f.kinds:
         clauses.append(t.c.kind.in_(list(f.kinds)))
     return clauses
 
 
-def _sql(t: Table, f: Filters, currency: str, by: Sequence[str]):
+def _sql(t: Table, f: Filters, currency: str, by: Sequence[str], aliases: Mapping[str, str]):
     """Grouped sums per ``by`` and per conversion key (currency, statement rate, month).
 
     Sums already in the reporting currency need no month or rate, so those keys collapse to
@@ -196,7 +211,7 @@ def _sql(t: Table, f: Filters, currency: str, by: Sequence[str]):
     foreign = t.c.currency != currency
     is_stream = t.c.kind == "stream"
     inner = select(
-        *[column(t, b).label(b) for b in by],
+        *[column(t, b, aliases).label(b) for b in by],
         t.c.currency.label("_currency"),
         case((foreign, t.c.source_currency), else_=None).label("_source_currency"),
         case((foreign, t.c.fx_rate), else_=None).label("_fx_rate"),
@@ -207,7 +222,7 @@ def _sql(t: Table, f: Filters, currency: str, by: Sequence[str]):
         case((is_stream, t.c.amount_nano), else_=0).label("stream_nano"),
         (literal(1) if t is rollup.LINE else t.c.lines).label("lines"),
     ).select_from(joined(t, by))
-    clauses = where(t, f)
+    clauses = where(t, f, aliases)
     if clauses:
         inner = inner.where(and_(*clauses))
     sub = inner.subquery()
@@ -229,7 +244,8 @@ def totals(engine: Engine, f: Filters, conv: Converter, by: Sequence[str] = ()) 
     """
     table = source_for(needed_columns(f, by))
     with engine.connect() as conn:
-        rows = conn.execute(_sql(table, f, conv.currency, by)).all()
+        aliases = stored_aliases(conn) if "territory" in by or f.territories else {}
+        rows = conn.execute(_sql(table, f, conv.currency, by, aliases)).all()
     sums: dict[tuple[Any, ...], list[Any]] = {}
     for row in rows:
         key = tuple(row[: len(by)])
@@ -336,19 +352,21 @@ def most_streamed(engine: Engine, f: Filters, by: str) -> list[tuple[Any, int]]:
     income has to be converted. Ties go to the smaller value (track id, country code).
     """
     t = source_for(needed_columns(f, [by]))
-    value = column(t, by)
-    streams = func.sum(t.c.quantity)
-    clauses = [*where(t, f), t.c.kind == "stream", value.is_not(None)]
-    if by == "territory":  # countries only: not "unknown" or "rest of the world"
-        countries = select(Territory.code).where(Territory.iso3.is_not(None))
-        clauses.append(t.c.territory.in_(countries))  # as stored: ``UK`` is one, as ``GB``
-    query = (
-        select(value, streams)
-        .select_from(joined(t, [by]))
-        .where(and_(*clauses))
-        .group_by(value)
-        .having(streams > 0)
-        .order_by(streams.desc(), value)
-    )
     with engine.connect() as conn:
+        aliases = stored_aliases(conn) if by == "territory" or f.territories else {}
+        value = column(t, by, aliases)
+        streams = func.sum(t.c.quantity)
+        clauses = [*where(t, f, aliases), t.c.kind == "stream", value.is_not(None)]
+        if by == "territory":  # countries only: not "unknown" or "rest of the world"
+            countries = select(Territory.code).where(Territory.iso3.is_not(None))
+            named = [a for a, code in aliases.items() if territories.describe(code)[1]]
+            clauses.append(or_(t.c.territory.in_(countries), t.c.territory.in_(named)))
+        query = (
+            select(value, streams)
+            .select_from(joined(t, [by]))
+            .where(and_(*clauses))
+            .group_by(value)
+            .having(streams > 0)
+            .order_by(streams.desc(), value)
+        )
         return [(row[0], int(row[1])) for row in conn.execute(query)]

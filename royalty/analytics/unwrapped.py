@@ -30,6 +30,7 @@ from royalty.analytics.aggregate import (
     platform_names_by_id,
     round_money,
     source_for,
+    stored_aliases,
     territory_details,
     totals,
     track_details,
@@ -323,10 +324,10 @@ def _sources(engine: Engine, f: Filters, currency: str, period: str) -> tuple[li
         t.c.statement_id, t.c.currency, func.sum(t.c.amount_nano), func.sum(t.c.quantity),
         func.sum(t.c.lines),
     )  # fmt: skip
-    clauses = where(t, f)
-    if clauses:
-        query = query.where(and_(*clauses))
     with engine.connect() as conn:
+        clauses = where(t, f, stored_aliases(conn) if f.territories else None)
+        if clauses:
+            query = query.where(and_(*clauses))
         sums = conn.execute(query.group_by(t.c.statement_id, t.c.currency)).all()
         ids = sorted({int(r[0]) for r in sums})
         info = {
