@@ -1,7 +1,10 @@
 """Territory codes -> names and ISO alpha-3 (for the world map).
 
 Codes stay as the statement gave them; pseudo-codes that are no country (DistroKid's ``OU``,
-"outside the United States") are kept and named, never dropped or guessed.
+"outside the United States") are kept and named, never dropped or guessed. A name pycountry
+does not know is stored as its first eight letters, upper-cased, as it always was (the line
+identities hash what is stored); where figures are grouped by territory, it is counted as
+the country its name says (``counted_as``), as ``UK`` is counted as ``GB``.
 """
 
 from __future__ import annotations
