@@ -19,7 +19,6 @@ PSEUDO = {
     "ZZ": "Unknown territory",
     "EU": "European Union",
     "XK": "Kosovo",
-    "UK": "United Kingdom",
 }
 UNKNOWN = "ZZ"
 ALIASES = {"UK": "GB"}
@@ -101,10 +100,7 @@ def counted_as(code: str) -> str:
 @lru_cache(maxsize=1024)
 def describe(code: str) -> tuple[str, str | None]:
     """Code -> (name, ISO alpha-3 or None)."""
-    c = code.strip().upper()
-    if c == "UK":
-        return PSEUDO["UK"], "GBR"
-    c = counted_as(c)
+    c = counted_as(code.strip().upper())  # ``UK`` is the United Kingdom, as ``GB``
     country = pycountry.countries.get(alpha_2=c) if len(c) == 2 else None
     if country is None and len(c) == 3:
         country = pycountry.countries.get(alpha_3=c)
